@@ -1,0 +1,22 @@
+//! Model Collapse Explorer: what happens when a model is retrained on its own output,
+//! generation after generation ("a photocopy of a photocopy").
+//!
+//! The crate is a pure simulation core (`scenario`, `sim`, `summary`, `math`, `rng`) with no web
+//! dependency; `render` draws with plotters on any backend; `web` (wasm32 only) is the thin
+//! wasm-bindgen boundary the page calls. The command line (`src/bin/collapse.rs`) is the page's
+//! twin: same scenario schema, same simulation, statistics across replicates.
+
+pub mod experiment;
+pub mod math;
+pub mod render;
+pub mod rng;
+pub mod sampling;
+pub mod scenario;
+pub mod sim;
+pub mod summary;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+pub use experiment::{run_replicate, Experiment};
+pub use scenario::{Scenario, ScenarioError};
