@@ -124,6 +124,29 @@ pub struct Scenario {
 
 impl Default for Scenario {
     fn default() -> Self {
+        Scenario::default_for(ModelKind::Gaussian)
+    }
+}
+
+impl Scenario {
+    /// The defaults of one model family: the shared keys take the same defaults everywhere except
+    /// the training-set size and the number of generations, which are scaled to the family (100
+    /// Gaussian samples, 10,000 tokens, 20,000 words of text).
+    pub fn default_for(model: ModelKind) -> Scenario {
+        let (samples, generations) = match model {
+            ModelKind::Gaussian => (100, 100),
+            ModelKind::Tokens => (10_000, 100),
+            ModelKind::Text => (20_000, 20),
+        };
+        Scenario {
+            model,
+            samples,
+            generations,
+            ..Scenario::base()
+        }
+    }
+
+    fn base() -> Scenario {
         Scenario {
             model: ModelKind::Gaussian,
             generations: 100,
@@ -204,9 +227,16 @@ impl Scenario {
 
     /// Deserializes a JSON value strictly, then validates it.
     pub fn from_value(value: Value) -> Result<Scenario, ScenarioError> {
-        if !value.is_object() {
+        let Value::Object(given) = value else {
             return Err(err("", "the scenario must be a JSON object of key: value pairs"));
-        }
+        };
+        // Missing keys take the defaults of the named model family.
+        let model = match given.get("model") {
+            Some(m) => serde_json::from_value::<ModelKind>(m.clone()).map_err(|e| err("model", e.to_string()))?,
+            None => ModelKind::Gaussian,
+        };
+        let mut value = serde_json::to_value(Scenario::default_for(model)).map_err(|e| err("", e.to_string()))?;
+        merge(&mut value, Value::Object(given));
         let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let key = if path == "." { String::new() } else { path };
@@ -247,7 +277,7 @@ impl Scenario {
     /// the defaults. Values are percent-decoded. Any bad parameter is an error naming it.
     pub fn from_query(query: &str) -> Result<Scenario, ScenarioError> {
         let query = query.strip_prefix('?').unwrap_or(query);
-        let mut value = serde_json::to_value(Scenario::default()).map_err(|e| err("", e.to_string()))?;
+        let mut value = Value::Object(Map::new());
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let key = percent_decode(key).ok_or_else(|| err("", format!("malformed URL parameter `{pair}`")))?;
@@ -257,13 +287,14 @@ impl Scenario {
         Scenario::from_value(value)
     }
 
-    /// The canonical query string: only the keys that differ from the defaults, in schema order.
+    /// The canonical query string: `model` and the keys that differ from that model's defaults,
+    /// in schema order (`model` is left out for the default Gaussian).
     pub fn to_query(&self) -> String {
         let here = flatten(&serde_json::to_value(self).unwrap_or(Value::Null));
-        let defaults = flatten(&serde_json::to_value(Scenario::default()).unwrap_or(Value::Null));
+        let defaults = flatten(&serde_json::to_value(Scenario::default_for(self.model)).unwrap_or(Value::Null));
         here.iter()
             .zip(defaults.iter())
-            .filter(|(a, b)| a.1 != b.1)
+            .filter(|(a, b)| a.1 != b.1 || (a.0 == "model" && self.model != ModelKind::Gaussian))
             .map(|((k, v), _)| format!("{k}={}", percent_encode(&scalar_text(v))))
             .collect::<Vec<_>>()
             .join("&")
@@ -300,28 +331,44 @@ fn lookup<'a>(value: &'a Value, dotted: &str) -> Option<&'a Value> {
     dotted.split('.').try_fold(value, |v, part| v.get(part))
 }
 
-/// Sets a dotted key in a JSON object; an unknown key is an error listing the known ones.
+/// Sets a dotted key (`filter.kind`) in a JSON object; a key outside the schema is an error
+/// listing the known ones.
 fn set_path(root: &mut Value, dotted: &str, new: Value) -> Result<(), ScenarioError> {
-    let unknown = || {
-        err(dotted, format!("unknown key; the keys are: {}", Scenario::keys().join(", ")))
-    };
+    let keys = Scenario::keys();
+    if !keys.iter().any(|k| k == dotted) {
+        if keys.iter().any(|k| k.starts_with(&format!("{dotted}."))) {
+            return Err(err(dotted, format!("needs a sub-key, e.g. {dotted}.kind")));
+        }
+        return Err(err(dotted, format!("unknown key; the keys are: {}", keys.join(", "))));
+    }
     let mut node = root;
     let mut parts = dotted.split('.').peekable();
     while let Some(part) = parts.next() {
-        let map: &mut Map<String, Value> = node.as_object_mut().ok_or_else(unknown)?;
-        if !map.contains_key(part) {
-            return Err(unknown());
-        }
+        let Value::Object(map) = node else { return Err(err(dotted, "is not a nested key")) };
         if parts.peek().is_none() {
-            if map[part].is_object() {
-                return Err(err(dotted, "needs a sub-key, e.g. filter.kind=quality"));
-            }
             map.insert(part.to_string(), new);
             return Ok(());
         }
-        node = map.get_mut(part).ok_or_else(unknown)?;
+        node = map.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
     }
-    Err(unknown())
+    Ok(())
+}
+
+/// Overlays `given` on `base`, object by object; anything not an object replaces.
+fn merge(base: &mut Value, given: Value) {
+    match (base, given) {
+        (Value::Object(b), Value::Object(g)) => {
+            for (k, v) in g {
+                match b.get_mut(&k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, g) => *slot = g,
+    }
 }
 
 /// A textual value becomes a JSON number when it reads as one, otherwise a string; the schema's
@@ -425,7 +472,7 @@ mod tests {
             filter: Filter { kind: FilterKind::Diversity, keep: 0.3 },
             seed: 4_000_000_000,
             data: DataRegime::Accumulate,
-            ..Scenario::default()
+            ..Scenario::default_for(ModelKind::Tokens)
         };
         let q = s.to_query();
         assert_eq!(
@@ -495,6 +542,18 @@ mod tests {
         let s = s.with_setting("samples", "1000").unwrap();
         assert_eq!(s.samples, 1000);
         assert!(s.with_setting("generations", "0").is_err());
+    }
+
+    #[test]
+    fn missing_keys_take_the_named_model_defaults() {
+        let s = Scenario::from_json(r#"{"model": "tokens", "top_p": 0.9}"#).unwrap();
+        assert_eq!(s, Scenario { top_p: 0.9, ..Scenario::default_for(ModelKind::Tokens) });
+        assert_eq!(s.samples, 10_000);
+        assert_eq!(s.to_query(), "model=tokens&top_p=0.9");
+        assert_eq!(Scenario::from_query("model=tokens&top_p=0.9").unwrap(), s);
+        let text = Scenario::from_query("model=text").unwrap();
+        assert_eq!(text, Scenario::default_for(ModelKind::Text));
+        assert_eq!(text.to_query(), "model=text");
     }
 
     #[test]
