@@ -65,11 +65,7 @@ pub fn multinomial(n: u64, p: &[f64], rng: &mut SimRng) -> Vec<u32> {
             continue;
         }
         let share = (pi / mass).clamp(0.0, 1.0);
-        let k = if share >= 1.0 {
-            left
-        } else {
-            Binomial::new(left, share).map(|b| b.sample(rng)).unwrap_or(0)
-        };
+        let k = if share >= 1.0 { left } else { Binomial::new(left, share).map(|b| b.sample(rng)).unwrap_or(0) };
         counts[i] = k as u32;
         left -= k;
         mass -= pi;

@@ -138,12 +138,7 @@ impl Scenario {
             ModelKind::Tokens => (10_000, 100),
             ModelKind::Text => (20_000, 20),
         };
-        Scenario {
-            model,
-            samples,
-            generations,
-            ..Scenario::base()
-        }
+        Scenario { model, samples, generations, ..Scenario::base() }
     }
 
     fn base() -> Scenario {
@@ -220,8 +215,8 @@ impl Scenario {
 
     /// Parses a JSON document strictly, then validates it.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| err("", format!("the scenario is not valid JSON ({e})")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| err("", format!("the scenario is not valid JSON ({e})")))?;
         Scenario::from_value(value)
     }
 
@@ -307,10 +302,7 @@ impl Scenario {
 
     /// Every key of the schema, dotted for nested ones, in order.
     pub fn keys() -> Vec<String> {
-        flatten(&serde_json::to_value(Scenario::default()).unwrap_or(Value::Null))
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect()
+        flatten(&serde_json::to_value(Scenario::default()).unwrap_or(Value::Null)).into_iter().map(|(k, _)| k).collect()
     }
 
     /// The number of fresh human items in a training set of `samples` (rounded to the nearest).

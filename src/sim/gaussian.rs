@@ -104,15 +104,11 @@ pub fn human_components(kind: HumanDistribution) -> Vec<Component> {
         HumanDistribution::Normal => vec![Component { weight: 1.0, mean: 0.0, sd: 1.0 }],
         HumanDistribution::HeavyTailed => {
             let s = (1.0f64 / 1.8).sqrt();
-            vec![
-                Component { weight: 0.9, mean: 0.0, sd: s },
-                Component { weight: 0.1, mean: 0.0, sd: 3.0 * s },
-            ]
+            vec![Component { weight: 0.9, mean: 0.0, sd: s }, Component { weight: 0.1, mean: 0.0, sd: 3.0 * s }]
         }
-        HumanDistribution::Bimodal => vec![
-            Component { weight: 0.5, mean: -0.8, sd: 0.6 },
-            Component { weight: 0.5, mean: 0.8, sd: 0.6 },
-        ],
+        HumanDistribution::Bimodal => {
+            vec![Component { weight: 0.5, mean: -0.8, sd: 0.6 }, Component { weight: 0.5, mean: 0.8, sd: 0.6 }]
+        }
     }
 }
 
@@ -287,7 +283,14 @@ impl Family for Gaussian {
     /// `quality` keeps the `keep` samples of highest model density; `diversity` keeps `keep`
     /// evenly spaced order statistics (the smallest, the largest and equal rank steps between),
     /// which preserves the spread of the oversampled set.
-    fn filter(&self, model: &GaussianModel, mut batch: Vec<f64>, keep: usize, kind: FilterKind, _rng: &mut SimRng) -> Vec<f64> {
+    fn filter(
+        &self,
+        model: &GaussianModel,
+        mut batch: Vec<f64>,
+        keep: usize,
+        kind: FilterKind,
+        _rng: &mut SimRng,
+    ) -> Vec<f64> {
         if keep >= batch.len() {
             return batch;
         }
@@ -331,7 +334,13 @@ impl Family for Gaussian {
         out.copy_from_slice(&[mean, variance, self.w2_to_human(model), self.tail_mass(model)]);
     }
 
-    fn view(&self, model: &GaussianModel, _previous: &GaussianModel, human: &Vec<f64>, synthetic: Option<&Vec<f64>>) -> View {
+    fn view(
+        &self,
+        model: &GaussianModel,
+        _previous: &GaussianModel,
+        human: &Vec<f64>,
+        synthetic: Option<&Vec<f64>>,
+    ) -> View {
         let empty = Vec::new();
         let synthetic = synthetic.unwrap_or(&empty);
         let total = human.len() + synthetic.len();
@@ -481,7 +490,9 @@ mod tests {
         let stats = MomentStats::of(&[1.0, 3.0]);
         let mle = Gaussian::new(&Scenario::default()).fit(&stats);
         assert_eq!(mle, GaussianModel::Normal { mean: 2.0, variance: 1.0 });
-        let unbiased = Gaussian::new(&Scenario { variance_estimator: VarianceEstimator::Unbiased, ..Scenario::default() }).fit(&stats);
+        let unbiased =
+            Gaussian::new(&Scenario { variance_estimator: VarianceEstimator::Unbiased, ..Scenario::default() })
+                .fit(&stats);
         assert_eq!(unbiased, GaussianModel::Normal { mean: 2.0, variance: 2.0 });
     }
 
@@ -501,7 +512,12 @@ mod tests {
     fn temperature_scales_the_sampled_variance() {
         let f = family(HumanDistribution::Normal);
         let mut rng = replicate_rng(3, 0);
-        let xs = f.generate(&GaussianModel::Normal { mean: 1.0, variance: 4.0 }, 200_000, &Bias { temperature: 0.5, top_p: 1.0 }, &mut rng);
+        let xs = f.generate(
+            &GaussianModel::Normal { mean: 1.0, variance: 4.0 },
+            200_000,
+            &Bias { temperature: 0.5, top_p: 1.0 },
+            &mut rng,
+        );
         let s = MomentStats::of(&xs);
         // Variance 2 with standard error 2 * sqrt(2 / n) = 0.0063.
         assert!((s.m2 / s.n - 2.0).abs() < 0.03 && (s.mean - 1.0).abs() < 0.02);
