@@ -1,1 +1,208 @@
-fn main() {}
+//! The command-line twin of the page: the same scenario schema and simulation, with statistics
+//! across independent replicates. See `collapse --help`.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use collapse::experiment::Experiment;
+use collapse::scenario::Scenario;
+use collapse::sim::Run;
+use collapse::summary::{summarize, Stat};
+
+const HELP: &str = "\
+collapse: simulate model collapse (a model retrained on its own output), the page's twin.
+
+USAGE:
+    collapse run [--scenario FILE.json | -] [--set KEY=VALUE]... [--runs R] [--format json|csv]
+                 [--corpus FILE.txt] [--threads N]
+    collapse scenario [--scenario FILE.json | -] [--set KEY=VALUE]...   print the full scenario
+    collapse keys                                                      list the scenario keys
+
+OPTIONS:
+    --scenario FILE   scenario JSON (`-` reads standard input); missing keys take the defaults
+    --set KEY=VALUE   override one key (nested keys with a dot: filter.kind=quality); repeatable
+    --runs R          independent replicates, seeded from `seed` (replicate r uses stream r) [1]
+    --format F        json: one JSON object per line per generation; csv: the same as CSV [json]
+    --corpus FILE     human text for the text model and the token labels
+                      [www/data/moby-dick.txt, fetched by scripts/fetch-corpus.sh]
+    --threads N       worker threads for the replicates [all cores]
+
+OUTPUT:
+    one record per generation t = 0..generations; every metric as
+    {\"mean\", \"se\", \"p10\", \"median\", \"p90\"} across the R runs.
+";
+
+struct Options {
+    command: String,
+    scenario: Scenario,
+    runs: u32,
+    csv: bool,
+    threads: usize,
+}
+
+fn main() -> ExitCode {
+    match parse(std::env::args().skip(1).collect()).and_then(execute) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(args: Vec<String>) -> Result<Options, String> {
+    let mut args = args.into_iter();
+    let command = args.next().ok_or("no command given; try `collapse --help`")?;
+    if command == "--help" || command == "-h" || command == "help" {
+        print!("{HELP}");
+        std::process::exit(0);
+    }
+    if !["run", "scenario", "keys"].contains(&command.as_str()) {
+        return Err(format!("unknown command `{command}`; the commands are run, scenario, keys"));
+    }
+    let mut source: Option<String> = None;
+    let mut sets = Vec::new();
+    let mut runs = 1u32;
+    let mut csv = false;
+    let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    while let Some(flag) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match flag.as_str() {
+            "--scenario" => source = Some(value("--scenario")?),
+            "--set" => sets.push(value("--set")?),
+            "--runs" => {
+                let v = value("--runs")?;
+                runs = v.parse().ok().filter(|&r| (1..=100_000).contains(&r)).ok_or(format!(
+                    "--runs: `{v}` is not a whole number from 1 to 100000"
+                ))?;
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                threads =
+                    v.parse().ok().filter(|&t| t >= 1).ok_or(format!("--threads: `{v}` is not a whole number ≥ 1"))?;
+            }
+            "--format" => {
+                csv = match value("--format")?.as_str() {
+                    "json" => false,
+                    "csv" => true,
+                    other => return Err(format!("--format: `{other}` is not json or csv")),
+                }
+            }
+            "--help" | "-h" => {
+                print!("{HELP}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown option `{other}`; try `collapse --help`")),
+        }
+    }
+    let mut scenario = match source.as_deref() {
+        None => Scenario::default(),
+        Some(path) => {
+            let text = if path == "-" {
+                let mut s = String::new();
+                io::stdin().read_to_string(&mut s).map_err(|e| format!("reading standard input: {e}"))?;
+                s
+            } else {
+                std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?
+            };
+            Scenario::from_json(&text).map_err(|e| format!("scenario {path}: {e}"))?
+        }
+    };
+    for set in sets {
+        let (key, raw) = set.split_once('=').ok_or(format!("--set `{set}` is not KEY=VALUE"))?;
+        scenario = scenario.with_setting(key.trim(), raw).map_err(|e| format!("--set {e}"))?;
+    }
+    Ok(Options { command, scenario, runs, csv, threads })
+}
+
+fn execute(options: Options) -> Result<(), String> {
+    let out = io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    let write_err = |e: io::Error| format!("writing output: {e}");
+    match options.command.as_str() {
+        "keys" => {
+            for key in Scenario::keys() {
+                writeln!(out, "{key}").map_err(write_err)?;
+            }
+        }
+        "scenario" => writeln!(out, "{}", options.scenario.to_json()).map_err(write_err)?,
+        _ => {
+            let runs = run_replicates(&options.scenario, options.runs, options.threads)?;
+            let stats = summarize(&runs);
+            let names = runs[0].metric_names;
+            if options.csv {
+                write_csv(&mut out, names, &stats).map_err(write_err)?;
+            } else {
+                write_json_lines(&mut out, names, &stats).map_err(write_err)?;
+            }
+        }
+    }
+    out.flush().map_err(write_err)
+}
+
+/// Runs replicates 0..runs across `threads` threads. Each replicate's randomness depends only on
+/// (seed, replicate), so the output does not depend on the thread count.
+fn run_replicates(scenario: &Scenario, runs: u32, threads: usize) -> Result<Vec<Run>, String> {
+    let experiment = Experiment::new(scenario)?;
+    let threads = threads.min(runs as usize).max(1);
+    let mut slots: Vec<Option<Run>> = (0..runs).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let chunk = slots.len().div_ceil(threads);
+        for (i, part) in slots.chunks_mut(chunk).enumerate() {
+            let experiment = &experiment;
+            scope.spawn(move || {
+                for (j, slot) in part.iter_mut().enumerate() {
+                    *slot = Some(experiment.run(scenario, (i * chunk + j) as u32, false));
+                }
+            });
+        }
+    });
+    Ok(slots.into_iter().flatten().collect())
+}
+
+/// A number as JSON: non-finite values (possible only for a metric that is undefined) become null.
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "null".into()
+    }
+}
+
+fn write_json_lines(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -> io::Result<()> {
+    for (t, row) in stats.iter().enumerate() {
+        write!(out, "{{\"generation\":{t}")?;
+        for (name, s) in names.iter().zip(row) {
+            write!(
+                out,
+                ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
+                num(s.mean),
+                num(s.se),
+                num(s.p10),
+                num(s.median),
+                num(s.p90)
+            )?;
+        }
+        writeln!(out, "}}")?;
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -> io::Result<()> {
+    write!(out, "generation")?;
+    for name in names {
+        for part in ["mean", "se", "p10", "median", "p90"] {
+            write!(out, ",{name}.{part}")?;
+        }
+    }
+    writeln!(out)?;
+    let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+    for (t, row) in stats.iter().enumerate() {
+        write!(out, "{t}")?;
+        for s in row {
+            write!(out, ",{},{},{},{},{}", cell(s.mean), cell(s.se), cell(s.p10), cell(s.median), cell(s.p90))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
