@@ -4,18 +4,21 @@
 use crate::rng::replicate_rng;
 use crate::scenario::{ModelKind, Scenario};
 use crate::sim::gaussian::Gaussian;
+use crate::sim::tokens::Tokens;
 use crate::sim::{simulate, Run};
 
 /// A scenario made ready to run: the family is built once (its constants computed), then any
 /// number of replicates can run from it.
 pub enum Experiment {
     Gaussian(Gaussian),
+    Tokens(Tokens),
 }
 
 impl Experiment {
     pub fn new(scenario: &Scenario) -> Result<Experiment, String> {
         match scenario.model {
             ModelKind::Gaussian => Ok(Experiment::Gaussian(Gaussian::new(scenario))),
+            ModelKind::Tokens => Ok(Experiment::Tokens(Tokens::new(scenario, &[]))),
             other => Err(format!("model {other:?} is not available yet")),
         }
     }
@@ -25,6 +28,7 @@ impl Experiment {
         let mut rng = replicate_rng(scenario.seed, replicate);
         match self {
             Experiment::Gaussian(f) => simulate(f, scenario, &mut rng, with_views),
+            Experiment::Tokens(f) => simulate(f, scenario, &mut rng, with_views),
         }
     }
 }

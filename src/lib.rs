@@ -6,6 +6,7 @@
 //! wasm-bindgen boundary the page calls. The command line (`src/bin/collapse.rs`) is the page's
 //! twin: same scenario schema, same simulation, statistics across replicates.
 
+pub mod corpus;
 pub mod experiment;
 pub mod math;
 pub mod render;
@@ -16,7 +17,7 @@ pub mod sim;
 pub mod summary;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 pub use experiment::{run_replicate, Experiment};
 pub use scenario::{Scenario, ScenarioError};

@@ -12,6 +12,10 @@
 //! running sums that maximum likelihood needs), so `accumulate` costs no more than `replace`.
 
 pub mod gaussian;
+pub mod text;
+pub mod tokens;
+
+use rand::{Rng, SeedableRng};
 
 use crate::rng::SimRng;
 use crate::scenario::{DataRegime, FilterKind, Scenario};
@@ -85,6 +89,8 @@ pub struct TheoryCurve {
 #[derive(Clone, Debug, PartialEq)]
 pub enum View {
     Gaussian(gaussian::GaussianView),
+    Text(text::TextView),
+    Tokens(tokens::TokensView),
 }
 
 /// One simulated run.
@@ -125,8 +131,12 @@ pub fn simulate<F: Family>(family: &F, scenario: &Scenario, rng: &mut SimRng, wi
     let mut row = vec![0.0; names.len()];
     family.measure(&human_model, &human_model, &mut row);
     metrics.push(row);
+    // The reference draw shown at generation 0 has its own generator, seeded by one draw from
+    // the main stream whether or not views are kept: the page (views on) and the command line
+    // (views off) then see identical numbers for the same seed.
+    let mut reference_rng = SimRng::seed_from_u64(rng.next_u64());
     if with_views {
-        let reference = family.draw_human(samples, rng);
+        let reference = family.draw_human(samples, &mut reference_rng);
         views.push(family.view(&human_model, &human_model, &reference, None));
     }
 

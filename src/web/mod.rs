@@ -1,1 +1,170 @@
-//! The wasm-bindgen boundary (filled in below).
+//! The wasm-bindgen boundary: one `Explorer` handle that holds the scenario and its simulated
+//! run in WebAssembly memory. JavaScript passes query strings and canvases in and gets small
+//! values (numbers, short JSON, canonical query strings) out; it never parses or formats a
+//! scenario itself. Every export returns `Result`, so a bad input is a message, never a panic;
+//! the panic hook turns any remaining bug into a readable console error.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::experiment::Experiment;
+use crate::render::{self, MetricSeries};
+use crate::scenario::Scenario;
+use crate::sim::{Run, View};
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn js_err(message: impl std::fmt::Display) -> JsValue {
+    JsValue::from_str(&message.to_string())
+}
+
+/// A scenario and its simulated run (replicate 0, with per-generation views).
+#[wasm_bindgen]
+pub struct Explorer {
+    scenario: Scenario,
+    experiment: Experiment,
+    run: Run,
+}
+
+fn simulate(scenario: &Scenario) -> Result<(Experiment, Run), JsValue> {
+    let experiment = Experiment::new(scenario).map_err(js_err)?;
+    let run = experiment.run(scenario, 0, true);
+    Ok((experiment, run))
+}
+
+#[wasm_bindgen]
+impl Explorer {
+    /// Starts from a URL query string (`""` for the defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str) -> Result<Explorer, JsValue> {
+        let scenario = Scenario::from_query(query).map_err(js_err)?;
+        let (experiment, run) = simulate(&scenario)?;
+        Ok(Explorer { scenario, experiment, run })
+    }
+
+    /// Replaces the whole scenario from a query string and re-simulates; returns the canonical
+    /// query. On error nothing changes.
+    pub fn set_query(&mut self, query: &str) -> Result<String, JsValue> {
+        let scenario = Scenario::from_query(query).map_err(js_err)?;
+        self.replace(scenario)
+    }
+
+    /// Changes one key (`filter.kind`, `samples`, ...) and re-simulates; returns the canonical
+    /// query. On error nothing changes.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<String, JsValue> {
+        let scenario = self.scenario.with_setting(key, value).map_err(js_err)?;
+        self.replace(scenario)
+    }
+
+    fn replace(&mut self, scenario: Scenario) -> Result<String, JsValue> {
+        let (experiment, run) = simulate(&scenario)?;
+        self.scenario = scenario;
+        self.experiment = experiment;
+        self.run = run;
+        Ok(self.scenario.to_query())
+    }
+
+    /// The canonical query string of the current scenario.
+    pub fn query(&self) -> String {
+        self.scenario.to_query()
+    }
+
+    /// The full current scenario as JSON (every key), for setting the controls.
+    pub fn scenario_json(&self) -> String {
+        serde_json::to_string(&self.scenario).unwrap_or_default()
+    }
+
+    /// The query string of a model family's defaults (for a view opened for the first time).
+    pub fn default_query(model: &str) -> Result<String, JsValue> {
+        let scenario = Scenario::from_query(&format!("model={model}")).map_err(js_err)?;
+        Ok(scenario.to_query())
+    }
+
+    /// The numeric range of every key: `{"samples": [2, 1000000], ...}`.
+    pub fn ranges_json() -> String {
+        let map: Map<String, Value> =
+            Scenario::ranges().iter().map(|r| (r.key.to_string(), json!([r.min, r.max]))).collect();
+        Value::Object(map).to_string()
+    }
+
+    /// Number of generations after generation 0.
+    pub fn generations(&self) -> u32 {
+        (self.run.metrics.len() - 1) as u32
+    }
+
+    /// The metric names of the current family, in order.
+    pub fn metric_names(&self) -> Vec<String> {
+        self.run.metric_names.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// `{"metrics": {...}, "theory": {...}}` at generation t (theory: the first curve of each
+    /// metric that has one).
+    pub fn values_json(&self, generation: u32) -> String {
+        let t = (generation as usize).min(self.run.metrics.len() - 1);
+        let metrics: Map<String, Value> =
+            self.run.metric_names.iter().zip(&self.run.metrics[t]).map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let mut theory = Map::new();
+        for curve in &self.run.theory {
+            theory.entry(curve.metric.to_string()).or_insert_with(|| json!(curve.values[t]));
+        }
+        json!({ "generation": t, "metrics": metrics, "theory": theory }).to_string()
+    }
+
+    /// Family-specific details of generation t for the page's text: the words lost at this
+    /// generation (tokens) as `{"lost_words": [...], "lost_count": n, "surviving": n}`.
+    pub fn details_json(&self, generation: u32) -> String {
+        let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
+        match self.run.views.get(t) {
+            Some(View::Tokens(v)) => {
+                json!({ "lost_words": v.lost_words, "lost_count": v.lost_count, "surviving": v.surviving }).to_string()
+            }
+            _ => "{}".into(),
+        }
+    }
+
+    /// Labels of the theory curves of a metric (for the legend).
+    pub fn theory_labels(&self, metric: &str) -> Vec<String> {
+        self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.label.clone()).collect()
+    }
+
+    /// Draws generation t's distribution view on a canvas.
+    pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
+        let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+        let root = backend.into_drawing_area();
+        match (&self.run.views[t], &self.run.views[0], &self.experiment) {
+            (View::Gaussian(now), View::Gaussian(reference), _) => {
+                render::draw_gaussian(&root, now, reference, t, scale).map_err(js_err)
+            }
+            (View::Tokens(now), _, Experiment::Tokens(family)) => {
+                render::draw_tokens(&root, now, family.human_probs(), t, scale).map_err(js_err)
+            }
+            _ => Err(js_err("this view has no chart")),
+        }
+    }
+
+    /// Draws one metric across generations with a marker at generation t, headed `title`.
+    pub fn draw_metric(
+        &self,
+        canvas: HtmlCanvasElement,
+        metric: &str,
+        title: &str,
+        generation: u32,
+        scale: f64,
+        log_y: bool,
+    ) -> Result<(), JsValue> {
+        let values = self.run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
+        let theory: Vec<&[f64]> =
+            self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+        let root = backend.into_drawing_area();
+        let series = MetricSeries { title, values: &values, theory: &theory, log_y };
+        render::draw_metric(&root, &series, generation as usize, scale).map_err(js_err)
+    }
+}

@@ -1,0 +1,89 @@
+//! The wasm-bindgen boundary, in headless Chromium (`cargo test --target wasm32-unknown-unknown
+//! --test web`). The page relies on these behaviours: a query in, canonical query out; a bad
+//! setting is an error message that leaves the simulation as it was; charts draw on a canvas;
+//! the same seed gives the same numbers as natively.
+#![cfg(target_arch = "wasm32")]
+
+use collapse::web::Explorer;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlCanvasElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    document.body().unwrap().append_child(&canvas).unwrap();
+    canvas
+}
+
+fn values(explorer: &Explorer, t: u32) -> serde_json::Value {
+    serde_json::from_str(&explorer.values_json(t)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn same_numbers_as_native_for_the_same_seed() {
+    // The values pinned natively in tests/value_stability.rs.
+    let explorer = Explorer::new("").unwrap();
+    let pinned = [1.0, 0.9159831859151696, 0.8578243617039406, 1.0620609017053066];
+    for (t, want) in pinned.iter().enumerate() {
+        let got = values(&explorer, t as u32)["metrics"]["variance"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-12, "generation {t}: {got} vs {want}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn settings_return_the_canonical_query_and_errors_change_nothing() {
+    let mut explorer = Explorer::new("samples=50").unwrap();
+    assert_eq!(explorer.set("human_fraction", "0.3").unwrap(), "samples=50&human_fraction=0.3");
+    let before = explorer.values_json(7);
+    let err = explorer.set("human_fraction", "NaN").unwrap_err().as_string().unwrap();
+    assert!(err.contains("human_fraction") && err.contains("finite"), "{err}");
+    let err = explorer.set("temperature", "9").unwrap_err().as_string().unwrap();
+    assert_eq!(err, "temperature: 9 is out of range: allowed 0.05 to 5");
+    let err = explorer.set_query("samples=10&bogus=1").unwrap_err().as_string().unwrap();
+    assert!(err.starts_with("bogus: unknown key"), "{err}");
+    assert_eq!(explorer.query(), "samples=50&human_fraction=0.3");
+    assert_eq!(explorer.values_json(7), before);
+    assert!(Explorer::new("samples=%zz").is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_human_fraction_changes_the_numbers() {
+    let mut explorer = Explorer::new("").unwrap();
+    let last = explorer.generations();
+    let pure = values(&explorer, last)["metrics"]["variance"].as_f64().unwrap();
+    explorer.set("human_fraction", "0.5").unwrap();
+    let mixed = values(&explorer, last)["metrics"]["variance"].as_f64().unwrap();
+    assert_ne!(pure, mixed);
+    // Theory applies only without fresh data.
+    assert!(values(&explorer, last)["theory"].as_object().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn every_view_and_metric_draws_on_a_canvas() {
+    for query in ["", "human=heavy_tailed", "model=tokens&vocab=500&samples=2000&generations=10"] {
+        let explorer = Explorer::new(query).unwrap();
+        let view = canvas(800, 400);
+        for t in [0, 1, explorer.generations()] {
+            explorer.draw_view(view.clone(), t, 2.0).unwrap();
+        }
+        for name in explorer.metric_names() {
+            explorer.draw_metric(canvas(400, 250), &name, &name, 3, 1.0, false).unwrap();
+        }
+        assert!(explorer.draw_metric(canvas(10, 10), "nope", "nope", 0, 1.0, false).is_err());
+    }
+}
+
+#[wasm_bindgen_test]
+fn switching_family_uses_that_family_defaults() {
+    let mut explorer = Explorer::new("").unwrap();
+    let q = explorer.set_query(&Explorer::default_query("tokens").unwrap()).unwrap();
+    assert_eq!(q, "model=tokens");
+    assert!(explorer.metric_names().contains(&"surviving_types".to_string()));
+    let details: serde_json::Value = serde_json::from_str(&explorer.details_json(3)).unwrap();
+    assert!(details["surviving"].as_u64().unwrap() > 0);
+}

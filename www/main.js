@@ -1,0 +1,342 @@
+// Model Collapse Explorer: the page's controller. A thin, dependency-free module: it owns the
+// animation loop and the controls; the simulation, the scenario schema and the charts live in
+// Rust (WebAssembly). Every control carries `data-param="<scenario key>"`; one generic binder
+// sends its value to Rust, which validates it, re-simulates, and returns the canonical query
+// string that becomes the address (so a copied address reproduces the page exactly).
+
+import init, { Explorer } from "./pkg/collapse.js";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+// What each metric chart shows, in plain words. `log`: drawn on a logarithmic axis.
+const METRIC_INFO = {
+  mean: { title: "Mean", caption: "Where the fitted bell curve is centred. It wanders as sampling errors pile up.", log: false },
+  variance: {
+    title: "Variance (spread)",
+    caption: "How wide the fitted curve is, on a log scale. Dashed: the theory. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
+    log: true,
+  },
+  w2_to_human: { title: "Distance to human (W₂)", caption: "How far the model has drifted from the human distribution (2-Wasserstein distance, in standard deviations).", log: false },
+  tail_mass: { title: "Tail mass", caption: "Probability the model gives to the rare events: the region beyond the human 1st and 99th percentiles (2% for the human data).", log: false },
+  entropy_bits: { title: "Entropy (bits)", caption: "How unpredictable the next word is. Less entropy, blander text.", log: false },
+  gini_simpson: { title: "Diversity (Gini–Simpson)", caption: "The chance that two random words differ. Dashed: the theory.", log: false },
+  surviving_types: { title: "Surviving words", caption: "How many words the model can still produce. A word that disappears never comes back unless human data brings it.", log: true },
+  tail_mass_tokens: { title: "Tail mass", caption: "Probability on the rarer half of the human vocabulary.", log: false },
+  tv_to_human: { title: "Distance to human (TV)", caption: "Total variation distance between the model's word frequencies and the human ones (0 = identical, 1 = disjoint).", log: false },
+  types_lost: { title: "Words lost per generation", caption: "How many words vanished in this generation.", log: false },
+  types: { title: "Vocabulary", caption: "Distinct words the model can still produce.", log: true },
+  type_token_ratio: { title: "Type–token ratio", caption: "Distinct words per word of generated text: lower means more repetitive.", log: false },
+  distinct_2: { title: "Distinct word pairs", caption: "Share of distinct two-word sequences in generated text.", log: false },
+  rare_word_share: { title: "Rare words still possible", caption: "Share of the human text's rare words that the model can still produce.", log: false },
+  heldout_perplexity: { title: "Perplexity on held-out human text", caption: "How surprised the model is by real text it never trained on. Rising means it forgets how people write.", log: true },
+  repeated_4gram_share: { title: "Repeated phrases", caption: "Share of four-word phrases in generated text that occur more than once.", log: false },
+};
+const metricInfo = (model, name) =>
+  (model === "tokens" && METRIC_INFO[`${name}_tokens`]) || METRIC_INFO[name] || { title: name, caption: "", log: false };
+
+const VIEW_CAPTIONS = {
+  gaussian: (s, t) =>
+    t === 0
+      ? `Generation 0 is the human distribution (dashed blue). Bars: ${s.samples} human samples. Press Play: each generation fits a bell curve to ${s.samples} samples, then the next generation trains on samples from that fit.`
+      : `Bars: the ${s.samples} samples generation ${t} was trained on (blue: fresh human data, orange: made by generation ${t - 1}'s model), stacked. Orange line: the curve fitted to them. Grey outline: the generation-0 sample. Dashed blue: the human distribution.`,
+};
+
+const state = {
+  explorer: null,
+  model: "gaussian",
+  generation: 0,
+  playing: false,
+  lastFrame: 0,
+  pending: null, // a control change waiting for the next animation frame
+  queries: {}, // the last query of each view, so switching views keeps each view's settings
+};
+
+function status(message, kind = "info") {
+  const el = $("#status");
+  el.textContent = message;
+  el.className = `status ${kind}`;
+}
+
+function errorText(e) {
+  if (typeof e === "string") return e;
+  if (e instanceof WebAssembly.RuntimeError) return `internal error (${e.message}); details are in the browser console`;
+  return e && e.message ? e.message : String(e);
+}
+
+// ---------- controls <-> scenario ----------
+
+function lookup(obj, dotted) {
+  return dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function formatValue(key, value) {
+  if (typeof value !== "number") return String(value);
+  if (key === "human_fraction" || key === "filter.keep" || key === "top_p") return `${Math.round(value * 100)}%`;
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  return value.toFixed(2);
+}
+
+function syncControls() {
+  const scenario = JSON.parse(state.explorer.scenario_json());
+  for (const input of $$("[data-param]")) {
+    const value = lookup(scenario, input.dataset.param);
+    if (input.type === "radio") input.checked = input.value === String(value);
+    else if (input.dataset.scale === "log") input.value = Math.log10(value);
+    else input.value = String(value);
+  }
+  for (const out of $$("output[data-for]")) out.textContent = formatValue(out.dataset.for, lookup(scenario, out.dataset.for));
+  state.model = scenario.model;
+  for (const tab of $$("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === state.model));
+  for (const el of $$("[data-views]")) el.hidden = !el.dataset.views.split(" ").includes(state.model);
+  return scenario;
+}
+
+function controlValue(input) {
+  if (input.dataset.scale === "log") return String(Math.round(10 ** Number(input.value)));
+  return input.value;
+}
+
+// Applies one key to the scenario; on error the message shows and the controls snap back.
+function applySetting(key, value) {
+  try {
+    const query = state.explorer.set(key, value);
+    afterChange(query);
+  } catch (e) {
+    recoverFrom(e);
+    status(`Not applied: ${errorText(e)}`, "error");
+    syncControls();
+  }
+}
+
+// A panic leaves the WebAssembly instance unusable: rebuild the explorer from the last good state.
+function recoverFrom(e) {
+  if (!(e instanceof WebAssembly.RuntimeError)) return;
+  try {
+    state.explorer = new Explorer(state.queries[state.model] ?? "");
+  } catch (again) {
+    console.error(again);
+  }
+}
+
+function afterChange(query) {
+  state.queries[state.model] = query;
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  const scenario = syncControls();
+  state.generation = Math.min(state.generation, scenario.generations);
+  buildMetricFigures();
+  draw();
+  status(readyMessage(scenario));
+}
+
+function readyMessage(scenario) {
+  return `Simulated ${scenario.generations} generations of ${scenario.samples.toLocaleString("en-US")} samples (seed ${scenario.seed}).`;
+}
+
+function bindControls() {
+  for (const input of $$("[data-param]")) {
+    const event = input.type === "range" ? "input" : "change";
+    input.addEventListener(event, () => {
+      // Coalesce fast slider moves: apply at most once per animation frame.
+      state.pending = [input.dataset.param, controlValue(input)];
+      const out = $(`output[data-for="${input.dataset.param}"]`);
+      if (out && input.type === "range") out.textContent = formatValue(input.dataset.param, Number(controlValue(input)));
+      requestAnimationFrame(flushPending);
+    });
+  }
+  $("#new-seed").addEventListener("click", () => applySetting("seed", String(Math.floor(Math.random() * 4294967295))));
+  $("#play").addEventListener("click", () => setPlaying(!state.playing));
+  $("#step").addEventListener("click", () => {
+    setPlaying(false);
+    showGeneration(state.generation + 1);
+  });
+  $("#reset").addEventListener("click", () => {
+    setPlaying(false);
+    showGeneration(0);
+  });
+  $("#scrubber").addEventListener("input", (e) => {
+    setPlaying(false);
+    showGeneration(Number(e.target.value));
+  });
+  for (const tab of $$("[data-view]")) tab.addEventListener("click", () => switchView(tab.dataset.view));
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, select, button")) return;
+    if (e.key === " ") {
+      e.preventDefault();
+      setPlaying(!state.playing);
+    } else if (e.key === "ArrowRight") showGeneration(state.generation + 1);
+    else if (e.key === "ArrowLeft") showGeneration(state.generation - 1);
+  });
+  document.addEventListener("visibilitychange", () => document.hidden && setPlaying(false));
+  addEventListener("popstate", () => loadQuery(location.search));
+  new ResizeObserver(() => draw()).observe($(".figures"));
+}
+
+function flushPending() {
+  if (!state.pending) return;
+  const [key, value] = state.pending;
+  state.pending = null;
+  applySetting(key, value);
+}
+
+function switchView(model) {
+  if (model === state.model) return;
+  setPlaying(false);
+  state.queries[state.model] = state.explorer.query();
+  try {
+    const query = state.queries[model] ?? Explorer.default_query(model);
+    state.model = model;
+    state.generation = 0;
+    afterChange(state.explorer.set_query(query));
+  } catch (e) {
+    recoverFrom(e);
+    status(`Could not open that view: ${errorText(e)}`, "error");
+    syncControls();
+  }
+}
+
+function loadQuery(search) {
+  try {
+    const query = state.explorer.set_query(search.replace(/^\?/, ""));
+    afterChange(query);
+  } catch (e) {
+    status(`This link's settings could not be used: ${errorText(e)}. Showing the current settings instead.`, "error");
+  }
+}
+
+// ---------- animation ----------
+
+function setPlaying(on) {
+  const last = state.explorer ? state.explorer.generations() : 0;
+  if (on && state.generation >= last) state.generation = 0;
+  state.playing = on;
+  $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
+  if (on) {
+    state.lastFrame = 0;
+    requestAnimationFrame(tick);
+  }
+}
+
+function tick(now) {
+  if (!state.playing) return;
+  const last = state.explorer.generations();
+  // About eight seconds for a whole run, never faster than 25 generations a second.
+  const interval = Math.max(40, Math.min(400, 8000 / last));
+  if (now - state.lastFrame >= interval) {
+    state.lastFrame = now;
+    showGeneration(state.generation + 1);
+    if (state.generation >= last) return setPlaying(false);
+  }
+  requestAnimationFrame(tick);
+}
+
+function showGeneration(t) {
+  const last = state.explorer.generations();
+  state.generation = Math.max(0, Math.min(last, t));
+  draw();
+}
+
+// ---------- drawing ----------
+
+function fitCanvas(canvas) {
+  const scale = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(canvas.clientWidth * scale));
+  const height = Math.max(1, Math.round(canvas.clientHeight * scale));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return scale;
+}
+
+function buildMetricFigures() {
+  const names = state.explorer.metric_names();
+  const box = $("#metrics");
+  if (box.dataset.names === names.join()) return;
+  box.dataset.names = names.join();
+  box.replaceChildren(
+    ...names.map((name) => {
+      const info = metricInfo(state.model, name);
+      const figure = document.createElement("figure");
+      figure.className = "metric";
+      const canvas = document.createElement("canvas");
+      canvas.dataset.metric = name;
+      canvas.setAttribute("aria-label", info.title);
+      const caption = document.createElement("figcaption");
+      caption.textContent = info.caption;
+      figure.append(canvas, caption);
+      return figure;
+    }),
+  );
+}
+
+function draw() {
+  const explorer = state.explorer;
+  if (!explorer) return;
+  const t = state.generation;
+  const last = explorer.generations();
+  const scrubber = $("#scrubber");
+  scrubber.max = String(last);
+  scrubber.value = String(t);
+  $("#generation-label").textContent = `${t} of ${last}`;
+  try {
+    const view = $("#view");
+    explorer.draw_view(view, t, fitCanvas(view));
+    for (const canvas of $$("#metrics canvas")) {
+      const info = metricInfo(state.model, canvas.dataset.metric);
+      explorer.draw_metric(canvas, canvas.dataset.metric, info.title, t, fitCanvas(canvas), info.log);
+    }
+  } catch (e) {
+    recoverFrom(e);
+    status(`Drawing failed: ${errorText(e)}`, "error");
+  }
+  const scenario = JSON.parse(explorer.scenario_json());
+  const caption = VIEW_CAPTIONS[state.model];
+  $("#view-caption").textContent = caption ? caption(scenario, t) : "";
+  showNumbers(JSON.parse(explorer.values_json(t)));
+}
+
+function showNumbers(values) {
+  const rows = Object.entries(values.metrics).map(([name, v]) => {
+    const theory = values.theory[name];
+    const info = metricInfo(state.model, name);
+    const expected = theory === undefined ? "" : `<span class="theory">theory ${fmt(theory)}</span>`;
+    return `<div class="number" data-metric="${name}"><span class="name">${info.title}</span><span class="value">${fmt(v)}</span>${expected}</div>`;
+  });
+  $("#numbers").innerHTML = rows.join("");
+}
+
+function fmt(v) {
+  if (v === null || !Number.isFinite(v)) return "–";
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return v.toPrecision(3);
+}
+
+// ---------- start ----------
+
+async function main() {
+  try {
+    await init();
+  } catch (e) {
+    status(`The simulation could not start: ${errorText(e)}`, "error");
+    return;
+  }
+  const query = location.search.replace(/^\?/, "");
+  try {
+    state.explorer = new Explorer(query);
+  } catch (e) {
+    state.explorer = new Explorer("");
+    status(`This link's settings could not be used: ${errorText(e)}. Showing the defaults instead.`, "error");
+  }
+  bindControls();
+  const scenario = syncControls();
+  state.queries[state.model] = state.explorer.query();
+  buildMetricFigures();
+  draw();
+  if ($("#status").className !== "status error") status(readyMessage(scenario));
+  document.body.dataset.ready = "true";
+}
+
+main();
