@@ -83,17 +83,15 @@ impl fmt::Display for CorpusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CorpusError::Empty => write!(f, "the text is empty"),
-            CorpusError::NotUtf8 { offset } => write!(
-                f,
-                "the text is not UTF-8 (invalid byte at offset {offset}); save it as UTF-8 plain text"
-            ),
+            CorpusError::NotUtf8 { offset } => {
+                write!(f, "the text is not UTF-8 (invalid byte at offset {offset}); save it as UTF-8 plain text")
+            }
             CorpusError::Binary { reason } => {
                 write!(f, "this looks like a binary file, not plain text ({reason}); use a UTF-8 .txt file")
             }
-            CorpusError::TooManyBytes { bytes } => write!(
-                f,
-                "the text is too large: {bytes} bytes, at most {MAX_BYTES} bytes (5 MB) are accepted"
-            ),
+            CorpusError::TooManyBytes { bytes } => {
+                write!(f, "the text is too large: {bytes} bytes, at most {MAX_BYTES} bytes (5 MB) are accepted")
+            }
             CorpusError::TooManyWords { words } => {
                 write!(f, "the text is too large: {words} words or more, at most {MAX_WORDS} words are accepted")
             }
@@ -383,7 +381,9 @@ impl Corpus {
         // Final ids: punctuation first, then words by descending count, ties alphabetical.
         let mut order: Vec<u32> = (FIRST_WORD..provisional.len() as u32).collect();
         order.sort_by(|&a, &b| {
-            counts[b as usize].cmp(&counts[a as usize]).then_with(|| provisional[a as usize].cmp(&provisional[b as usize]))
+            counts[b as usize]
+                .cmp(&counts[a as usize])
+                .then_with(|| provisional[a as usize].cmp(&provisional[b as usize]))
         });
         let mut remap: Vec<u32> = (0..provisional.len() as u32).collect();
         for (rank, &old) in order.iter().enumerate() {
@@ -546,7 +546,10 @@ mod tests {
         assert_eq!(toks("Élan VITAL, naïve"), ["élan", "vital", ",", "naïve"]);
         assert_eq!(toks("CHAPTER 1. Loomings."), ["chapter", ".", "loomings", "."]);
         assert_eq!(toks("“Ahab”—(x_y) [z] 42nd"), ["ahab", "x", "y", "z", "nd"]);
-        assert_eq!(toks("wait... what?! no; yes: ok"), ["wait", ".", ".", ".", "what", "?", "!", "no", ";", "yes", ":", "ok"]);
+        assert_eq!(
+            toks("wait... what?! no; yes: ok"),
+            ["wait", ".", ".", ".", "what", "?", "!", "no", ";", "yes", ":", "ok"]
+        );
         assert!(toks("  \n\t 123 -- “” ").is_empty());
     }
 
@@ -623,7 +626,7 @@ mod tests {
         let m = msg(Corpus::from_text(&controls));
         assert!(m.contains("binary") && m.contains("control characters"), "{m}");
         let m = msg(Corpus::from_text("Call me Ishmael. Some years ago."));
-        assert!(m.contains("too small") && m.contains("5 words") && m.contains("at least 200"), "{m}");
+        assert!(m.contains("too small") && m.contains("6 words") && m.contains("at least 200"), "{m}");
         let m = msg(Corpus::from_text(&"whale ".repeat(300)));
         assert!(m.contains("only 2 sentences") && m.contains("at least 10"), "{m}");
         let m = msg(Corpus::from_bytes(&vec![b'a'; MAX_BYTES + 1]));

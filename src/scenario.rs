@@ -232,6 +232,9 @@ impl Scenario {
         };
         let mut value = serde_json::to_value(Scenario::default_for(model)).map_err(|e| err("", e.to_string()))?;
         merge(&mut value, Value::Object(given));
+        // Ranges first, on the raw numbers, so that 5e9 for a u32 key reads "out of range" rather
+        // than a type error.
+        check_ranges(&value)?;
         let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let key = if path == "." { String::new() } else { path };
@@ -243,21 +246,7 @@ impl Scenario {
 
     /// Checks every numeric key against [`RANGES`].
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        let value = serde_json::to_value(self).map_err(|e| err("", e.to_string()))?;
-        for range in RANGES {
-            let x = lookup(&value, range.key).and_then(Value::as_f64);
-            let Some(x) = x else { continue };
-            if !x.is_finite() {
-                return Err(err(range.key, format!("{x} is not a finite number")));
-            }
-            if x < range.min || x > range.max {
-                return Err(err(
-                    range.key,
-                    format!("{x} is out of range: allowed {} to {}", fmt_num(range.min), fmt_num(range.max)),
-                ));
-            }
-        }
-        Ok(())
+        check_ranges(&serde_json::to_value(self).map_err(|e| err("", e.to_string()))?)
     }
 
     /// Applies one `key=value` override (`--set` on the command line, one URL parameter on the
@@ -309,6 +298,23 @@ impl Scenario {
     pub fn human_count(&self) -> usize {
         (self.human_fraction * self.samples as f64).round() as usize
     }
+}
+
+/// Checks every numeric key present in a scenario document against [`RANGES`].
+fn check_ranges(value: &Value) -> Result<(), ScenarioError> {
+    for range in RANGES {
+        let Some(x) = lookup(value, range.key).and_then(Value::as_f64) else { continue };
+        if !x.is_finite() {
+            return Err(err(range.key, format!("{x} is not a finite number")));
+        }
+        if x < range.min || x > range.max {
+            return Err(err(
+                range.key,
+                format!("{x} is out of range: allowed {} to {}", fmt_num(range.min), fmt_num(range.max)),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn fmt_num(x: f64) -> String {
@@ -493,6 +499,8 @@ mod tests {
         assert_eq!(e.to_string(), "human_fraction: 1.5 is out of range: allowed 0 to 1");
         let e = Scenario::from_query("filter.keep=0").unwrap_err();
         assert_eq!(e.to_string(), "filter.keep: 0 is out of range: allowed 0.05 to 1");
+        let e = Scenario::from_query("seed=99999999999").unwrap_err();
+        assert_eq!(e.to_string(), "seed: 99999999999 is out of range: allowed 0 to 4294967295");
         let e = Scenario::from_query("samples=1").unwrap_err();
         assert!(e.to_string().starts_with("samples: 1 is out of range"), "{e}");
     }

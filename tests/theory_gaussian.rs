@@ -107,7 +107,8 @@ fn fresh_human_data_stops_the_variance_collapse() {
 
 #[test]
 fn a_single_gaussian_loses_heavy_tails_at_the_first_generation() {
-    let scenario = Scenario { samples: 1000, generations: 1, human: HumanDistribution::HeavyTailed, ..Scenario::default() };
+    let scenario =
+        Scenario { samples: 1000, generations: 1, human: HumanDistribution::HeavyTailed, ..Scenario::default() };
     let runs = runs(&scenario, 200);
     assert!((at(&runs, "tail_mass", 0, |v| v).mean - 0.02).abs() < 1e-12);
     let first = at(&runs, "tail_mass", 1, |v| v);

@@ -121,12 +121,22 @@ function recoverFrom(e) {
 
 function afterChange(query) {
   state.queries[state.model] = query;
-  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  writeAddress(query);
   const scenario = syncControls();
   state.generation = Math.min(state.generation, scenario.generations);
   buildMetricFigures();
   draw();
   status(readyMessage(scenario));
+}
+
+// The address bar is the share link. In a sandboxed iframe or a file:// page the history API
+// may refuse; the page then works the same without it.
+function writeAddress(query) {
+  try {
+    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  } catch {
+    /* no address to update here */
+  }
 }
 
 function readyMessage(scenario) {
@@ -318,7 +328,8 @@ function fmt(v) {
 
 async function main() {
   try {
-    await init();
+    // The single-file build (scripts/build-single.sh) carries the module's bytes inline.
+    await init(globalThis.COLLAPSE_WASM ? { module_or_path: globalThis.COLLAPSE_WASM } : undefined);
   } catch (e) {
     status(`The simulation could not start: ${errorText(e)}`, "error");
     return;

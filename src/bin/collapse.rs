@@ -72,9 +72,11 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             "--set" => sets.push(value("--set")?),
             "--runs" => {
                 let v = value("--runs")?;
-                runs = v.parse().ok().filter(|&r| (1..=100_000).contains(&r)).ok_or(format!(
-                    "--runs: `{v}` is not a whole number from 1 to 100000"
-                ))?;
+                runs = v
+                    .parse()
+                    .ok()
+                    .filter(|&r| (1..=100_000).contains(&r))
+                    .ok_or(format!("--runs: `{v}` is not a whole number from 1 to 100000"))?;
             }
             "--threads" => {
                 let v = value("--threads")?;

@@ -55,9 +55,13 @@ pub fn draw_gaussian<DB: DrawingBackend>(
     };
     let stroke = (1.5 * scale).max(1.0) as u32;
     chart
-        .draw_series(view.human_bins.iter().enumerate().filter(|(_, &h)| h > 0.0).map(|(i, &h)| {
-            bar(i, 0.0, h.min(y_max), palette::HUMAN.mix(0.55).filled())
-        }))
+        .draw_series(
+            view.human_bins
+                .iter()
+                .enumerate()
+                .filter(|(_, &h)| h > 0.0)
+                .map(|(i, &h)| bar(i, 0.0, h.min(y_max), palette::HUMAN.mix(0.55).filled())),
+        )
         .map_err(draw_error)?;
     chart
         .draw_series(view.synthetic_bins.iter().enumerate().filter(|(_, &s)| s > 0.0).map(|(i, &s)| {
@@ -81,7 +85,8 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             .label("generation 0 (human sample)")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::FAINT));
     }
-    let curve = |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
+    let curve =
+        |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
     chart
         .draw_series(DashedLineSeries::new(
             curve(&view.human_density),
@@ -91,12 +96,20 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         ))
         .map_err(draw_error)?
         .label("human distribution")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2)));
+        .legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2))
+        });
     chart
         .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(stroke + 1)))
         .map_err(draw_error)?
-        .label(if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") })
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::MODEL.stroke_width(2)));
+        .label(if generation == 0 {
+            "generation 0 = human".to_string()
+        } else {
+            format!("model of generation {generation}")
+        })
+        .legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::MODEL.stroke_width(2))
+        });
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)

@@ -26,8 +26,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(draw_error)?;
     let n = series.values.len().max(2);
     let all = series.values.iter().chain(series.theory.iter().flat_map(|c| c.iter())).cloned();
-    let finite: Vec<f64> =
-        all.filter(|v| v.is_finite() && (!series.log_y || *v > 0.0)).collect();
+    let finite: Vec<f64> = all.filter(|v| v.is_finite() && (!series.log_y || *v > 0.0)).collect();
     let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let x_range = 0.0..(n - 1) as f64;
@@ -108,7 +107,8 @@ pub fn draw_metric<DB: DrawingBackend>(
         let (lo, hi) = (lo / 1.3, hi * 1.3);
         draw_on!(builder.build_cartesian_2d(x_range, (lo..hi).log_scale()).map_err(draw_error)?);
     } else {
-        let (lo, hi) = padded_range(if finite.is_empty() { 0.0 } else { lo.min(0.0) }, if finite.is_empty() { 1.0 } else { hi });
+        let (lo, hi) =
+            padded_range(if finite.is_empty() { 0.0 } else { lo.min(0.0) }, if finite.is_empty() { 1.0 } else { hi });
         draw_on!(builder.build_cartesian_2d(x_range, lo..hi).map_err(draw_error)?);
     }
     root.present().map_err(draw_error)
@@ -117,7 +117,8 @@ pub fn draw_metric<DB: DrawingBackend>(
 /// Short tick labels: 0.5, 12, 1e-3, 2.5e4.
 fn format_tick(y: f64) -> String {
     let a = y.abs();
-    if a == 0.0 {
+    // Tick positions computed near zero carry rounding noise (6e-17): that is a zero.
+    if a < 1e-12 {
         "0".into()
     } else if !(1e-2..1e4).contains(&a) {
         format!("{y:.0e}")

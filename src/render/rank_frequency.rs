@@ -47,7 +47,8 @@ pub fn draw_tokens<DB: DrawingBackend>(
         .map_err(draw_error)?;
 
     let stroke = (1.5 * scale).max(1.0) as u32;
-    let lost: Vec<usize> = (0..view.model_probs.len()).filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0).collect();
+    let lost: Vec<usize> =
+        (0..view.model_probs.len()).filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0).collect();
     let rug_top = y_lo * (y_hi / y_lo).powf(0.035);
     chart
         .draw_series(lost.iter().map(|&i| {
@@ -56,7 +57,9 @@ pub fn draw_tokens<DB: DrawingBackend>(
         }))
         .map_err(draw_error)?
         .label(format!("{} words the model can no longer produce", lost.len()))
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::FAINT.stroke_width(3)));
+        .legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::FAINT.stroke_width(3))
+        });
 
     let radius = (1.6 * scale).max(1.0) as i32;
     chart
@@ -68,7 +71,11 @@ pub fn draw_tokens<DB: DrawingBackend>(
                 .map(|(i, &p)| Circle::new(((i + 1) as f64, p), radius, palette::MODEL.mix(0.7).filled())),
         )
         .map_err(draw_error)?
-        .label(if generation == 0 { "generation 0 = human".into() } else { format!("model of generation {generation}") })
+        .label(if generation == 0 {
+            "generation 0 = human".into()
+        } else {
+            format!("model of generation {generation}")
+        })
         .legend(move |(x, y)| Circle::new((x + (9.0 * scale) as i32, y), radius + 1, palette::MODEL.filled()));
 
     let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
@@ -77,10 +84,17 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let line: Vec<(f64, f64)> =
         ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
     chart
-        .draw_series(DashedLineSeries::new(line, (6.0 * scale) as u32, (4.0 * scale) as u32, palette::HUMAN.stroke_width(stroke + 1)))
+        .draw_series(DashedLineSeries::new(
+            line,
+            (6.0 * scale) as u32,
+            (4.0 * scale) as u32,
+            palette::HUMAN.stroke_width(stroke + 1),
+        ))
         .map_err(draw_error)?
         .label("human word frequencies (Zipf)")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2)));
+        .legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2))
+        });
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)

@@ -529,7 +529,7 @@ mod tests {
         let mut rng = replicate_rng(2, 0);
         let h = f.draw_human(300, &mut rng);
         let s = f.draw_human(700, &mut rng);
-        let View::Gaussian(v) = f.view(&GaussianModel::Human, &GaussianModel::Human, &h, Some(&s));
+        let View::Gaussian(v) = f.view(&GaussianModel::Human, &GaussianModel::Human, &h, Some(&s)) else { panic!() };
         let width = (VIEW_RANGE.1 - VIEW_RANGE.0) / VIEW_BINS as f64;
         let area: f64 = v.human_bins.iter().chain(&v.synthetic_bins).sum::<f64>() * width;
         assert!((area + v.outside - 1.0).abs() < 1e-9);

@@ -469,7 +469,8 @@ impl Text {
             }
         }
         data.total = data.unigram.iter().map(|&c| u64::from(c)).sum();
-        data.types = data.unigram[..self.boundary as usize].iter().skip(FIRST_WORD as usize).filter(|&&c| c > 0).count();
+        data.types =
+            data.unigram[..self.boundary as usize].iter().skip(FIRST_WORD as usize).filter(|&&c| c > 0).count();
         data.order = self.order;
         data.levels = levels;
         data.human = human;
@@ -632,8 +633,11 @@ impl Text {
             let mut rng = replicate_rng(PASSAGE_SALT, 0);
             let starts: Vec<usize> =
                 (0..sentences).filter(|&i| self.prompt.is_some_and(|p| self.training_sentence(i)[0] == p)).collect();
-            let first =
-                if starts.is_empty() { rng.random_range(0..sentences) } else { starts[rng.random_range(0..starts.len())] };
+            let first = if starts.is_empty() {
+                rng.random_range(0..sentences)
+            } else {
+                starts[rng.random_range(0..starts.len())]
+            };
             let mut batch = TextBatch::default();
             self.excerpt(&mut batch, first, PASSAGE_TOKENS, usize::MAX);
             return batch.tokens;
@@ -794,10 +798,8 @@ pub fn sample_metrics(tokens: &[u32]) -> (f64, f64, f64) {
     bigrams.dedup();
     let distinct_2 = if n2 > 0 { bigrams.len() as f64 / n2 as f64 } else { 0.0 };
 
-    let mut fourgrams: Vec<u128> = tokens
-        .windows(4)
-        .map(|w| w.iter().fold(0u128, |acc, &t| (acc << 32) | u128::from(t)))
-        .collect();
+    let mut fourgrams: Vec<u128> =
+        tokens.windows(4).map(|w| w.iter().fold(0u128, |acc, &t| (acc << 32) | u128::from(t))).collect();
     let n4 = fourgrams.len();
     fourgrams.sort_unstable();
     let mut repeated = 0usize;
@@ -932,5 +934,362 @@ impl Family for Text {
     /// None: see the module doc.
     fn theory(&self, _scenario: &Scenario) -> Vec<TheoryCurve> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{DataRegime, ModelKind};
+    use crate::sim::simulate;
+
+    fn corpus(text: &str) -> Arc<Corpus> {
+        Arc::new(Corpus::build(text).unwrap())
+    }
+
+    fn family(text: &str, order: u32) -> Text {
+        let scenario = Scenario { ngram_order: order, ..Scenario::default_for(ModelKind::Text) };
+        Text::new(&scenario, corpus(text))
+    }
+
+    fn ids(f: &Text, words: &str) -> Vec<u32> {
+        words.split(' ').map(|w| f.corpus.id(w).unwrap_or_else(|| panic!("{w}"))).collect()
+    }
+
+    fn batch(sentences: &[&[u32]], truncated: bool) -> TextBatch {
+        let mut b = TextBatch::default();
+        for s in sentences {
+            b.push_sentence(s);
+        }
+        b.truncated = truncated;
+        b
+    }
+
+    const PLAIN: Bias = Bias { temperature: 1.0, top_p: 1.0 };
+
+    #[test]
+    fn bigram_counts_match_a_hand_count() {
+        // "a b. a c.": ids a 6, b 7, c 8 (a is the most frequent; b before c), boundary 9.
+        let f = family("a b. a c.", 2);
+        assert_eq!(ids(&f, "a b c ."), [6, 7, 8, 0]);
+        let m = f.human_model();
+        let d = &m.0;
+        // Next-token counts: a 2, b 1, c 1, "." 2, end 2.
+        assert_eq!(d.unigram, [2, 0, 0, 0, 0, 0, 2, 1, 1, 2]);
+        assert_eq!((d.total, d.types, m.word_types()), (8, 3, 3));
+        let bigrams = &d.levels[1];
+        let row = |ctx: u32| bigrams.row(u64::from(ctx)).unwrap();
+        // After the start: a twice. After a: b once, c once. After ".": the end twice.
+        assert_eq!((bigrams.span(row(9)).len(), bigrams.count(row(9), 6)), (1, 2));
+        assert_eq!((bigrams.total(row(6)), bigrams.count(row(6), 7), bigrams.count(row(6), 8)), (2, 1, 1));
+        assert_eq!(bigrams.count(row(0), 9), 2);
+        assert_eq!(bigrams.rows(), 5, "contexts: start, a, b, c, '.'");
+        assert!(bigrams.row(7).is_some() && bigrams.row(1).is_none());
+    }
+
+    #[test]
+    fn trigram_lower_orders_equal_directly_counted_bigrams() {
+        let text = "the whale, the sea. the white whale! call me the whale. me?";
+        let tri = family(text, 3).human_model();
+        let bi = family(text, 2).human_model();
+        let (a, b) = (&tri.0.levels[1], &bi.0.levels[1]);
+        assert_eq!((&a.row_start, &a.targets, &a.cum), (&b.row_start, &b.targets, &b.cum));
+        assert_eq!(tri.0.unigram, bi.0.unigram);
+        // Sentences: "the whale , the sea ." "the white whale !" "call me the whale ." "me ?":
+        // (start, start) -> the twice, call once, me once.
+        let f = family(text, 3);
+        let t = ids(&f, "the call me");
+        let top = &tri.0.levels[2];
+        let start = top.row(context_key(&[f.boundary, f.boundary], 3)).unwrap();
+        assert_eq!(
+            (top.total(start), top.count(start, t[0]), top.count(start, t[1]), top.count(start, t[2])),
+            (4, 2, 1, 1)
+        );
+        let the_whale = top.row(context_key(&[t[0], f.corpus.id("whale").unwrap()], 3)).unwrap();
+        assert_eq!(top.total(the_whale), 2, "'the whale' is followed by ',' and '.'");
+    }
+
+    #[test]
+    fn accumulated_stats_are_the_sum_of_the_batches() {
+        let f = family("a b. a c. b c a.", 2);
+        let x = batch(&[&ids(&f, "a b ."), &ids(&f, "c")], true);
+        let y = batch(&[&ids(&f, "a c .")], false);
+        let mut both = f.empty_stats();
+        f.add(&mut both, &x);
+        f.add(&mut both, &y);
+        // a b . end | c (cut short: no end) | a c . end
+        assert_eq!((both.events(), both.distinct()), (9, 7));
+        let m = f.fit(&both);
+        assert_eq!(m.count(f.boundary), 2);
+        assert_eq!(m.count(f.corpus.id("c").unwrap()), 2);
+        assert!(!m.is_human() && f.human_model().is_human());
+    }
+
+    #[test]
+    fn heldout_perplexity_matches_a_hand_computation() {
+        // Sentences 0..=8 alternate "a b." (0, 2, 4, 6, 8: five) and "a c." (four); sentence 9,
+        // "a b.", is held out. Training next-token counts: a 9, b 5, c 4, "." 9, end 9: N = 36.
+        // V = 6 punctuation + 3 words + 1 end = 10, so P1(w) = (c(w) + 1) / 46.
+        // Bigram Witten-Bell on "a b . <end>":
+        //   P(a | start) = (9 + 1 * 10/46) / (9 + 1)   [start: a 9 times, 1 type]
+        //   P(b | a)     = (5 + 2 * 6/46)  / (9 + 2)   [a: b 5, c 4]
+        //   P(. | b)     = (5 + 1 * 10/46) / (5 + 1)
+        //   P(end | .)   = (9 + 1 * 10/46) / (9 + 1)
+        // perplexity = (product)^(-1/4) = 1.29704...
+        let mut text = String::new();
+        for k in 0..10 {
+            text.push_str(if k % 2 == 0 || k == 9 { "a b. " } else { "a c. " });
+        }
+        let f = family(&text, 2);
+        assert_eq!(f.corpus.heldout_tokens(), ids(&f, "a b ."));
+        let p = [
+            (9.0 + 10.0 / 46.0) / 10.0,
+            (5.0 + 12.0 / 46.0) / 11.0,
+            (5.0 + 10.0 / 46.0) / 6.0,
+            (9.0 + 10.0 / 46.0) / 10.0,
+        ];
+        let want = p.iter().product::<f64>().powf(-0.25);
+        let got = f.heldout_perplexity(&f.human_model());
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        assert!((want - 1.29704).abs() < 1e-5);
+        // Unigram: add-one only, P = 10/46, 6/46, 10/46, 10/46.
+        let f1 = family(&text, 1);
+        let want1 = (10.0f64 * 6.0 * 10.0 * 10.0 / 46f64.powi(4)).powf(-0.25);
+        assert!((f1.heldout_perplexity(&f1.human_model()) - want1).abs() < 1e-12);
+        // A model that lost b still gives it probability, so perplexity stays finite but rises.
+        let mut stats = f.empty_stats();
+        let ac = ids(&f, "a c .");
+        f.add(&mut stats, &batch(&[&ac[..]; 9], false));
+        let lost_b = f.fit(&stats);
+        let ppl = f.heldout_perplexity(&lost_b);
+        assert!(ppl.is_finite() && ppl > 2.0 * got, "{ppl}");
+    }
+
+    #[test]
+    fn a_deterministic_model_reproduces_its_only_sentence_and_cuts_the_last() {
+        let f = family("a b c. a b c. a b c.", 3);
+        let mut rng = replicate_rng(1, 0);
+        let b = f.generate(&f.human_model(), 10, &PLAIN, &mut rng);
+        let s = ids(&f, "a b c .");
+        assert_eq!(b.tokens, [&s[..], &s[..], &s[..2]].concat());
+        assert_eq!((b.sentence_ends.clone(), b.truncated), (vec![4, 8, 10], true));
+        let b = f.generate(&f.human_model(), 8, &PLAIN, &mut rng);
+        assert_eq!(b.sentence_ends, [4, 8]);
+        assert!(b.truncated, "stopping at n never draws the end marker");
+        assert!(f.generate(&f.human_model(), 0, &PLAIN, &mut rng).is_empty());
+    }
+
+    #[test]
+    fn a_dead_end_context_backs_off_instead_of_stopping() {
+        let f = family("a b c. a b c. x y.", 3);
+        // A text cut short after "x y": trigram context (x, y) and bigram context (y) have no
+        // continuation, so generation falls back to the unigram distribution (x, y).
+        let mut stats = f.empty_stats();
+        f.add(&mut stats, &batch(&[&ids(&f, "x y")], true));
+        let m = f.fit(&stats);
+        let mut rng = replicate_rng(2, 0);
+        let b = f.generate(&m, 50, &PLAIN, &mut rng);
+        assert_eq!(b.len(), 50);
+        assert_eq!(&b.tokens[..2], &ids(&f, "x y")[..]);
+        assert!(b.tokens.iter().all(|&t| ids(&f, "x y").contains(&t)));
+    }
+
+    #[test]
+    fn top_p_and_temperature_act_per_context() {
+        // After "a": b three times, c once.
+        let f = family("a b. a b. a b. a c.", 2);
+        let (b_id, c_id) = (f.corpus.id("b").unwrap(), f.corpus.id("c").unwrap());
+        let count_c = |bias: &Bias, seed: u32| {
+            let mut rng = replicate_rng(seed, 0);
+            let t = f.generate(&f.human_model(), 4000, bias, &mut rng);
+            let c = t.tokens.iter().filter(|&&x| x == c_id).count() as f64;
+            let b = t.tokens.iter().filter(|&&x| x == b_id).count() as f64;
+            c / (b + c)
+        };
+        assert_eq!(count_c(&Bias { temperature: 1.0, top_p: 0.7 }, 3), 0.0);
+        let plain = count_c(&PLAIN, 4);
+        assert!((plain - 0.25).abs() < 0.04, "{plain}");
+        // T = 0.5: 3^2 : 1 = 0.9 : 0.1.
+        let cold = count_c(&Bias { temperature: 0.5, top_p: 1.0 }, 5);
+        assert!((cold - 0.1).abs() < 0.03, "{cold}");
+        // Same seed, same text.
+        let mut r1 = replicate_rng(6, 0);
+        let mut r2 = replicate_rng(6, 0);
+        let bias = Bias { temperature: 0.7, top_p: 0.9 };
+        assert_eq!(
+            f.generate(&f.human_model(), 500, &bias, &mut r1),
+            f.generate(&f.human_model(), 500, &bias, &mut r2)
+        );
+    }
+
+    #[test]
+    fn quality_filter_keeps_the_most_likely_sentences_and_cuts_to_keep() {
+        let f = family("a b. a b. a b. a c.", 2);
+        let (ab, ac) = (ids(&f, "a b ."), ids(&f, "a c ."));
+        let mut rng = replicate_rng(1, 0);
+        let m = f.human_model();
+        // Scores: "a b ." beats "a c ." (b follows a three times out of four).
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ab], false), 4, FilterKind::Quality, &mut rng);
+        assert_eq!(kept.tokens, [&ab[..], &ab[..1]].concat());
+        assert_eq!((kept.sentence_ends.clone(), kept.truncated), (vec![3, 4], true));
+        // Exactly two sentences: no cut.
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ac], false), 6, FilterKind::Quality, &mut rng);
+        assert_eq!((kept.tokens.clone(), kept.truncated), ([&ab[..], &ac[..]].concat(), false));
+        // A sentence that was cut short goes last, whatever its score.
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ab[..2]], true), 5, FilterKind::Quality, &mut rng);
+        assert_eq!(kept.tokens, [&ab[..], &ab[..2]].concat());
+        assert!(kept.truncated && kept.sentence_ends == [3, 5]);
+        // Asking for everything returns the batch as it is.
+        let all = batch(&[&ac, &ab], false);
+        assert_eq!(f.filter(&m, all.clone(), 6, FilterKind::Quality, &mut rng), all);
+    }
+
+    #[test]
+    fn diversity_filter_greedily_adds_new_word_types() {
+        let f = family("a b c d e f g. a b c d e f g.", 2);
+        let s0 = ids(&f, "a b .");
+        let s1 = ids(&f, "c d c .");
+        let s2 = ids(&f, "a e f g .");
+        let s3 = ids(&f, "b c .");
+        let b = batch(&[&s0, &s1, &s2, &s3], false);
+        let mut rng = replicate_rng(1, 0);
+        // Gains: s2 4 (a e f g); then s1 2 (c d) ties s3 (b c) and comes first; then s0 and s3
+        // add b (1 each): s0 first. 5 + 4 + 3 = 12 tokens, cut to 11.
+        let kept = f.filter(&f.human_model(), b, 11, FilterKind::Diversity, &mut rng);
+        assert_eq!(kept.tokens, [&s2[..], &s1[..], &s0[..2]].concat());
+        assert_eq!((kept.sentence_ends.clone(), kept.truncated), (vec![5, 9, 11], true));
+    }
+
+    #[test]
+    fn human_draws_are_runs_of_real_training_sentences() {
+        let mut text = String::new();
+        for k in 0..40 {
+            text.push_str(&format!(
+                "{} is sentence {}. ",
+                ["alpha", "beta", "gamma", "delta"][k % 4],
+                "x".repeat(k + 1)
+            ));
+        }
+        let f = family(&text, 2);
+        let training: Vec<&[u32]> = f.corpus.training_sentences().collect();
+        let mut rng = replicate_rng(3, 0);
+        for n in [1, 7, 500, 3000] {
+            let b = f.draw_human(n, &mut rng);
+            assert_eq!(b.len(), n);
+            let sentences: Vec<&[u32]> = b.sentences().collect();
+            for (i, s) in sentences.iter().enumerate() {
+                if b.is_complete(i) {
+                    assert!(training.contains(s));
+                } else {
+                    assert!(training.iter().any(|t| t.starts_with(s)) && i + 1 == sentences.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sample_metrics_match_a_hand_count() {
+        // a b a b a b (ids 6, 7): 2 types / 6 tokens; bigrams ab ba ab ba ab: 2 / 5; 4-grams
+        // abab baba abab: abab twice, so 2 of 3 positions repeat.
+        let (ttr, d2, r4) = sample_metrics(&[6, 7, 6, 7, 6, 7]);
+        assert!((ttr - 2.0 / 6.0).abs() < 1e-12 && (d2 - 0.4).abs() < 1e-12 && (r4 - 2.0 / 3.0).abs() < 1e-12);
+        // Punctuation is not a word type but is part of the n-grams.
+        let (ttr, d2, r4) = sample_metrics(&[6, 0, 7, 0]);
+        assert!((ttr - 1.0).abs() < 1e-12 && (d2 - 1.0).abs() < 1e-12 && r4 == 0.0);
+        assert_eq!(sample_metrics(&[]), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn batch_truncation_cuts_or_drops_sentences() {
+        let mut b = batch(&[&[6, 7, 0], &[8, 0], &[6]], true);
+        b.truncate(5);
+        assert_eq!((b.tokens.clone(), b.sentence_ends.clone(), b.truncated), (vec![6, 7, 0, 8, 0], vec![3, 5], false));
+        b.truncate(4);
+        assert_eq!((b.sentence_ends.clone(), b.truncated), (vec![3, 4], true));
+        b.truncate(10);
+        assert_eq!(b.len(), 4);
+    }
+
+    fn small_text() -> String {
+        // A tiny "book": 60 sentences over 30 word types with a few rare ones.
+        let words = ["the", "whale", "sea", "ship", "white", "captain", "a", "of", "and", "deep"];
+        let mut text = String::new();
+        for k in 0..60 {
+            let n = 3 + k % 5;
+            let sentence: Vec<&str> = (0..n).map(|j| words[(k * 7 + j * 3) % words.len()]).collect();
+            text.push_str(&sentence.join(" "));
+            if k % 20 == 3 {
+                text.push_str(&format!(" rare{}", ["x", "y", "z"][k / 20]));
+            }
+            text.push_str(if k % 3 == 0 { ", then. " } else { ". " });
+        }
+        text
+    }
+
+    #[test]
+    fn runs_are_deterministic_and_generation_zero_is_the_human_model() {
+        let c = corpus(&small_text());
+        let scenario = Scenario { generations: 5, samples: 300, ..Scenario::default_for(ModelKind::Text) };
+        let f = Text::new(&scenario, Arc::clone(&c));
+        let run = |f: &Text| simulate(f, &scenario, &mut replicate_rng(7, 0), true);
+        let (r1, r2) = (run(&f), run(&f));
+        assert_eq!(r1.metrics, r2.metrics);
+        assert_eq!(r1.views, r2.views);
+        assert!(r1.theory.is_empty());
+        let g0 = &r1.metrics[0];
+        let training_types = (FIRST_WORD..c.type_count() as u32).filter(|&i| c.training_count(i) > 0).count();
+        assert_eq!(g0[0], training_types as f64);
+        assert_eq!(g0[3], 1.0, "every rare word can be produced at generation 0");
+        assert!(g0.iter().all(|x| x.is_finite()));
+        // Types never come back in replace mode without human data.
+        let types = r1.series("types").unwrap();
+        assert!(types.windows(2).all(|w| w[1] <= w[0]), "{types:?}");
+        // A fresh family gives the same run (nothing is cached across families).
+        let f2 = Text::new(&scenario, Arc::clone(&c));
+        assert_eq!(run(&f2).metrics, r1.metrics);
+        // Accumulating with filters runs too.
+        for kind in [FilterKind::Quality, FilterKind::Diversity] {
+            let s = Scenario {
+                data: DataRegime::Accumulate,
+                human_fraction: 0.2,
+                filter: crate::scenario::Filter { kind, keep: 0.5 },
+                ..scenario.clone()
+            };
+            let r = simulate(&Text::new(&s, Arc::clone(&c)), &s, &mut replicate_rng(7, 0), false);
+            assert!(r.metrics.iter().flatten().all(|x| x.is_finite()));
+        }
+    }
+
+    #[test]
+    fn views_show_a_prompted_passage_and_the_lost_words() {
+        let c = corpus(&small_text());
+        let scenario = Scenario { samples: 300, ..Scenario::default_for(ModelKind::Text) };
+        let f = Text::new(&scenario, Arc::clone(&c));
+        assert_eq!(f.prompt(), Some(c.ranked_words()[0].as_str()));
+        let human = f.human_model();
+        let View::Text(v0) = f.view(&human, &human, &TextBatch::default(), None) else { panic!("not a text view") };
+        assert_eq!(v0.passage.len(), PASSAGE_TOKENS);
+        assert_eq!(v0.passage[0].text, c.ranked_words()[0]);
+        assert_eq!((v0.lost_count, v0.lost_words.len()), (0, 0));
+        // The generation-0 passage is real training text.
+        let text: Vec<u32> = v0.passage.iter().map(|w| c.id(&w.text).unwrap()).collect();
+        let training = c.training_tokens();
+        assert!(training.windows(20).any(|w| w == &text[..20]));
+        // A model trained on one sentence lost most words; its passage starts with the prompt.
+        let mut stats = f.empty_stats();
+        let only: Vec<u32> = c.training_sentences().next().unwrap().to_vec();
+        f.add(&mut stats, &batch(&[&only], false));
+        let m = f.fit(&stats);
+        let View::Text(v) = f.view(&m, &human, &TextBatch::default(), None) else { panic!() };
+        let View::Text(again) = f.view(&m, &human, &TextBatch::default(), None) else { panic!() };
+        assert_eq!(v, again, "the passage is reproducible");
+        assert_eq!(v.passage.len(), PASSAGE_TOKENS);
+        assert_eq!(v.passage[0].text, c.ranked_words()[0]);
+        let producible = (FIRST_WORD..c.type_count() as u32).filter(|&i| c.training_count(i) > 0).count();
+        assert_eq!(v.lost_count, producible - m.word_types());
+        assert!(v.lost_words.len() == v.lost_count.min(MAX_LOST_WORDS));
+        let rank = |w: &String| c.id(w).unwrap();
+        assert!(v.lost_words.windows(2).all(|w| rank(&w[0]) < rank(&w[1])), "most frequent first");
+        assert!(v0.passage.iter().all(|w| w.rare == c.is_rare(c.id(&w.text).unwrap())));
     }
 }

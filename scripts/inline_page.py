@@ -1,0 +1,46 @@
+"""Inline www/ into one HTML file (see scripts/build-single.sh).
+
+The module glue of wasm-bindgen and main.js become one inline module script: the glue's
+`export` keywords are dropped and main.js's import of it removed. The wasm bytes and the corpus
+are set as globals by a classic script before it; main.js uses them when present instead of
+fetching (it looks for globalThis.COLLAPSE_WASM and globalThis.COLLAPSE_CORPUS).
+"""
+import base64
+import json
+import re
+import sys
+from pathlib import Path
+
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+html = (src / "index.html").read_text(encoding="utf-8")
+css = (src / "style.css").read_text(encoding="utf-8")
+glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
+main = (src / "main.js").read_text(encoding="utf-8")
+wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
+corpus = (src / "data" / "moby-dick.txt").read_text(encoding="utf-8")
+
+glue, n_default = re.subn(r"^export default (\w+);\s*$", r"const init = \1;", glue, flags=re.M)
+glue = re.sub(r"^export \{[^}]*\};\s*$", "", glue, flags=re.M)
+glue = re.sub(r"^export (class|function|const|let|async function) ", r"\1 ", glue, flags=re.M)
+main, n_import = re.subn(r'^import init, \{ Explorer \} from "\./pkg/collapse\.js";\s*$', "", main, flags=re.M)
+if n_default != 1 or n_import != 1 or re.search(r"^export ", glue, flags=re.M):
+    sys.exit("inline_page.py: the glue or main.js changed shape; update the inliner")
+
+def script_safe(text: str) -> str:
+    # Nothing inside a <script> may close it.
+    return text.replace("</script", "<\\/script")
+
+data = (
+    "globalThis.COLLAPSE_WASM = Uint8Array.from(atob(" + json.dumps(wasm) + "), (c) => c.charCodeAt(0));\n"
+    "globalThis.COLLAPSE_CORPUS = " + script_safe(json.dumps(corpus)) + ";\n"
+)
+html = html.replace('<link rel="stylesheet" href="style.css">', "<style>\n" + css + "</style>")
+scripts = (
+    "<script>\n" + data + "</script>\n"
+    + '<script type="module">\n' + script_safe(glue) + "\n" + script_safe(main) + "\n</script>"
+)
+html, n_script = re.subn(r'<script type="module" src="main\.js"></script>', lambda _: scripts, html)
+if n_script != 1:
+    sys.exit("inline_page.py: index.html has no main.js script tag")
+out.write_text(html, encoding="utf-8")
+print(f"built {out}: {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)

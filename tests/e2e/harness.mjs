@@ -1,0 +1,136 @@
+// Shared set-up of the end-to-end tests: a static server for www/ on a free loopback port, and
+// Debian's Chromium driven by playwright-core. Screenshots go to test-results/ to be looked at.
+
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const RESULTS = `${ROOT}test-results`;
+mkdirSync(RESULTS, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Serves `dir` on 127.0.0.1; resolves once it answers. */
+export async function serve(dir = `${ROOT}www`) {
+  const port = await freePort();
+  const child = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], {
+    stdio: "ignore",
+  });
+  const base = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) return { base, stop: () => child.kill() };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error("the static server did not start");
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/**
+ * A new page that records console errors, page errors and every request that leaves the
+ * page's own origin (the page must make none).
+ */
+export async function openPage(browser, url, { width = 1280, height = 1000 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems = [];
+  const foreign = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const origin = url.startsWith("file:") ? "file:" : new URL(url).origin;
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) foreign.push(u);
+  });
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  return { page, problems, foreign };
+}
+
+/** Sets a range input's value and fires `input`, as a user's drag does. */
+export async function slide(page, param, value) {
+  await page.$eval(
+    `input[data-param="${param}"]`,
+    (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    value,
+  );
+}
+
+/** Moves the generation scrubber. */
+export async function scrub(page, generation) {
+  await page.$eval(
+    "#scrubber",
+    (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    generation,
+  );
+}
+
+/** The numbers panel as {metric: number}. */
+export async function numbers(page) {
+  return page.$$eval(".number", (rows) =>
+    Object.fromEntries(
+      rows.map((r) => [r.dataset.metric, Number(r.querySelector(".value").textContent.replace(/,/g, ""))]),
+    ),
+  );
+}
+
+/** A digest of a canvas's pixels, to tell whether a chart changed. */
+export async function canvasDigest(page, selector) {
+  return page.$eval(selector, (c) => {
+    const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < data.length; i += 7) h = Math.imul(h ^ data[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  });
+}
+
+/** How many pixels of a canvas are far from white (a blank chart has none). */
+export async function inkedPixels(page, selector) {
+  return page.$eval(selector, (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) n++;
+    return n;
+  });
+}
+
+/** Waits until the page's status line shows `pattern`. */
+export async function statusMatches(page, pattern) {
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#status").textContent), pattern.source, { timeout: 8000 });
+  return page.textContent("#status");
+}
