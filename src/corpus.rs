@@ -18,7 +18,8 @@
 //! line that is empty or holds only whitespace; so headings without a full stop are sentences of
 //! their own), and at the end of the text. A sentence that reaches [`MAX_SENTENCE_TOKENS`]
 //! tokens is ended there, so text without punctuation still falls into sentences. Sentences are
-//! never empty.
+//! never empty: punctuation before the first word of a paragraph (or of the text) is dropped, and
+//! punctuation after the last word of a sentence belongs to it.
 //!
 //! # Held-out split
 //! Sentences are numbered from 0 in text order; every tenth sentence (number `k` with
@@ -48,7 +49,7 @@ pub const MIN_WORDS: usize = 200;
 pub const MIN_SENTENCES: usize = 10;
 /// Largest accepted input, in bytes (5 MB; Moby-Dick is 1.2 MB).
 pub const MAX_BYTES: usize = 5_000_000;
-/// Most word tokens a corpus may have (Moby-Dick has about 215,000).
+/// Most word tokens a corpus may have (Moby-Dick has about 210,000).
 pub const MAX_WORDS: usize = 1_000_000;
 /// A sentence is ended when it reaches this many tokens.
 pub const MAX_SENTENCE_TOKENS: usize = 250;

@@ -19,5 +19,5 @@ pub mod summary;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use experiment::{run_replicate, Experiment};
+pub use experiment::Experiment;
 pub use scenario::{Scenario, ScenarioError};

@@ -257,6 +257,24 @@ impl Scenario {
         Scenario::from_value(value)
     }
 
+    /// Reads a JSON document and applies `key=value` overrides to it before the defaults fill in,
+    /// so `model=text` brings the text model's defaults for every key not given (the command
+    /// line's `--scenario` with `--set`).
+    pub fn from_json_with_settings(text: &str, settings: &[(String, String)]) -> Result<Scenario, ScenarioError> {
+        let mut value: Value = if text.trim().is_empty() {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_str(text).map_err(|e| err("", format!("the scenario is not valid JSON ({e})")))?
+        };
+        if !value.is_object() {
+            return Err(err("", "the scenario must be a JSON object of key: value pairs"));
+        }
+        for (key, raw) in settings {
+            set_path(&mut value, key, parse_scalar(key, raw)?)?;
+        }
+        Scenario::from_value(value)
+    }
+
     /// Reads a URL query string (`?model=tokens&top_p=0.9&filter.kind=quality`), starting from
     /// the defaults. Values are percent-decoded. Any bad parameter is an error naming it.
     pub fn from_query(query: &str) -> Result<Scenario, ScenarioError> {
@@ -554,6 +572,16 @@ mod tests {
         let text = Scenario::from_query("model=text").unwrap();
         assert_eq!(text, Scenario::default_for(ModelKind::Text));
         assert_eq!(text.to_query(), "model=text");
+    }
+
+    #[test]
+    fn overrides_apply_before_the_model_defaults() {
+        let sets = vec![("model".to_string(), "text".to_string())];
+        assert_eq!(Scenario::from_json_with_settings("", &sets).unwrap(), Scenario::default_for(ModelKind::Text));
+        let sets = vec![("samples".to_string(), "500".to_string())];
+        let s = Scenario::from_json_with_settings(r#"{"model": "tokens"}"#, &sets).unwrap();
+        assert_eq!((s.model, s.samples, s.generations), (ModelKind::Tokens, 500, 100));
+        assert!(Scenario::from_json_with_settings("[]", &[]).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use collapse::scenario::Scenario;
 
 fn series(query: &str, metric: &str, generations: usize) -> Vec<f64> {
     let scenario = Scenario::from_query(query).unwrap();
-    let run = Experiment::new(&scenario).unwrap().run(&scenario, 0, false);
+    let run = Experiment::new(&scenario, None).unwrap().run(&scenario, 0, false);
     run.series(metric).unwrap()[..=generations].to_vec()
 }
 
@@ -27,7 +27,7 @@ fn gaussian_default_scenario_seed_one() {
 fn the_page_and_the_command_line_see_the_same_numbers() {
     // The page keeps per-generation views; that must not change the random stream.
     let scenario = Scenario::default();
-    let experiment = Experiment::new(&scenario).unwrap();
+    let experiment = Experiment::new(&scenario, None).unwrap();
     let with_views = experiment.run(&scenario, 0, true);
     let without = experiment.run(&scenario, 0, false);
     assert_eq!(with_views.metrics, without.metrics);

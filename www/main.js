@@ -40,6 +40,14 @@ const VIEW_CAPTIONS = {
     t === 0
       ? `Generation 0 is the human distribution (dashed blue). Bars: ${s.samples} human samples. Press Play: each generation fits a bell curve to ${s.samples} samples, then the next generation trains on samples from that fit.`
       : `Bars: the ${s.samples} samples generation ${t} was trained on (blue: fresh human data, orange: made by generation ${t - 1}'s model), stacked. Orange line: the curve fitted to them. Grey outline: the generation-0 sample. Dashed blue: the human distribution.`,
+  tokens: (s, t) =>
+    t === 0
+      ? `Generation 0: the human word frequencies, a Zipf law over ${s.vocab.toLocaleString("en-US")} words (labelled with the words of Moby-Dick, most frequent first). Each generation counts ${s.samples.toLocaleString("en-US")} words drawn from the previous model and uses those counts as its new frequencies.`
+      : `Dots: how often generation ${t}'s model uses each word, placed by the word's rank in human text. Dashed blue: the human frequencies. Grey marks along the bottom: words the model can no longer produce. A word drawn zero times is gone for good, unless fresh human data brings it back.`,
+  text: (s, t) =>
+    t === 0
+      ? `Generation 0 is human text: a real passage of the corpus. Highlighted: words that are rare in it (seen once or twice). Each generation trains a ${s.ngram_order}-word model on ${s.samples.toLocaleString("en-US")} words written by the previous generation's model.`
+      : `Passages written by the models of successive generations, each starting with the same word. Highlighted: words that are rare in the human text. Generation 1 learns from ${s.samples.toLocaleString("en-US")} words rather than the whole book, so part of its first drop is that smaller sample; every later drop is the photocopy effect. Watch rare words vanish and phrases repeat: the few rare words that survive are drawn again and again, because chance, not the book, now decides what the shrunken vocabulary holds.`,
 };
 
 const state = {
@@ -50,7 +58,42 @@ const state = {
   lastFrame: 0,
   pending: null, // a control change waiting for the next animation frame
   queries: {}, // the last query of each view, so switching views keeps each view's settings
+  corpusLoaded: false,
 };
+
+const NEEDS_CORPUS = new Set(["tokens", "text"]);
+
+// The bundled human text: inline in the single-file build, else a file beside the page.
+async function bundledCorpus() {
+  if (typeof globalThis.COLLAPSE_CORPUS === "string") return new TextEncoder().encode(globalThis.COLLAPSE_CORPUS);
+  const response = await fetch("data/moby-dick.txt");
+  if (!response.ok) throw new Error(`the bundled corpus could not be loaded (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Loads the bundled corpus once, before the first view that needs it.
+async function ensureCorpus() {
+  if (state.corpusLoaded) return;
+  status("Loading the human text (Moby-Dick)…");
+  const summary = state.explorer.set_corpus(await bundledCorpus());
+  state.corpusLoaded = true;
+  $("#corpus-summary").textContent = `Moby-Dick by Herman Melville (public domain), bundled with the page: ${summary}.`;
+}
+
+// The reader's own text: on error the message shows and the current text and view stay.
+function useOwnText(bytes, name) {
+  try {
+    const summary = state.explorer.set_corpus(bytes);
+    state.corpusLoaded = true;
+    $("#corpus-summary").textContent = `Your text (${name}): ${summary}.`;
+    state.generation = 0;
+    afterChange(state.explorer.query());
+    status(`Retrained on your text (${summary}).`);
+  } catch (e) {
+    recoverFrom(e);
+    status(`Your text was not used: ${errorText(e)}`, "error");
+  }
+}
 
 function status(message, kind = "info") {
   const el = $("#status");
@@ -169,6 +212,25 @@ function bindControls() {
     showGeneration(Number(e.target.value));
   });
   for (const tab of $$("[data-view]")) tab.addEventListener("click", () => switchView(tab.dataset.view));
+  $("#use-text").addEventListener("click", () => useOwnText(new TextEncoder().encode($("#own-text").value), "pasted"));
+  $("#own-file").addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    if (file.size > Explorer.max_corpus_bytes()) {
+      status(`Your file was not used: ${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${Explorer.max_corpus_bytes() / 1e6} MB.`, "error");
+      return;
+    }
+    useOwnText(new Uint8Array(await file.arrayBuffer()), file.name);
+    e.target.value = "";
+  });
+  $("#use-moby").addEventListener("click", async () => {
+    try {
+      useOwnText(await bundledCorpus(), "Moby-Dick");
+      $("#corpus-summary").textContent = `Moby-Dick by Herman Melville (public domain), bundled with the page.`;
+    } catch (e) {
+      status(errorText(e), "error");
+    }
+  });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, select, button")) return;
     if (e.key === " ") {
@@ -189,11 +251,12 @@ function flushPending() {
   applySetting(key, value);
 }
 
-function switchView(model) {
+async function switchView(model) {
   if (model === state.model) return;
   setPlaying(false);
   state.queries[state.model] = state.explorer.query();
   try {
+    if (NEEDS_CORPUS.has(model)) await ensureCorpus();
     const query = state.queries[model] ?? Explorer.default_query(model);
     state.model = model;
     state.generation = 0;
@@ -205,8 +268,9 @@ function switchView(model) {
   }
 }
 
-function loadQuery(search) {
+async function loadQuery(search) {
   try {
+    if (/(^|[?&])model=(tokens|text)(&|$)/.test(search)) await ensureCorpus();
     const query = state.explorer.set_query(search.replace(/^\?/, ""));
     afterChange(query);
   } catch (e) {
@@ -289,9 +353,13 @@ function draw() {
   scrubber.max = String(last);
   scrubber.value = String(t);
   $("#generation-label").textContent = `${t} of ${last}`;
+  const textView = state.model === "text";
+  $("#view").hidden = textView;
+  $("#passages").hidden = !textView;
   try {
     const view = $("#view");
-    explorer.draw_view(view, t, fitCanvas(view));
+    if (textView) showPassages(t);
+    else explorer.draw_view(view, t, fitCanvas(view));
     for (const canvas of $$("#metrics canvas")) {
       const info = metricInfo(state.model, canvas.dataset.metric);
       explorer.draw_metric(canvas, canvas.dataset.metric, info.title, t, fitCanvas(canvas), info.log);
@@ -304,6 +372,59 @@ function draw() {
   const caption = VIEW_CAPTIONS[state.model];
   $("#view-caption").textContent = caption ? caption(scenario, t) : "";
   showNumbers(JSON.parse(explorer.values_json(t)));
+  showDetails(JSON.parse(explorer.details_json(t)), t);
+}
+
+// The text view: passages of generation 0 (human) and of evenly spaced generations up to t,
+// each starting with the same prompt word, rare human words highlighted.
+function showPassages(t) {
+  const shown = [...new Set([0, Math.round(t / 3), Math.round((2 * t) / 3), t])].filter((g) => g <= t);
+  $("#passages").replaceChildren(
+    ...shown.map((g) => {
+      const details = JSON.parse(state.explorer.details_json(g));
+      const article = document.createElement("article");
+      article.className = g === 0 ? "passage human" : "passage";
+      article.dataset.generation = String(g);
+      const heading = document.createElement("h3");
+      heading.textContent = g === 0 ? "Generation 0 · human" : `Generation ${g}`;
+      const p = document.createElement("p");
+      for (const [word, rare] of details.passage ?? []) {
+        const glued = /^[.,;:!?]$/.test(word);
+        if (!glued && p.childNodes.length > 0) p.append(" ");
+        if (rare) {
+          const mark = document.createElement("mark");
+          mark.textContent = word;
+          p.append(mark);
+        } else p.append(word);
+      }
+      article.append(heading, p);
+      return article;
+    }),
+  );
+}
+
+// Family-specific text under the main chart: the words lost at this generation.
+function showDetails(details, t) {
+  const box = $("#details");
+  box.replaceChildren();
+  if (!details.lost_words) return;
+  const title = document.createElement("strong");
+  if (t === 0) {
+    title.textContent = "Generation 0 is human: no word is lost yet.";
+    box.append(title);
+    return;
+  }
+  title.textContent =
+    state.model === "text"
+      ? `Human words generation ${t}'s model can no longer produce: ${details.lost_count.toLocaleString("en-US")}`
+      : `Words lost at generation ${t}: ${details.lost_count.toLocaleString("en-US")}`;
+  box.append(title);
+  if (details.lost_words.length > 0) {
+    const list = document.createElement("span");
+    list.className = "lost";
+    list.textContent = ` — ${details.lost_words.join(", ")}${details.lost_count > details.lost_words.length ? ", …" : ""}`;
+    box.append(list);
+  }
 }
 
 function showNumbers(values) {
@@ -334,19 +455,19 @@ async function main() {
     status(`The simulation could not start: ${errorText(e)}`, "error");
     return;
   }
+  state.explorer = new Explorer("");
+  bindControls();
+  syncControls();
+  buildMetricFigures();
   const query = location.search.replace(/^\?/, "");
   try {
-    state.explorer = new Explorer(query);
+    if (/(^|&)model=(tokens|text)(&|$)/.test(query)) await ensureCorpus();
+    afterChange(state.explorer.set_query(query));
   } catch (e) {
-    state.explorer = new Explorer("");
+    recoverFrom(e);
     status(`This link's settings could not be used: ${errorText(e)}. Showing the defaults instead.`, "error");
+    draw();
   }
-  bindControls();
-  const scenario = syncControls();
-  state.queries[state.model] = state.explorer.query();
-  buildMetricFigures();
-  draw();
-  if ($("#status").className !== "status error") status(readyMessage(scenario));
   document.body.dataset.ready = "true";
 }
 

@@ -2,10 +2,13 @@
 //! across independent replicates. See `collapse --help`.
 
 use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
-use collapse::scenario::Scenario;
+use collapse::scenario::{ModelKind, Scenario};
 use collapse::sim::Run;
 use collapse::summary::{summarize, Stat};
 
@@ -38,7 +41,11 @@ struct Options {
     runs: u32,
     csv: bool,
     threads: usize,
+    corpus: Option<PathBuf>,
 }
+
+/// Where `scripts/fetch-corpus.sh` puts the default corpus.
+const DEFAULT_CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/moby-dick.txt");
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1).collect()).and_then(execute) {
@@ -64,11 +71,13 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
     let mut sets = Vec::new();
     let mut runs = 1u32;
     let mut csv = false;
+    let mut corpus = None;
     let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match flag.as_str() {
             "--scenario" => source = Some(value("--scenario")?),
+            "--corpus" => corpus = Some(PathBuf::from(value("--corpus")?)),
             "--set" => sets.push(value("--set")?),
             "--runs" => {
                 let v = value("--runs")?;
@@ -97,24 +106,27 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             other => return Err(format!("unknown option `{other}`; try `collapse --help`")),
         }
     }
-    let mut scenario = match source.as_deref() {
-        None => Scenario::default(),
-        Some(path) => {
-            let text = if path == "-" {
-                let mut s = String::new();
-                io::stdin().read_to_string(&mut s).map_err(|e| format!("reading standard input: {e}"))?;
-                s
-            } else {
-                std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?
-            };
-            Scenario::from_json(&text).map_err(|e| format!("scenario {path}: {e}"))?
+    let text = match source.as_deref() {
+        None => String::new(),
+        Some("-") => {
+            let mut s = String::new();
+            io::stdin().read_to_string(&mut s).map_err(|e| format!("reading standard input: {e}"))?;
+            s
         }
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?,
     };
-    for set in sets {
-        let (key, raw) = set.split_once('=').ok_or(format!("--set `{set}` is not KEY=VALUE"))?;
-        scenario = scenario.with_setting(key.trim(), raw).map_err(|e| format!("--set {e}"))?;
-    }
-    Ok(Options { command, scenario, runs, csv, threads })
+    let settings = sets
+        .iter()
+        .map(|set| {
+            let (key, raw) = set.split_once('=').ok_or(format!("--set `{set}` is not KEY=VALUE"))?;
+            Ok((key.trim().to_string(), raw.to_string()))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let scenario = Scenario::from_json_with_settings(&text, &settings).map_err(|e| match source.as_deref() {
+        Some(path) => format!("scenario {path}: {e}"),
+        None => format!("--set {e}"),
+    })?;
+    Ok(Options { command, scenario, runs, csv, threads, corpus })
 }
 
 fn execute(options: Options) -> Result<(), String> {
@@ -129,7 +141,8 @@ fn execute(options: Options) -> Result<(), String> {
         }
         "scenario" => writeln!(out, "{}", options.scenario.to_json()).map_err(write_err)?,
         _ => {
-            let runs = run_replicates(&options.scenario, options.runs, options.threads)?;
+            let corpus = load_corpus(&options)?;
+            let runs = run_replicates(&options.scenario, corpus.as_ref(), options.runs, options.threads)?;
             let stats = summarize(&runs);
             let names = runs[0].metric_names;
             if options.csv {
@@ -142,10 +155,38 @@ fn execute(options: Options) -> Result<(), String> {
     out.flush().map_err(write_err)
 }
 
+/// The human text, for the models that use one: required by `text`; `tokens` takes its word
+/// labels from it when the default corpus is there; the Gaussian needs none.
+fn load_corpus(options: &Options) -> Result<Option<Arc<Corpus>>, String> {
+    let model = options.scenario.model;
+    if model == ModelKind::Gaussian {
+        return Ok(None);
+    }
+    let path = options.corpus.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(_) if options.corpus.is_none() && model == ModelKind::Tokens => return Ok(None),
+        Err(e) if options.corpus.is_none() => {
+            return Err(format!(
+                "the default corpus {} is missing ({e}): run scripts/fetch-corpus.sh or pass --corpus FILE",
+                path.display()
+            ))
+        }
+        Err(e) => return Err(format!("reading {}: {e}", path.display())),
+    };
+    let corpus = Corpus::from_bytes(&bytes).map_err(|e| format!("corpus {}: {e}", path.display()))?;
+    Ok(Some(Arc::new(corpus)))
+}
+
 /// Runs replicates 0..runs across `threads` threads. Each replicate's randomness depends only on
 /// (seed, replicate), so the output does not depend on the thread count.
-fn run_replicates(scenario: &Scenario, runs: u32, threads: usize) -> Result<Vec<Run>, String> {
-    let experiment = Experiment::new(scenario)?;
+fn run_replicates(
+    scenario: &Scenario,
+    corpus: Option<&Arc<Corpus>>,
+    runs: u32,
+    threads: usize,
+) -> Result<Vec<Run>, String> {
+    let experiment = Experiment::new(scenario, corpus)?;
     let threads = threads.min(runs as usize).max(1);
     let mut slots: Vec<Option<Run>> = (0..runs).map(|_| None).collect();
     std::thread::scope(|scope| {

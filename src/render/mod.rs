@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn gaussian_view_and_metric_charts_render_with_their_data() {
         let scenario = Scenario { generations: 10, ..Scenario::default() };
-        let run = Experiment::new(&scenario).unwrap().run(&scenario, 0, true);
+        let run = Experiment::new(&scenario, None).unwrap().run(&scenario, 0, true);
         let View::Gaussian(reference) = &run.views[0] else { panic!() };
         let View::Gaussian(now) = &run.views[10] else { panic!() };
         let picture = svg(|root| draw_gaussian(&root, now, reference, 10, 1.0));

@@ -10,6 +10,9 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use std::sync::Arc;
+
+use crate::corpus::Corpus;
 use crate::experiment::Experiment;
 use crate::render::{self, MetricSeries};
 use crate::scenario::Scenario;
@@ -28,12 +31,15 @@ fn js_err(message: impl std::fmt::Display) -> JsValue {
 #[wasm_bindgen]
 pub struct Explorer {
     scenario: Scenario,
+    /// The human text (tokenised once; the text model trains on it, the token model takes its
+    /// word labels from it). The page loads the bundled corpus or the reader's own text.
+    corpus: Option<Arc<Corpus>>,
     experiment: Experiment,
     run: Run,
 }
 
-fn simulate(scenario: &Scenario) -> Result<(Experiment, Run), JsValue> {
-    let experiment = Experiment::new(scenario).map_err(js_err)?;
+fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, Run), JsValue> {
+    let experiment = Experiment::new(scenario, corpus).map_err(js_err)?;
     let run = experiment.run(scenario, 0, true);
     Ok((experiment, run))
 }
@@ -44,8 +50,8 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Result<Explorer, JsValue> {
         let scenario = Scenario::from_query(query).map_err(js_err)?;
-        let (experiment, run) = simulate(&scenario)?;
-        Ok(Explorer { scenario, experiment, run })
+        let (experiment, run) = simulate(&scenario, None)?;
+        Ok(Explorer { scenario, corpus: None, experiment, run })
     }
 
     /// Replaces the whole scenario from a query string and re-simulates; returns the canonical
@@ -63,11 +69,34 @@ impl Explorer {
     }
 
     fn replace(&mut self, scenario: Scenario) -> Result<String, JsValue> {
-        let (experiment, run) = simulate(&scenario)?;
+        let (experiment, run) = simulate(&scenario, self.corpus.as_ref())?;
         self.scenario = scenario;
         self.experiment = experiment;
         self.run = run;
         Ok(self.scenario.to_query())
+    }
+
+    /// Loads a human corpus (the bundled one or the reader's own text, as bytes) and, if the
+    /// current model uses it, re-simulates. Returns a one-line summary. On error (empty, tiny,
+    /// huge, binary or non-UTF-8 text) nothing changes.
+    pub fn set_corpus(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
+        let corpus = Arc::new(Corpus::from_bytes(bytes).map_err(js_err)?);
+        let summary = format!("{} words, {} distinct", corpus.word_count(), corpus.word_type_count());
+        let (experiment, run) = simulate(&self.scenario, Some(&corpus))?;
+        self.corpus = Some(corpus);
+        self.experiment = experiment;
+        self.run = run;
+        Ok(summary)
+    }
+
+    /// The largest corpus accepted, in bytes (the page checks a file's size before reading it).
+    pub fn max_corpus_bytes() -> usize {
+        crate::corpus::MAX_BYTES
+    }
+
+    /// Whether a corpus is loaded.
+    pub fn has_corpus(&self) -> bool {
+        self.corpus.is_some()
     }
 
     /// The canonical query string of the current scenario.
@@ -117,12 +146,17 @@ impl Explorer {
     }
 
     /// Family-specific details of generation t for the page's text: the words lost at this
-    /// generation (tokens) as `{"lost_words": [...], "lost_count": n, "surviving": n}`.
+    /// generation (tokens) as `{"lost_words": [...], "lost_count": n, "surviving": n}`; for text
+    /// also the generation's sample passage as `"passage": [[word, rare], ...]`.
     pub fn details_json(&self, generation: u32) -> String {
         let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
         match self.run.views.get(t) {
             Some(View::Tokens(v)) => {
                 json!({ "lost_words": v.lost_words, "lost_count": v.lost_count, "surviving": v.surviving }).to_string()
+            }
+            Some(View::Text(v)) => {
+                let passage: Vec<Value> = v.passage.iter().map(|w| json!([w.text, w.rare])).collect();
+                json!({ "passage": passage, "lost_words": v.lost_words, "lost_count": v.lost_count }).to_string()
             }
             _ => "{}".into(),
         }

@@ -1,0 +1,59 @@
+// The page end to end, token view: a reader switches to word frequencies, lowers top-p and
+// sees the tail shrink; switching views keeps each view's settings.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { canvasDigest, inkedPixels, launch, numbers, openPage, RESULTS, scrub, serve, slide } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test("lowering top-p in the token view cuts the tail", async () => {
+  const { page, problems, foreign } = await openPage(browser, server.base);
+  await page.click('[data-view="tokens"]');
+  await page.waitForFunction(() => location.search.includes("model=tokens"));
+  assert.equal(await page.getAttribute('[data-view="tokens"]', "aria-selected"), "true");
+  assert.ok(await page.isVisible('input[data-param="top_p"]'), "top-p is shown for tokens");
+  assert.ok(!(await page.isVisible('select[data-param="variance_estimator"]')), "Gaussian-only controls hide");
+  await scrub(page, 1);
+  const before = await numbers(page);
+  const chart = await canvasDigest(page, "#view");
+  assert.ok(await inkedPixels(page, "#view") > 5000);
+  assert.match(await page.textContent("#details"), /Words lost at generation 1: [\d,]+ — the|Words lost at generation 1: [\d,]+ — \w+/);
+
+  await slide(page, "top_p", 0.8);
+  await page.waitForFunction(() => location.search.includes("top_p=0.8"));
+  const after = await numbers(page);
+  assert.ok(after.surviving_types < before.surviving_types / 2, `surviving words ${before.surviving_types} -> ${after.surviving_types}`);
+  assert.ok(after.tail_mass < before.tail_mass / 10, `tail mass ${before.tail_mass} -> ${after.tail_mass}`);
+  assert.ok(after.entropy_bits < before.entropy_bits);
+  assert.notEqual(await canvasDigest(page, "#view"), chart, "the rank-frequency chart changes");
+  await page.screenshot({ path: `${RESULTS}/tokens-top-p.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(foreign, []);
+  await page.close();
+});
+
+test("each view keeps its own settings when switching back and forth", async () => {
+  const { page, problems } = await openPage(browser, `${server.base}?human_fraction=0.2`);
+  await page.click('[data-view="tokens"]');
+  await page.waitForFunction(() => location.search.includes("model=tokens"));
+  assert.equal(await page.inputValue('input[data-param="human_fraction"]'), "0", "tokens start at their own defaults");
+  await slide(page, "zipf_exponent", 1.5);
+  await page.waitForFunction(() => location.search.includes("zipf_exponent=1.5"));
+  await page.click('[data-view="gaussian"]');
+  await page.waitForFunction(() => location.search === "?human_fraction=0.2");
+  assert.equal(await page.inputValue('input[data-param="human_fraction"]'), "0.2");
+  await page.click('[data-view="tokens"]');
+  await page.waitForFunction(() => location.search === "?model=tokens&zipf_exponent=1.5");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
