@@ -19,8 +19,10 @@ main = (src / "main.js").read_text(encoding="utf-8")
 wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
 corpus = (src / "data" / "moby-dick.txt").read_text(encoding="utf-8")
 
-glue, n_default = re.subn(r"^export default (\w+);\s*$", r"const init = \1;", glue, flags=re.M)
-glue = re.sub(r"^export \{[^}]*\};\s*$", "", glue, flags=re.M)
+# wasm-bindgen ends the glue with `export { initSync, __wbg_init as default };`.
+glue, n_default = re.subn(
+    r"^export \{[^}]*\b(\w+) as default\b[^}]*\};\s*$", r"const init = \1;", glue, flags=re.M
+)
 glue = re.sub(r"^export (class|function|const|let|async function) ", r"\1 ", glue, flags=re.M)
 main, n_import = re.subn(r'^import init, \{ Explorer \} from "\./pkg/collapse\.js";\s*$', "", main, flags=re.M)
 if n_default != 1 or n_import != 1 or re.search(r"^export ", glue, flags=re.M):

@@ -1,0 +1,82 @@
+// The page where readers meet it: embedded in an article's sandboxed iframe, and as one file
+// opened from disk with no server (a classroom, offline).
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { inkedPixels, launch, numbers, openPage, RESULTS, ROOT, serve, slide } from "./harness.mjs";
+
+const SINGLE = `${ROOT}dist/model-collapse-explorer.html`;
+let server;
+let browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test("the single file works from file:// with no request at all, every view included", async () => {
+  const url = pathToFileURL(SINGLE).href;
+  const { page, problems } = await openPage(browser, url);
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  assert.ok(await inkedPixels(page, "#view") > 5000);
+  await slide(page, "human_fraction", 0.3);
+  await page.waitForFunction(() => document.querySelector('output[data-for="human_fraction"]').textContent === "30%");
+  await page.click('[data-view="text"]');
+  await page.waitForSelector("#passages .passage");
+  assert.match(await page.textContent("#corpus-summary"), /Moby-Dick/);
+  await page.click('[data-view="tokens"]');
+  await page.waitForFunction(() => document.querySelector('[data-view="tokens"]').getAttribute("aria-selected") === "true");
+  assert.ok((await numbers(page)).surviving_types > 0);
+  assert.deepEqual(requests, [], "nothing is fetched, not even the corpus");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+async function hostPage(url, iframe) {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.route(url, (route) =>
+    route.fulfill({ contentType: "text/html", body: `<!doctype html><link rel="icon" href="data:,"><h1>An article</h1>${iframe}` }),
+  );
+  await page.goto(url);
+  const frame = page.frameLocator("iframe");
+  await frame.locator("body[data-ready=true]").waitFor({ timeout: 20000 });
+  return { page, frame, problems };
+}
+
+test("the served page works inside a sandboxed iframe", async () => {
+  const { page, frame, problems } = await hostPage(
+    `${server.base}article.html`,
+    `<iframe sandbox="allow-scripts allow-same-origin" src="${server.base}?samples=50" width="1250" height="900"></iframe>`,
+  );
+  await frame.locator('input[data-param="human_fraction"]').evaluate((el) => {
+    el.value = "0.4";
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await frame.locator('output[data-for="human_fraction"]', { hasText: "40%" }).waitFor();
+  assert.match(await frame.locator("#status").textContent(), /Simulated/);
+  await page.screenshot({ path: `${RESULTS}/embedded.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the single file works in the strictest sandbox (scripts only, opaque origin)", async () => {
+  const html = readFileSync(SINGLE, "utf8");
+  const { page, frame, problems } = await hostPage(
+    `${server.base}strict.html`,
+    `<iframe sandbox="allow-scripts" srcdoc="${html.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" width="1250" height="900"></iframe>`,
+  );
+  await frame.locator('[data-view="text"]').click();
+  await frame.locator("#passages .passage").first().waitFor();
+  assert.match(await frame.locator("#status").textContent(), /Simulated/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
