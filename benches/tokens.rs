@@ -40,7 +40,12 @@ fn default_run(c: &mut Criterion) {
     let family = Tokens::new(&scenario, &[]);
     c.bench_function("tokens_default_run_100_generations", |b| {
         b.iter(|| {
-            let run = simulate(&family, black_box(&scenario), &mut replicate_rng(scenario.seed, 0), false);
+            let run = simulate(
+                std::slice::from_ref(&family),
+                black_box(&scenario),
+                &mut replicate_rng(scenario.seed, 0),
+                false,
+            );
             black_box(run.metrics.len())
         })
     });

@@ -13,24 +13,43 @@ use crate::sim::{simulate, Run};
 
 /// A scenario made ready to run: the family is built once (its constants computed, the corpus
 /// model trained), then any number of replicates can run from it.
+/// One family per model (a single model has one; with several, model k's family carries its
+/// own bias and form from `scenario.for_model(k)`).
 pub enum Experiment {
-    Gaussian(Gaussian),
-    Tokens(Tokens),
-    Text(Text),
+    Gaussian(Vec<Gaussian>),
+    Tokens(Vec<Tokens>),
+    Text(Vec<Text>),
 }
 
 impl Experiment {
     /// `corpus` is the human text: the text model trains on it and the token model labels its
     /// types with its words, most frequent first (without it, types are labelled `#rank`).
     pub fn new(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<Experiment, String> {
+        let models: Vec<Scenario> = (0..scenario.model_count).map(|k| scenario.for_model(k)).collect();
         Ok(match scenario.model {
-            ModelKind::Gaussian => Experiment::Gaussian(Gaussian::new(scenario)),
+            ModelKind::Gaussian => Experiment::Gaussian(models.iter().map(Gaussian::new).collect()),
             ModelKind::Tokens => {
-                Experiment::Tokens(Tokens::new(scenario, corpus.map(|c| c.ranked_words()).unwrap_or(&[])))
+                // The Zipf law and labels are the same for every model (biases are passed per call).
+                let labels = corpus.map(|c| c.ranked_words()).unwrap_or(&[]);
+                Experiment::Tokens(vec![Tokens::new(&models[0], labels); models.len()])
             }
             ModelKind::Text => {
                 let corpus = corpus.ok_or("the text model needs a human corpus (none is loaded)")?;
-                Experiment::Text(Text::new(scenario, Arc::clone(corpus)))
+                // Fitting generation 0 to the book is the costly part: once per n-gram order.
+                let mut by_order: Vec<Text> = Vec::new();
+                let mut families = Vec::with_capacity(models.len());
+                for m in &models {
+                    let fitted = match by_order.iter().find(|t| t.order() == m.ngram_order as usize) {
+                        Some(t) => t.with_scenario(m),
+                        None => {
+                            let t = Text::new(m, Arc::clone(corpus));
+                            by_order.push(t.with_scenario(m));
+                            t
+                        }
+                    };
+                    families.push(fitted);
+                }
+                Experiment::Text(families)
             }
         })
     }
@@ -39,9 +58,9 @@ impl Experiment {
     pub fn run(&self, scenario: &Scenario, replicate: u32, with_views: bool) -> Run {
         let mut rng = replicate_rng(scenario.seed, replicate);
         match self {
-            Experiment::Gaussian(f) => simulate(f, scenario, &mut rng, with_views),
-            Experiment::Tokens(f) => simulate(f, scenario, &mut rng, with_views),
-            Experiment::Text(f) => simulate(f, scenario, &mut rng, with_views),
+            Experiment::Gaussian(families) => simulate(families, scenario, &mut rng, with_views),
+            Experiment::Tokens(families) => simulate(families, scenario, &mut rng, with_views),
+            Experiment::Text(families) => simulate(families, scenario, &mut rng, with_views),
         }
     }
 }

@@ -120,6 +120,24 @@ pub struct Scenario {
 
     /// Text: n-gram order (1 = unigram, 2 = bigram, 3 = trigram).
     pub ngram_order: u32,
+
+    /// Number of different models trained side by side each generation (1 to 8).
+    pub model_count: u32,
+    /// How different the models' biases are, 0 (identical) to 1; see [`Scenario::model_bias`].
+    pub model_spread: f64,
+    /// Share of each model's synthetic training data taken from the pooled output of all models
+    /// (0: independent lineages, each training on its own output; 1: all train on the pool).
+    pub shared_pool: f64,
+    /// The web fills with AI text: the share of new web content written by the models of the
+    /// day. Scraped "human" data at generation t then holds a share c (t-1)/t of model text
+    /// (see `sim::contaminated_share`).
+    pub contamination_rate: f64,
+    /// Share of synthetic items among the scraped data that a provenance detector flags
+    /// (flagged items are dropped before training).
+    pub detector_recall: f64,
+    /// Share of real human items among the scraped data that the detector wrongly flags (and so
+    /// drops: human data lost).
+    pub detector_false_positive_rate: f64,
 }
 
 impl Default for Scenario {
@@ -157,8 +175,22 @@ impl Scenario {
             vocab: 10_000,
             zipf_exponent: 1.1,
             ngram_order: 2,
+            model_count: 1,
+            model_spread: 0.0,
+            shared_pool: 0.0,
+            contamination_rate: 0.0,
+            detector_recall: 0.0,
+            detector_false_positive_rate: 0.0,
         }
     }
+}
+
+/// One model's own bias and form in a multi-model run (see [`Scenario::model_bias`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelBias {
+    pub temperature: f64,
+    pub top_p: f64,
+    pub ngram_order: u32,
 }
 
 /// An error in a scenario, naming the offending key where there is one.
@@ -205,6 +237,12 @@ pub const RANGES: &[Range] = &[
     Range { key: "vocab", min: 2.0, max: 100_000.0 },
     Range { key: "zipf_exponent", min: 0.0, max: 3.0 },
     Range { key: "ngram_order", min: 1.0, max: 3.0 },
+    Range { key: "model_count", min: 1.0, max: 8.0 },
+    Range { key: "model_spread", min: 0.0, max: 1.0 },
+    Range { key: "shared_pool", min: 0.0, max: 1.0 },
+    Range { key: "contamination_rate", min: 0.0, max: 1.0 },
+    Range { key: "detector_recall", min: 0.0, max: 1.0 },
+    Range { key: "detector_false_positive_rate", min: 0.0, max: 1.0 },
 ];
 
 impl Scenario {
@@ -310,6 +348,28 @@ impl Scenario {
     /// Every key of the schema, dotted for nested ones, in order.
     pub fn keys() -> Vec<String> {
         flatten(&serde_json::to_value(Scenario::default()).unwrap_or(Value::Null)).into_iter().map(|(k, _)| k).collect()
+    }
+
+    /// The sampling bias and form of model `k` of `model_count`. Models sit at evenly spaced
+    /// positions z_k from -1 to 1 (z = 0 for a single model); with spread s:
+    /// temperature_k = temperature * 2^(s z_k) (at s = 1, from half to twice the temperature);
+    /// top_p_k = 1 - (1 - top_p) * 2^(s z_k), clamped to [0.01, 1] (so top-p differs only when
+    /// it is below 1); ngram_order_k = ngram_order + round(s z_k), clamped to 1..3 (text only).
+    /// At s = 0 every model is the same.
+    pub fn model_bias(&self, k: u32) -> ModelBias {
+        let z = if self.model_count > 1 { 2.0 * f64::from(k) / f64::from(self.model_count - 1) - 1.0 } else { 0.0 };
+        let factor = (self.model_spread * z).exp2();
+        ModelBias {
+            temperature: (self.temperature * factor).clamp(0.05, 5.0),
+            top_p: (1.0 - (1.0 - self.top_p) * factor).clamp(0.01, 1.0),
+            ngram_order: (f64::from(self.ngram_order) + (self.model_spread * z).round()).clamp(1.0, 3.0) as u32,
+        }
+    }
+
+    /// The scenario as model `k` of a multi-model run sees it: its own bias and form.
+    pub fn for_model(&self, k: u32) -> Scenario {
+        let bias = self.model_bias(k);
+        Scenario { temperature: bias.temperature, top_p: bias.top_p, ngram_order: bias.ngram_order, ..self.clone() }
     }
 
     /// The number of fresh human items in a training set of `samples` (rounded to the nearest).
@@ -582,6 +642,21 @@ mod tests {
         let s = Scenario::from_json_with_settings(r#"{"model": "tokens"}"#, &sets).unwrap();
         assert_eq!((s.model, s.samples, s.generations), (ModelKind::Tokens, 500, 100));
         assert!(Scenario::from_json_with_settings("[]", &[]).is_err());
+    }
+
+    #[test]
+    fn model_biases_spread_evenly_and_coincide_at_zero_spread() {
+        let s = Scenario { model_count: 3, model_spread: 1.0, top_p: 0.9, ngram_order: 2, ..Scenario::default() };
+        let b: Vec<ModelBias> = (0..3).map(|k| s.model_bias(k)).collect();
+        assert_eq!(b.iter().map(|b| b.temperature).collect::<Vec<_>>(), vec![0.5, 1.0, 2.0]);
+        assert!(
+            (b[0].top_p - 0.95).abs() < 1e-12 && (b[1].top_p - 0.9).abs() < 1e-12 && (b[2].top_p - 0.8).abs() < 1e-12
+        );
+        assert_eq!(b.iter().map(|b| b.ngram_order).collect::<Vec<_>>(), vec![1, 2, 3]);
+        let same = Scenario { model_count: 5, ..s.clone() };
+        let same = Scenario { model_spread: 0.0, ..same };
+        assert!((0..5).all(|k| same.model_bias(k) == same.model_bias(0)));
+        assert_eq!(Scenario::default().model_bias(0), ModelBias { temperature: 1.0, top_p: 1.0, ngram_order: 2 });
     }
 
     #[test]

@@ -47,16 +47,27 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// `summarize(runs)[t][k]`: metric k at generation t across all runs.
+/// `summarize(runs)[t][m]`: metric m at generation t across all runs (the pool's metrics with
+/// several models).
 pub fn summarize(runs: &[Run]) -> Vec<Vec<Stat>> {
-    let Some(first) = runs.first() else { return Vec::new() };
-    let mut column = Vec::with_capacity(runs.len());
-    (0..first.metrics.len())
+    summarize_tables(&runs.iter().map(|r| &r.metrics).collect::<Vec<_>>())
+}
+
+/// The same for model k's own lineage.
+pub fn summarize_lineage(runs: &[Run], k: usize) -> Vec<Vec<Stat>> {
+    summarize_tables(&runs.iter().map(|r| &r.lineages[k]).collect::<Vec<_>>())
+}
+
+/// `tables[r][t][m]` -> statistics across r.
+fn summarize_tables(tables: &[&Vec<Vec<f64>>]) -> Vec<Vec<Stat>> {
+    let Some(first) = tables.first() else { return Vec::new() };
+    let mut column = Vec::with_capacity(tables.len());
+    (0..first.len())
         .map(|t| {
-            (0..first.metric_names.len())
-                .map(|k| {
+            (0..first[t].len())
+                .map(|m| {
                     column.clear();
-                    column.extend(runs.iter().map(|r| r.metrics[t][k]));
+                    column.extend(tables.iter().map(|table| table[t][m]));
                     Stat::of(&column)
                 })
                 .collect()

@@ -25,7 +25,7 @@ fn moby_dick() -> Arc<Corpus> {
 
 fn run(scenario: &Scenario, with_views: bool) -> Run {
     let family = Text::new(scenario, moby_dick());
-    simulate(&family, scenario, &mut replicate_rng(scenario.seed, 0), with_views)
+    simulate(std::slice::from_ref(&family), scenario, &mut replicate_rng(scenario.seed, 0), with_views)
 }
 
 fn pure_bigram() -> Scenario {

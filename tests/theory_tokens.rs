@@ -22,7 +22,9 @@ fn scenario(vocab: u32, samples: u32, generations: u32, human_fraction: f64) -> 
 /// `replicates` runs of `s`, replicate r on stream r of the seed.
 fn runs(s: &Scenario, replicates: u32, with_views: bool) -> (Tokens, Vec<Run>) {
     let family = Tokens::new(s, &[]);
-    let runs = (0..replicates).map(|r| simulate(&family, s, &mut replicate_rng(s.seed, r), with_views)).collect();
+    let runs = (0..replicates)
+        .map(|r| simulate(std::slice::from_ref(&family), s, &mut replicate_rng(s.seed, r), with_views))
+        .collect();
     (family, runs)
 }
 

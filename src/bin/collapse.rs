@@ -10,7 +10,7 @@ use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
 use collapse::scenario::{ModelKind, Scenario};
 use collapse::sim::Run;
-use collapse::summary::{summarize, Stat};
+use collapse::summary::{summarize, summarize_lineage, Stat};
 
 const HELP: &str = "\
 collapse: simulate model collapse (a model retrained on its own output), the page's twin.
@@ -143,8 +143,18 @@ fn execute(options: Options) -> Result<(), String> {
         _ => {
             let corpus = load_corpus(&options)?;
             let runs = run_replicates(&options.scenario, corpus.as_ref(), options.runs, options.threads)?;
-            let stats = summarize(&runs);
-            let names = runs[0].metric_names;
+            // The plain names describe the pool (the model, with one); per-model columns follow
+            // with a `model_k.` prefix, k = 1..model_count.
+            let mut names: Vec<String> = runs[0].metric_names.iter().map(|n| n.to_string()).collect();
+            let mut stats = summarize(&runs);
+            for k in 0..runs[0].lineages.len() {
+                names.extend(runs[0].metric_names.iter().map(|n| format!("model_{}.{n}", k + 1)));
+                for (row, extra) in stats.iter_mut().zip(summarize_lineage(&runs, k)) {
+                    row.extend(extra);
+                }
+            }
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let names = names.as_slice();
             if options.csv {
                 write_csv(&mut out, names, &stats).map_err(write_err)?;
             } else {

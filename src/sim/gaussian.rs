@@ -312,6 +312,10 @@ impl Family for Gaussian {
         }
     }
 
+    fn merge(&self, into: &mut Vec<f64>, other: Vec<f64>) {
+        into.extend(other);
+    }
+
     fn empty_stats(&self) -> MomentStats {
         MomentStats::default()
     }
@@ -361,9 +365,22 @@ impl Family for Gaussian {
     fn theory(&self, scenario: &Scenario) -> Vec<TheoryCurve> {
         let pure = scenario.human_fraction == 0.0
             && scenario.data == DataRegime::Replace
-            && scenario.filter.kind == FilterKind::None;
+            && scenario.filter.kind == FilterKind::None
+            && !super::web_active(scenario);
         if !pure {
             return Vec::new();
+        }
+        if scenario.model_count > 1 {
+            if !super::independent_identical_lineages(scenario) || scenario.temperature != 1.0 {
+                return Vec::new();
+            }
+            return vec![TheoryCurve {
+                metric: "variance",
+                label: format!("pool of {} independent models: E[variance]", scenario.model_count),
+                values: (0..=scenario.generations)
+                    .map(|t| expected_pooled_variance(t, scenario.samples, scenario.model_count, self.estimator))
+                    .collect(),
+            }];
         }
         let m = scenario.samples;
         let (g, t) = (scenario.generations, scenario.temperature);
@@ -395,6 +412,26 @@ pub fn expected_variance(t: u32, m: u32, estimator: VarianceEstimator, temperatu
         VarianceEstimator::Unbiased => 1.0,
     };
     (temperature * factor).powi(t as i32)
+}
+
+/// E[variance_t] of the pool of K independent lineages (T = 1), each refit to M samples, the
+/// pool refit to M outputs of each model: the pooled output is a mixture with variance
+/// mean(v_k) + (spread of the means m_k), E = E[v] + E[m²](1 - 1/K), where `mle` has
+/// E[v] = ((M-1)/M)^t and E[m²] = 1 - ((M-1)/M)^t, `unbiased` E[v] = 1 and E[m²] = t/M; the pool's
+/// own `mle` fit to K M samples then multiplies by 1 - 1/(K M).
+pub fn expected_pooled_variance(t: u32, m: u32, models: u32, estimator: VarianceEstimator) -> f64 {
+    if t == 0 {
+        return 1.0;
+    }
+    let (mf, k) = (f64::from(m), f64::from(models));
+    let (v, m2, refit) = match estimator {
+        VarianceEstimator::Mle => {
+            let v = expected_variance(t, m, estimator, 1.0);
+            (v, 1.0 - v, 1.0 - 1.0 / (k * mf))
+        }
+        VarianceEstimator::Unbiased => (1.0, f64::from(t) / mf, 1.0),
+    };
+    refit * (v + m2 * (1.0 - 1.0 / k))
 }
 
 /// E[log variance_t] for a normal human distribution: each generation multiplies the variance by

@@ -36,7 +36,7 @@ pub trait Family {
     /// One generation's samples.
     type Batch;
     /// Additive sufficient statistics of a training set.
-    type Stats;
+    type Stats: Clone;
 
     /// The metric names, in the order [`Family::measure`] writes them.
     fn metric_names(&self) -> &'static [&'static str];
@@ -55,6 +55,8 @@ pub trait Family {
         kind: FilterKind,
         rng: &mut SimRng,
     ) -> Self::Batch;
+    /// Appends `other` to `into` (a batch of the union of both).
+    fn merge(&self, into: &mut Self::Batch, other: Self::Batch);
     /// Statistics of an empty training set.
     fn empty_stats(&self) -> Self::Stats;
     /// Adds a batch to the training statistics.
@@ -96,73 +98,264 @@ pub enum View {
 /// One simulated run.
 #[derive(Clone, Debug)]
 pub struct Run {
-    pub metric_names: &'static [&'static str],
-    /// `metrics[t][k]`: metric k at generation t, t = 0..=generations.
+    /// The family's metrics, then the loop's own when the web is contaminated or a detector
+    /// runs (`real_human_share`, `training_size`).
+    pub metric_names: Vec<&'static str>,
+    /// `metrics[t][m]`: metric m at generation t, t = 0..=generations. With several models these
+    /// describe the pool: a model of the same family fitted to the pooled output of all models.
     pub metrics: Vec<Vec<f64>>,
-    /// Per-generation views (empty unless asked for).
+    /// `lineages[k][t][m]`: the same for model k alone (empty with a single model).
+    pub lineages: Vec<Vec<Vec<f64>>>,
+    /// Per-generation views of the model (or the pool), empty unless asked for.
     pub views: Vec<View>,
     pub theory: Vec<TheoryCurve>,
 }
 
 impl Run {
-    /// The series of one metric across generations.
+    /// The series of one metric across generations (of the pool, with several models).
     pub fn series(&self, metric: &str) -> Option<Vec<f64>> {
-        let k = self.metric_names.iter().position(|m| *m == metric)?;
-        Some(self.metrics.iter().map(|row| row[k]).collect())
+        let m = self.metric_names.iter().position(|name| *name == metric)?;
+        Some(self.metrics.iter().map(|row| row[m]).collect())
+    }
+
+    /// The series of one metric of model k's own lineage.
+    pub fn lineage_series(&self, k: usize, metric: &str) -> Option<Vec<f64>> {
+        let m = self.metric_names.iter().position(|name| *name == metric)?;
+        Some(self.lineages.get(k)?.iter().map(|row| row[m]).collect())
     }
 }
 
-/// Runs `scenario` for one family. `with_views` keeps per-generation drawing data (the page);
-/// the command line and the statistical tests leave it off.
-pub fn simulate<F: Family>(family: &F, scenario: &Scenario, rng: &mut SimRng, with_views: bool) -> Run {
+/// Whether a multi-model scenario pools *independent, identical* lineages: several models that
+/// never read each other's output (`shared_pool` 0), with no spread of biases and a clean web.
+/// Then the pool's expectation follows from one lineage's (see the families' `theory`).
+pub fn independent_identical_lineages(scenario: &Scenario) -> bool {
+    scenario.model_count > 1 && scenario.shared_pool == 0.0 && scenario.model_spread == 0.0 && !web_active(scenario)
+}
+
+/// The share of scraped web text written by models at generation t: the web starts human and
+/// grows by its original size every generation; a share c of each generation's new content is
+/// written by that generation's models; scraping samples the whole web. So at generation t the
+/// web holds t - 1 generations of new content beside the original and the share is
+/// c (t - 1) / t: 0 at generation 1, rising toward c, so humans still write (1 - c) of it.
+pub fn contaminated_share(contamination_rate: f64, generation: usize) -> f64 {
+    let t = generation.max(1) as f64;
+    contamination_rate * (t - 1.0) / t
+}
+
+/// Whether the web is contaminated or a detector runs.
+pub fn web_active(scenario: &Scenario) -> bool {
+    scenario.contamination_rate > 0.0 || scenario.detector_recall > 0.0 || scenario.detector_false_positive_rate > 0.0
+}
+
+/// The loop's own metrics, reported when the web is contaminated or a detector runs: the share
+/// of the generation's new training data that is really human, and its size (the detector's
+/// drops shrink it).
+pub const WEB_METRICS: &[&str] = &["real_human_share", "training_size"];
+
+/// One model's lineage: its family (with its own bias and form), model and statistics.
+struct Lineage<'a, F: Family> {
+    family: &'a F,
+    bias: Bias,
+    model: F::Model,
+    stats: F::Stats,
+}
+
+/// `count` items drawn from the pool of the previous generation's models: each item comes from
+/// a model chosen uniformly (the pooled output of equally productive models), so the counts per
+/// model are one multinomial draw.
+fn draw_from_pool<F: Family>(lineages: &[Lineage<F>], count: usize, rng: &mut SimRng) -> F::Batch {
+    let k = lineages.len();
+    let shares = crate::sampling::multinomial(count as u64, &vec![1.0 / k as f64; k], rng);
+    let mut batch = lineages[0].family.generate(&lineages[0].model, shares[0] as usize, &lineages[0].bias, rng);
+    for (lineage, &n) in lineages.iter().zip(&shares).skip(1) {
+        if n > 0 {
+            let part = lineage.family.generate(&lineage.model, n as usize, &lineage.bias, rng);
+            lineages[0].family.merge(&mut batch, part);
+        }
+    }
+    batch
+}
+
+fn binomial(n: usize, p: f64, rng: &mut SimRng) -> usize {
+    use rand_distr::{Binomial, Distribution};
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    Binomial::new(n as u64, p).map(|b| b.sample(rng) as usize).unwrap_or(0)
+}
+
+/// Runs `scenario`. `families[k]` is model k's family, built from `scenario.for_model(k)` (one
+/// family for a single model). `with_views` keeps per-generation drawing data (the page); the
+/// command line and the statistical tests leave it off.
+///
+/// With several models, each generation every model k assembles its own training set: the
+/// scraped human share, then its synthetic share, of which `shared_pool` comes from the pool
+/// (the previous generation's models, equally) and the rest from model k itself; then the pool
+/// of the new generation is measured by fitting one model of the same family (`families[0]`) to
+/// `samples` items of output from each model, pooled: what anyone training on that web learns.
+///
+/// The web: the scraped human share at generation t holds a share c (t-1)/t of text written by
+/// models (see [`contaminated_share`]; drawn from the pool of the previous generation's
+/// models), c = `contamination_rate`. A detector then
+/// drops each synthetic item it flags (probability `detector_recall`) and each human item it
+/// wrongly flags (`detector_false_positive_rate`); dropped items are not replaced, so false
+/// positives cost human data.
+pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng, with_views: bool) -> Run {
+    let base = &families[0];
     let samples = scenario.samples as usize;
-    let n_human = scenario.human_count().min(samples);
-    let n_synthetic = samples - n_human;
-    let bias = Bias { temperature: scenario.temperature, top_p: scenario.top_p };
+    let n_scraped = scenario.human_count().min(samples);
+    let n_synthetic = samples - n_scraped;
     let filtering = scenario.filter.kind != FilterKind::None && n_synthetic > 0;
     let n_generated = if filtering { (n_synthetic as f64 / scenario.filter.keep).ceil() as usize } else { n_synthetic };
+    let web = web_active(scenario);
+    let several = families.len() > 1;
+    // With one model the pool is the model itself, so `shared_pool` changes nothing.
+    let n_from_pool = if several { (scenario.shared_pool * n_generated as f64).round() as usize } else { 0 };
 
-    let names = family.metric_names();
+    let mut names: Vec<&'static str> = base.metric_names().to_vec();
+    if web {
+        names.extend_from_slice(WEB_METRICS);
+    }
+    let width = names.len();
+    let family_width = base.metric_names().len();
     let generations = scenario.generations as usize;
     let mut metrics = Vec::with_capacity(generations + 1);
+    let mut lineage_metrics: Vec<Vec<Vec<f64>>> =
+        vec![Vec::with_capacity(generations + 1); if several { families.len() } else { 0 }];
     let mut views = Vec::new();
 
-    let human_model = family.human_model();
-    let mut row = vec![0.0; names.len()];
-    family.measure(&human_model, &human_model, &mut row);
-    metrics.push(row);
+    let mut lineages: Vec<Lineage<F>> = families
+        .iter()
+        .enumerate()
+        .map(|(k, family)| {
+            let bias = scenario.model_bias(k as u32);
+            Lineage {
+                family,
+                bias: Bias { temperature: bias.temperature, top_p: bias.top_p },
+                model: family.human_model(),
+                stats: family.empty_stats(),
+            }
+        })
+        .collect();
+
+    let human_row = |family: &F| {
+        let mut row = vec![0.0; width];
+        let human = family.human_model();
+        family.measure(&human, &human, &mut row[..family_width]);
+        if web {
+            row[family_width] = 1.0;
+            row[family_width + 1] = samples as f64;
+        }
+        row
+    };
+    metrics.push(human_row(base));
+    for (k, lineage) in lineages.iter().enumerate().filter(|_| several) {
+        lineage_metrics[k].push(human_row(lineage.family));
+    }
     // The reference draw shown at generation 0 has its own generator, seeded by one draw from
     // the main stream whether or not views are kept: the page (views on) and the command line
     // (views off) then see identical numbers for the same seed.
     let mut reference_rng = SimRng::seed_from_u64(rng.next_u64());
+    let mut pool_model = base.human_model();
     if with_views {
-        let reference = family.draw_human(samples, &mut reference_rng);
-        views.push(family.view(&human_model, &human_model, &reference, None));
+        let reference = base.draw_human(samples, &mut reference_rng);
+        views.push(base.view(&pool_model, &pool_model, &reference, None));
     }
 
-    let mut model = human_model;
-    let mut stats = family.empty_stats();
-    for _ in 1..=generations {
-        let human = family.draw_human(n_human, rng);
-        let mut synthetic = family.generate(&model, n_generated, &bias, rng);
-        if filtering {
-            synthetic = family.filter(&model, synthetic, n_synthetic, scenario.filter.kind, rng);
+    for t in 1..=generations {
+        let contamination = contaminated_share(scenario.contamination_rate, t);
+        let mut fitted = Vec::with_capacity(lineages.len());
+        let mut last_batches = None;
+        let mut web_row = [0.0; 2];
+        for k in 0..lineages.len() {
+            let lineage = &lineages[k];
+            let family = lineage.family;
+            // The scraped share: human, or written by earlier models; then the detector.
+            let (human, contaminated) = if web {
+                let n_contaminated = binomial(n_scraped, contamination, rng);
+                let kept_human = binomial(n_scraped - n_contaminated, 1.0 - scenario.detector_false_positive_rate, rng);
+                let kept_synthetic = binomial(n_contaminated, 1.0 - scenario.detector_recall, rng);
+                let items = kept_human + kept_synthetic + n_synthetic;
+                if k == 0 {
+                    web_row = [if items > 0 { kept_human as f64 / items as f64 } else { 0.0 }, items as f64];
+                }
+                (family.draw_human(kept_human, rng), Some(draw_from_pool(&lineages, kept_synthetic, rng)))
+            } else {
+                (family.draw_human(n_scraped, rng), None)
+            };
+            // The deliberate synthetic share: from the model itself and from the pool.
+            let mut synthetic = family.generate(&lineage.model, n_generated - n_from_pool, &lineage.bias, rng);
+            if n_from_pool > 0 {
+                family.merge(&mut synthetic, draw_from_pool(&lineages, n_from_pool, rng));
+            }
+            if filtering {
+                synthetic = family.filter(&lineage.model, synthetic, n_synthetic, scenario.filter.kind, rng);
+            }
+            let mut stats =
+                if scenario.data == DataRegime::Replace { family.empty_stats() } else { lineage.stats.clone() };
+            family.add(&mut stats, &human);
+            if let Some(batch) = &contaminated {
+                family.add(&mut stats, batch);
+            }
+            family.add(&mut stats, &synthetic);
+            fitted.push((family.fit(&stats), stats));
+            if k == 0 && !several {
+                last_batches = Some((human, synthetic));
+            }
         }
-        if scenario.data == DataRegime::Replace {
-            stats = family.empty_stats();
-        }
-        family.add(&mut stats, &human);
-        family.add(&mut stats, &synthetic);
-        let fitted = family.fit(&stats);
 
-        let mut row = vec![0.0; names.len()];
-        family.measure(&fitted, &model, &mut row);
-        metrics.push(row);
-        if with_views {
-            views.push(family.view(&fitted, &model, &human, Some(&synthetic)));
+        if several {
+            // Measure each lineage, then the pool of the new generation's output.
+            let mut pool_stats = base.empty_stats();
+            let mut pooled_output: Option<F::Batch> = None;
+            for (k, (lineage, (model, _))) in lineages.iter().zip(&fitted).enumerate() {
+                let mut row = vec![0.0; width];
+                lineage.family.measure(model, &lineage.model, &mut row[..family_width]);
+                if web {
+                    row[family_width..].copy_from_slice(&web_row);
+                }
+                lineage_metrics[k].push(row);
+                let output = lineage.family.generate(model, samples, &lineage.bias, rng);
+                base.add(&mut pool_stats, &output);
+                if with_views {
+                    match pooled_output.as_mut() {
+                        Some(all) => base.merge(all, output),
+                        None => pooled_output = Some(output),
+                    }
+                }
+            }
+            let new_pool = base.fit(&pool_stats);
+            let mut row = vec![0.0; width];
+            base.measure(&new_pool, &pool_model, &mut row[..family_width]);
+            if web {
+                row[family_width..].copy_from_slice(&web_row);
+            }
+            metrics.push(row);
+            if with_views {
+                let none = base.draw_human(0, &mut reference_rng);
+                views.push(base.view(&new_pool, &pool_model, &none, pooled_output.as_ref()));
+            }
+            pool_model = new_pool;
+        } else {
+            let (model, _) = &fitted[0];
+            let mut row = vec![0.0; width];
+            base.measure(model, &lineages[0].model, &mut row[..family_width]);
+            if web {
+                row[family_width..].copy_from_slice(&web_row);
+            }
+            metrics.push(row);
+            if let (true, Some((human, synthetic))) = (with_views, &last_batches) {
+                views.push(base.view(model, &lineages[0].model, human, Some(synthetic)));
+            }
         }
-        model = fitted;
+        for (lineage, (model, stats)) in lineages.iter_mut().zip(fitted) {
+            lineage.model = model;
+            lineage.stats = stats;
+        }
     }
 
-    Run { metric_names: names, metrics, views, theory: family.theory(scenario) }
+    Run { metric_names: names, metrics, lineages: lineage_metrics, views, theory: base.theory(scenario) }
 }

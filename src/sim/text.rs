@@ -409,6 +409,24 @@ impl Text {
         text
     }
 
+    /// The same family (same corpus and n-gram order, generation 0's fit shared) with the
+    /// sampling bias and sample size of `scenario`, for one model of a multi-model run. Its
+    /// `ngram_order` must be this family's order.
+    pub fn with_scenario(&self, scenario: &Scenario) -> Text {
+        debug_assert_eq!(scenario.ngram_order.clamp(1, 3) as usize, self.order);
+        Text {
+            corpus: Arc::clone(&self.corpus),
+            order: self.order,
+            bias: Bias { temperature: scenario.temperature, top_p: scenario.top_p },
+            measure_tokens: (scenario.samples as usize).min(MEASURE_TOKENS),
+            boundary: self.boundary,
+            prompt: self.prompt,
+            human: self.human.clone(),
+            // Generation 0's metrics depend on the bias (the measurement sample): not shared.
+            human_metrics: OnceLock::new(),
+        }
+    }
+
     /// The corpus.
     pub fn corpus(&self) -> &Arc<Corpus> {
         &self.corpus
@@ -886,6 +904,15 @@ impl Family for Text {
         TextStats::default()
     }
 
+    /// Appends `other`'s sentences. A cut-short last sentence of `into` then sits in the middle
+    /// and is counted with an end marker: at most one extra boundary event per merged piece.
+    fn merge(&self, into: &mut TextBatch, other: TextBatch) {
+        let offset = into.tokens.len() as u32;
+        into.tokens.extend(other.tokens);
+        into.sentence_ends.extend(other.sentence_ends.iter().map(|e| e + offset));
+        into.truncated = other.truncated || (into.truncated && other.sentence_ends.is_empty());
+    }
+
     fn add(&self, stats: &mut TextStats, batch: &TextBatch) {
         for (i, sentence) in batch.sentences().enumerate() {
             self.count_sentence(stats, sentence, batch.is_complete(i));
@@ -1231,7 +1258,7 @@ mod tests {
         let c = corpus(&small_text());
         let scenario = Scenario { generations: 5, samples: 300, ..Scenario::default_for(ModelKind::Text) };
         let f = Text::new(&scenario, Arc::clone(&c));
-        let run = |f: &Text| simulate(f, &scenario, &mut replicate_rng(7, 0), true);
+        let run = |f: &Text| simulate(std::slice::from_ref(f), &scenario, &mut replicate_rng(7, 0), true);
         let (r1, r2) = (run(&f), run(&f));
         assert_eq!(r1.metrics, r2.metrics);
         assert_eq!(r1.views, r2.views);
@@ -1255,7 +1282,7 @@ mod tests {
                 filter: crate::scenario::Filter { kind, keep: 0.5 },
                 ..scenario.clone()
             };
-            let r = simulate(&Text::new(&s, Arc::clone(&c)), &s, &mut replicate_rng(7, 0), false);
+            let r = simulate(std::slice::from_ref(&Text::new(&s, Arc::clone(&c))), &s, &mut replicate_rng(7, 0), false);
             assert!(r.metrics.iter().flatten().all(|x| x.is_finite()));
         }
     }

@@ -258,6 +258,15 @@ impl Family for Tokens {
         }
     }
 
+    fn merge(&self, into: &mut Vec<u32>, other: Vec<u32>) {
+        if into.len() < other.len() {
+            into.resize(other.len(), 0);
+        }
+        for (a, b) in into.iter_mut().zip(other) {
+            *a += b;
+        }
+    }
+
     fn empty_stats(&self) -> Vec<u64> {
         vec![0; self.human.len()]
     }
@@ -318,7 +327,9 @@ impl Family for Tokens {
         let pure = (scenario.filter.kind == FilterKind::None || scenario.filter.keep >= 1.0)
             && scenario.temperature == 1.0
             && scenario.top_p >= 1.0
-            && scenario.data == DataRegime::Replace;
+            && scenario.data == DataRegime::Replace
+            && !super::web_active(scenario)
+            && (scenario.model_count == 1 || super::independent_identical_lineages(scenario));
         if !pure {
             return Vec::new();
         }
@@ -344,8 +355,31 @@ impl Family for Tokens {
                 values: vec![fixed; g as usize + 1],
             });
         }
+        if scenario.model_count > 1 {
+            // The pool of K independent lineages: E[Σ p̄²] = S_t / K + (1 - 1/K) H* (lineages are
+            // independent with E[p_k] = p*), and the pool model is refit to K N output draws.
+            let k = f64::from(scenario.model_count);
+            for curve in &mut curves {
+                curve.label = format!("pool of {k} independent models: {}", curve.label);
+                for (t, v) in curve.values.iter_mut().enumerate() {
+                    *v = pooled_gini_simpson(*v, d_star, scenario.model_count, n, t);
+                }
+            }
+        }
         curves
     }
+}
+
+/// E[Gini–Simpson] of the pool of K independent lineages whose own expectation is `d_lineage`
+/// at generation t: the mixture p̄ has E[D(p̄)] = D* - (D* - D_t)/K, and the pool model is refit
+/// to `output` draws from each of the K models, which multiplies by 1 - 1/(K output). At
+/// generation 0 the pool is the human distribution itself.
+pub fn pooled_gini_simpson(d_lineage: f64, d_star: f64, models: u32, output: usize, t: usize) -> f64 {
+    if t == 0 {
+        return d_star;
+    }
+    let k = f64::from(models);
+    (1.0 - 1.0 / (k * output as f64)) * (d_star - (d_star - d_lineage) / k)
 }
 
 #[cfg(test)]
@@ -484,7 +518,7 @@ mod tests {
         let m = metrics(&f, &[0.2; 5], &[0.2; 5]);
         assert!((m[3] - 0.6).abs() < 1e-12);
         // Generation 0 of a real run: no types lost, distance 0.
-        let run = simulate(&f, &scenario(5, 100, 3), &mut replicate_rng(1, 0), false);
+        let run = simulate(std::slice::from_ref(&f), &scenario(5, 100, 3), &mut replicate_rng(1, 0), false);
         assert_eq!((run.metrics[0][4], run.metrics[0][5], run.metrics[0][2]), (0.0, 0.0, 5.0));
     }
 
@@ -493,7 +527,8 @@ mod tests {
         let s = scenario(200, 300, 300);
         let f = Tokens::new(&s, &[]);
         for seed in 0..5 {
-            let run = simulate(&f, &Scenario { seed, ..s.clone() }, &mut replicate_rng(seed, 0), false);
+            let run =
+                simulate(std::slice::from_ref(&f), &Scenario { seed, ..s.clone() }, &mut replicate_rng(seed, 0), false);
             let surviving = run.series("surviving_types").unwrap();
             let lost = run.series("types_lost").unwrap();
             for t in 1..surviving.len() {
@@ -509,7 +544,7 @@ mod tests {
         // With half the data fresh from p*, some generation regains a type it had lost.
         let s = Scenario { human_fraction: 0.5, ..scenario(500, 1000, 50) };
         let f = Tokens::new(&s, &[]);
-        let run = simulate(&f, &s, &mut replicate_rng(2, 0), false);
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(2, 0), false);
         let surviving = run.series("surviving_types").unwrap();
         assert!(surviving.windows(2).any(|w| w[1] > w[0]), "{surviving:?}");
     }
@@ -523,7 +558,7 @@ mod tests {
             .filter(|&&p| p > 0.0)
             .count();
         assert!(nucleus < 100, "nucleus {nucleus}");
-        let run = simulate(&f, &s, &mut replicate_rng(5, 0), false);
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(5, 0), false);
         let surviving = run.series("surviving_types").unwrap();
         assert_eq!(surviving[0], 1000.0);
         assert!(surviving[1] <= nucleus as f64 && surviving[1] > 0.0);
@@ -536,7 +571,9 @@ mod tests {
         let f = Tokens::new(&base, &[]);
         let cold = Scenario { temperature: 0.7, ..base.clone() };
         let hot = Scenario { temperature: 1.5, ..base.clone() };
-        let h = |s: &Scenario| simulate(&f, s, &mut replicate_rng(6, 0), false).series("entropy_bits").unwrap()[1];
+        let h = |s: &Scenario| {
+            simulate(std::slice::from_ref(&f), s, &mut replicate_rng(6, 0), false).series("entropy_bits").unwrap()[1]
+        };
         let (h_cold, h_one, h_hot) = (h(&cold), h(&base), h(&hot));
         assert!(h_cold < h_one - 0.5 && h_one < h_hot, "{h_cold} {h_one} {h_hot}");
         // And for the biased distribution itself.
@@ -610,7 +647,7 @@ mod tests {
         assert_eq!((v.lost_count, v.lost_words.len(), v.lost_words[0].as_str()), (99, MAX_LOST_WORDS, "#2"));
         // A run with views has one per generation.
         let s = scenario(100, 200, 4);
-        let run = simulate(&f, &s, &mut replicate_rng(1, 0), true);
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(1, 0), true);
         assert_eq!(run.views.len(), 5);
     }
 }

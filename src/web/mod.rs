@@ -176,8 +176,8 @@ impl Explorer {
             (View::Gaussian(now), View::Gaussian(reference), _) => {
                 render::draw_gaussian(&root, now, reference, t, scale).map_err(js_err)
             }
-            (View::Tokens(now), _, Experiment::Tokens(family)) => {
-                render::draw_tokens(&root, now, family.human_probs(), t, scale).map_err(js_err)
+            (View::Tokens(now), _, Experiment::Tokens(families)) => {
+                render::draw_tokens(&root, now, families[0].human_probs(), t, scale).map_err(js_err)
             }
             _ => Err(js_err("this view has no chart")),
         }

@@ -1,0 +1,236 @@
+//! Several models, a web that fills with AI text, and a provenance detector: statistical tests
+//! where theory applies (the pool of independent lineages, the contaminated share), and tests of
+//! the topology and the detector's bookkeeping.
+
+use collapse::experiment::Experiment;
+use collapse::scenario::{ModelKind, Scenario, VarianceEstimator};
+use collapse::sim::gaussian::expected_pooled_variance;
+use collapse::sim::tokens::{expected_gini_simpson, gini_simpson, pooled_gini_simpson, zipf_probs};
+use collapse::sim::Run;
+use collapse::summary::Stat;
+
+fn runs(scenario: &Scenario, count: u32) -> Vec<Run> {
+    let experiment = Experiment::new(scenario, None).unwrap();
+    (0..count).map(|r| experiment.run(scenario, r, false)).collect()
+}
+
+fn stat(runs: &[Run], f: impl Fn(&Run) -> f64) -> Stat {
+    Stat::of(&runs.iter().map(f).collect::<Vec<_>>())
+}
+
+fn assert_close(s: Stat, expected: f64, slack: f64, what: &str) {
+    assert!(
+        (s.mean - expected).abs() <= 4.0 * s.se + slack,
+        "{what}: Monte Carlo {:.5} ± {:.5} (se) vs theory {expected:.5}",
+        s.mean,
+        s.se
+    );
+}
+
+fn tokens(vocab: u32, samples: u32, generations: u32) -> Scenario {
+    Scenario { vocab, samples, generations, seed: 31, ..Scenario::default_for(ModelKind::Tokens) }
+}
+
+#[test]
+fn the_pool_of_independent_token_lineages_keeps_its_expected_diversity() {
+    // Theory: E[D_pool,t] = (1 - 1/(K N)) (D* - (D* - D_t)/K), D_t one lineage's Wright–Fisher
+    // expectation; with fresh human data D_t follows the recurrence instead.
+    for human_fraction in [0.0, 0.2] {
+        let s = Scenario { model_count: 4, human_fraction, ..tokens(40, 100, 40) };
+        let runs = runs(&s, 1000);
+        let d_star = gini_simpson(&zipf_probs(40, s.zipf_exponent));
+        let n_human = s.human_count();
+        for t in [1usize, 5, 20, 40] {
+            let lineage = expected_gini_simpson(t as u32, d_star, n_human, 100);
+            let pool = pooled_gini_simpson(lineage, d_star, 4, 100, t);
+            assert_close(
+                stat(&runs, |r| r.series("gini_simpson").unwrap()[t]),
+                pool,
+                2e-3,
+                &format!("pool D_{t} at rho {human_fraction}"),
+            );
+            assert_close(
+                stat(&runs, |r| r.lineage_series(2, "gini_simpson").unwrap()[t]),
+                lineage,
+                2e-3,
+                &format!("model 3's D_{t}"),
+            );
+            // The curve the page draws dashed is this expectation.
+            assert!((runs[0].theory[0].values[t] - pool).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn the_pool_of_independent_gaussian_lineages_has_its_expected_variance() {
+    let s = Scenario { samples: 10, generations: 30, model_count: 3, seed: 32, ..Scenario::default() };
+    let runs = runs(&s, 3000);
+    for t in [1usize, 5, 15, 30] {
+        let expected = expected_pooled_variance(t as u32, 10, 3, VarianceEstimator::Mle);
+        assert_close(stat(&runs, |r| r.series("variance").unwrap()[t]), expected, 2e-3, &format!("pool variance_{t}"));
+    }
+    // Each lineage collapses while their pool stays wide.
+    let lineage = stat(&runs, |r| r.lineage_series(0, "variance").unwrap()[30]).mean;
+    let pool = stat(&runs, |r| r.series("variance").unwrap()[30]).mean;
+    assert!(pool > 5.0 * lineage, "pool {pool} vs one lineage {lineage}");
+}
+
+#[test]
+fn a_shared_pool_ties_the_lineages_together() {
+    // Independent lineages wander apart (E[(m1 - m2)^2] = 2(1 - ((M-1)/M)^t)); training on the
+    // shared pool keeps them together.
+    let base = Scenario { samples: 20, generations: 30, model_count: 2, seed: 33, ..Scenario::default() };
+    let gap = |runs: &[Run]| {
+        stat(runs, |r| {
+            let d = r.lineage_series(0, "mean").unwrap()[30] - r.lineage_series(1, "mean").unwrap()[30];
+            d * d
+        })
+    };
+    let apart = gap(&runs(&base, 1000));
+    assert_close(apart, 2.0 * (1.0 - 0.95f64.powi(30)), 0.01, "E[(m1 - m2)^2] of independent lineages");
+    let together = gap(&runs(&Scenario { shared_pool: 1.0, ..base.clone() }, 1000));
+    assert!(together.mean < 0.2 * apart.mean, "shared pool gap {} vs independent {}", together.mean, apart.mean);
+}
+
+#[test]
+fn with_one_model_the_pool_is_the_model_itself() {
+    let s = tokens(100, 500, 10);
+    let alone = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    let shared = Scenario { shared_pool: 1.0, model_spread: 1.0, ..s.clone() };
+    let same = Experiment::new(&shared, None).unwrap().run(&shared, 0, false);
+    assert_eq!(alone.metrics, same.metrics);
+    assert!(alone.lineages.is_empty());
+}
+
+#[test]
+fn spread_models_differ_and_are_reported_one_by_one() {
+    let s = Scenario { model_count: 3, model_spread: 1.0, ..tokens(500, 2000, 10) };
+    let run = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    assert_eq!(run.lineages.len(), 3);
+    // Model 1 samples at T = 0.5, model 3 at T = 2: model 1 loses far more entropy.
+    let cold = run.lineage_series(0, "entropy_bits").unwrap()[10];
+    let hot = run.lineage_series(2, "entropy_bits").unwrap()[10];
+    assert!(cold + 1.0 < hot, "T=0.5 lineage {cold} bits vs T=2 lineage {hot} bits");
+}
+
+#[test]
+fn the_contaminated_share_rises_as_c_times_t_minus_one_over_t() {
+    // Without a detector the training set keeps its size and its real human share is
+    // rho (1 - c (t-1)/t).
+    let s = Scenario {
+        samples: 200,
+        generations: 6,
+        human_fraction: 0.5,
+        contamination_rate: 0.3,
+        seed: 34,
+        ..Scenario::default()
+    };
+    let runs = runs(&s, 1000);
+    for t in 1..=6usize {
+        let expected = 0.5 * (1.0 - 0.3 * (t as f64 - 1.0) / t as f64);
+        assert_close(
+            stat(&runs, |r| r.series("real_human_share").unwrap()[t]),
+            expected,
+            1e-3,
+            &format!("real human share_{t}"),
+        );
+        assert!(runs.iter().all(|r| r.series("training_size").unwrap()[t] == 200.0));
+    }
+}
+
+#[test]
+fn the_detector_drops_what_it_flags_and_false_positives_cost_human_data() {
+    // c = 1: a share (t-1)/t of what is scraped is model text. A perfect detector drops all of
+    // it, so E[training size_t] = 60 deliberate synthetic + 40/t human, all real human kept.
+    let s = Scenario {
+        samples: 100,
+        generations: 4,
+        human_fraction: 0.4,
+        contamination_rate: 1.0,
+        detector_recall: 1.0,
+        seed: 35,
+        ..Scenario::default()
+    };
+    let perfect = runs(&s, 2000);
+    for t in 1..=4usize {
+        assert_close(
+            stat(&perfect, |r| r.series("training_size").unwrap()[t]),
+            60.0 + 40.0 / t as f64,
+            0.05,
+            &format!("size_{t}"),
+        );
+    }
+    assert!(perfect
+        .iter()
+        .all(|r| r.series("training_size").unwrap()[1] == 100.0 && r.series("real_human_share").unwrap()[1] == 0.4));
+    // A clean web and a detector with 25% false positives: E[size] = 100 - 0.25 * 40.
+    let s = Scenario {
+        samples: 100,
+        generations: 3,
+        human_fraction: 0.4,
+        detector_false_positive_rate: 0.25,
+        seed: 36,
+        ..Scenario::default()
+    };
+    let wary = runs(&s, 2000);
+    assert_close(
+        stat(&wary, |r| r.series("training_size").unwrap()[2]),
+        90.0,
+        0.05,
+        "training size with false positives",
+    );
+}
+
+#[test]
+fn a_detector_removes_biased_model_text_but_costs_data() {
+    // A pipeline that means to train on human data only, on a web where most new text is
+    // written by models that sample with bias (T = 0.7, narrower than they learned).
+    let base = Scenario {
+        samples: 200,
+        generations: 60,
+        human_fraction: 1.0,
+        contamination_rate: 0.8,
+        temperature: 0.7,
+        seed: 37,
+        ..Scenario::default()
+    };
+    let at_end = |s: &Scenario, metric: &str| stat(&runs(s, 300), |r| r.series(metric).unwrap()[60]);
+    let detector = Scenario { detector_recall: 0.95, detector_false_positive_rate: 0.05, ..base.clone() };
+    // Without a detector the biased text narrows the models; with one they stay near human.
+    let (none, good) = (at_end(&base, "variance"), at_end(&detector, "variance"));
+    assert!(none.mean < 0.85 && good.mean > 0.9, "variance {} without, {} with a detector", none.mean, good.mean);
+    let (none, good) = (at_end(&base, "w2_to_human"), at_end(&detector, "w2_to_human"));
+    assert!(good.mean + 4.0 * good.se < none.mean, "W2 with a detector {} vs none {}", good.mean, none.mean);
+    let (none, good) = (at_end(&base, "real_human_share"), at_end(&detector, "real_human_share"));
+    assert!(good.mean > 0.75 && none.mean < 0.25, "real human share {} with, {} without", good.mean, none.mean);
+    // The cost: unbiased model text is still data. Dropping it leaves a quarter of the training
+    // set, and the fit is noisier.
+    let unbiased = Scenario { temperature: 1.0, ..base.clone() };
+    let kept = at_end(&Scenario { temperature: 1.0, ..detector.clone() }, "training_size");
+    assert!(kept.mean < 60.0, "training size with the detector {}", kept.mean);
+    let (none, good) =
+        (at_end(&unbiased, "w2_to_human"), at_end(&Scenario { temperature: 1.0, ..detector }, "w2_to_human"));
+    assert!(none.mean < good.mean, "unbiased text: W2 {} without vs {} with a detector", none.mean, good.mean);
+}
+
+#[test]
+fn text_models_of_different_orders_mix() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/moby-dick.txt");
+    let bytes = std::fs::read(path).expect("run scripts/fetch-corpus.sh first");
+    let corpus = std::sync::Arc::new(collapse::corpus::Corpus::from_bytes(&bytes).unwrap());
+    let s = Scenario {
+        model_count: 3,
+        model_spread: 1.0,
+        samples: 5000,
+        generations: 3,
+        ..Scenario::default_for(ModelKind::Text)
+    };
+    let run = Experiment::new(&s, Some(&corpus)).unwrap().run(&s, 0, true);
+    assert_eq!(run.lineages.len(), 3);
+    assert_eq!(run.views.len(), 4);
+    // The pool can produce at least as many words as any one model.
+    let pool = run.series("types").unwrap()[3];
+    for k in 0..3 {
+        assert!(pool >= run.lineage_series(k, "types").unwrap()[3], "model {k}");
+    }
+}
