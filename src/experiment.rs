@@ -13,6 +13,17 @@ use crate::sim::{simulate, Run};
 
 /// A scenario made ready to run: the family is built once (its constants computed, the corpus
 /// model trained), then any number of replicates can run from it.
+/// The metric that answers "how far has collapse gone" for each family: the bell curve's
+/// distance to the human distribution (its variance can shrink to nothing or, with a hot model,
+/// explode), the number of words that survive, the words the text model can still write.
+pub fn diversity_metric(model: ModelKind) -> &'static str {
+    match model {
+        ModelKind::Gaussian => "w2_to_human",
+        ModelKind::Tokens => "surviving_types",
+        ModelKind::Text => "types",
+    }
+}
+
 /// One family per model (a single model has one; with several, model k's family carries its
 /// own bias and form from `scenario.for_model(k)`).
 pub enum Experiment {

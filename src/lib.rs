@@ -9,6 +9,7 @@
 pub mod corpus;
 pub mod experiment;
 pub mod math;
+pub mod presets;
 pub mod render;
 pub mod rng;
 pub mod sampling;

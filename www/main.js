@@ -31,6 +31,8 @@ const METRIC_INFO = {
   rare_word_share: { title: "Rare words still possible", caption: "Share of the human text's rare words that the model can still produce.", log: false },
   heldout_perplexity: { title: "Perplexity on held-out human text", caption: "How surprised the model is by real text it never trained on. Rising means it forgets how people write.", log: true },
   repeated_4gram_share: { title: "Repeated phrases", caption: "Share of four-word phrases in generated text that occur more than once.", log: false },
+  real_human_share: { title: "Really human", caption: "Share of each generation's new training data that people actually wrote, after contamination and the detector.", log: false },
+  training_size: { title: "Training data kept", caption: "Items in each generation's new training data after the detector dropped what it flagged.", log: false },
 };
 const metricInfo = (model, name) =>
   (model === "tokens" && METRIC_INFO[`${name}_tokens`]) || METRIC_INFO[name] || { title: name, caption: "", log: false };
@@ -59,6 +61,8 @@ const state = {
   pending: null, // a control change waiting for the next animation frame
   queries: {}, // the last query of each view, so switching views keeps each view's settings
   corpusLoaded: false,
+  presetQuery: null, // the canonical query of the preset last applied
+  analyses: { stops: 0, mixing: 0 }, // bumped to cancel an on-demand analysis in progress
 };
 
 const NEEDS_CORPUS = new Set(["tokens", "text"]);
@@ -132,6 +136,11 @@ function syncControls() {
   state.model = scenario.model;
   for (const tab of $$("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === state.model));
   for (const el of $$("[data-views]")) el.hidden = !el.dataset.views.split(" ").includes(state.model);
+  const k = scenario.model_count;
+  $("#models-hint").textContent =
+    k > 1
+      ? `${k} models each train on ${scenario.samples.toLocaleString("en-US")} items, so together they see ${k}× the data every generation. In the charts the thick orange line is the pool (what a reader of the web sees, a model fitted to all their output); thin lines are the models one by one.`
+      : "One model. Add models to see whether mixing their outputs slows collapse.";
   return scenario;
 }
 
@@ -165,6 +174,9 @@ function recoverFrom(e) {
 function afterChange(query) {
   state.queries[state.model] = query;
   writeAddress(query);
+  for (const b of $$("#preset-buttons button")) b.setAttribute("aria-pressed", String(b.dataset.query === query));
+  if (query !== state.presetQuery) $("#preset-note").textContent = "";
+  resetAnalyses();
   const scenario = syncControls();
   state.generation = Math.min(state.generation, scenario.generations);
   buildMetricFigures();
@@ -197,6 +209,8 @@ function bindControls() {
       requestAnimationFrame(flushPending);
     });
   }
+  $("#stops-run").addEventListener("click", computeStops);
+  $("#mixing-run").addEventListener("click", computeMixing);
   $("#new-seed").addEventListener("click", () => applySetting("seed", String(Math.floor(Math.random() * 4294967295))));
   $("#play").addEventListener("click", () => setPlaying(!state.playing));
   $("#step").addEventListener("click", () => {
@@ -278,6 +292,146 @@ async function loadQuery(search) {
   }
 }
 
+// ---------- presets ----------
+
+function buildPresets() {
+  const presets = JSON.parse(Explorer.presets_json());
+  $("#preset-buttons").replaceChildren(
+    ...presets.map((p) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = p.title;
+      button.dataset.preset = p.id;
+      button.title = p.description;
+      button.addEventListener("click", () => applyPreset(p, button));
+      return button;
+    }),
+  );
+}
+
+async function applyPreset(preset, button) {
+  setPlaying(false);
+  try {
+    if (/model=(tokens|text)/.test(preset.query)) await ensureCorpus();
+    const query = state.explorer.set_query(preset.query);
+    button.dataset.query = query;
+    state.presetQuery = query;
+    state.generation = 0;
+    afterChange(query);
+    $("#preset-note").textContent = `${preset.title}${preset.paper ? ` (${preset.paper})` : ""}: ${preset.description}`;
+    setPlaying(true);
+  } catch (e) {
+    recoverFrom(e);
+    status(`The preset could not be applied: ${errorText(e)}`, "error");
+  }
+}
+
+// ---------- on-demand analyses ----------
+
+const REPLICATES = { gaussian: 16, tokens: 4, text: 1 };
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function drawAnalysis(canvas, chart) {
+  try {
+    Explorer.draw_lines(canvas, JSON.stringify(chart), fitCanvas(canvas));
+  } catch (e) {
+    status(`Drawing failed: ${errorText(e)}`, "error");
+  }
+}
+
+function resetAnalyses() {
+  state.analyses.stops++;
+  state.analyses.mixing++;
+  for (const [id, title] of [["#stops-chart", "Where does collapse stop? (press Compute)"], ["#mixing-chart", "Many models or one? (press Compute)"]]) {
+    drawAnalysis($(id), { title, x_label: "", y_label: "", lines: [] });
+  }
+  for (const id of ["#stops-progress", "#mixing-progress"]) $(id).hidden = true;
+}
+
+// Runs the cells one per task so the page stays responsive; a change of settings cancels it.
+async function runCells(name, cells, progress, redraw) {
+  const token = ++state.analyses[name];
+  const bar = $(progress);
+  bar.hidden = false;
+  bar.max = cells.length;
+  for (let i = 0; i < cells.length; i++) {
+    await nextTask();
+    if (token !== state.analyses[name]) return false;
+    try {
+      cells[i].value = state.explorer.final_value(JSON.stringify(cells[i].settings), cells[i].metric, cells[i].replicates);
+    } catch (e) {
+      recoverFrom(e);
+      status(`The analysis stopped: ${errorText(e)}`, "error");
+      bar.hidden = true;
+      return false;
+    }
+    bar.value = i + 1;
+    redraw();
+  }
+  bar.hidden = true;
+  return true;
+}
+
+async function computeStops() {
+  const scenario = JSON.parse(state.explorer.scenario_json());
+  const metric = state.explorer.diversity_metric();
+  const info = metricInfo(state.model, metric);
+  const replicates = REPLICATES[state.model];
+  const fractions = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
+  const sizes = [...new Set([Math.max(10, Math.round(scenario.samples / 4)), scenario.samples, Math.min(1000000, scenario.samples * 4)])];
+  const cells = sizes.flatMap((samples) =>
+    fractions.map((human_fraction) => ({ samples, human_fraction, metric, replicates, settings: { samples, human_fraction } })),
+  );
+  const redraw = () =>
+    drawAnalysis($("#stops-chart"), {
+      title: `${info.title} at generation ${scenario.generations}`,
+      x_label: "share of fresh human data",
+      y_label: info.title,
+      // Distances fall as human data grows, diversity rises: keep the legend off the lines.
+      legend: metric === "w2_to_human" ? "upper_right" : "lower_right",
+      lines: sizes.map((samples, i) => ({
+        label: `${samples.toLocaleString("en-US")} per generation`,
+        points: cells.filter((c) => c.samples === samples && c.value !== undefined).map((c) => [c.human_fraction, c.value]),
+        color: i,
+      })),
+    });
+  status(`Computing where collapse stops: ${cells.length} settings × ${replicates} runs…`);
+  if (await runCells("stops", cells, "#stops-progress", redraw)) status(`Computed where collapse stops (${cells.length * replicates} simulated runs).`);
+}
+
+async function computeMixing() {
+  const scenario = JSON.parse(state.explorer.scenario_json());
+  const metric = state.explorer.diversity_metric();
+  const info = metricInfo(state.model, metric);
+  const replicates = REPLICATES[state.model];
+  const k = scenario.model_count > 1 ? scenario.model_count : 4;
+  const spreads = [0, 0.25, 0.5, 0.75, 1];
+  const total = Math.min(1000000, scenario.samples * k);
+  const cells = [
+    ...spreads.map((model_spread) => ({ kind: "pool", model_spread, metric, replicates, settings: { model_count: k, model_spread } })),
+    { kind: "one-total", metric, replicates, settings: { model_count: 1, samples: total } },
+    { kind: "one", metric, replicates, settings: { model_count: 1 } },
+  ];
+  const flat = (kind) => {
+    const c = cells.find((x) => x.kind === kind);
+    return c.value === undefined ? [] : [[0, c.value], [1, c.value]];
+  };
+  const redraw = () =>
+    drawAnalysis($("#mixing-chart"), {
+      title: `${info.title} at generation ${scenario.generations}`,
+      x_label: `how different the ${k} models are (model spread)`,
+      y_label: info.title,
+      legend: "upper_left",
+      lines: [
+        { label: `pool of ${k} models, ${scenario.samples.toLocaleString("en-US")} items each`, points: cells.filter((c) => c.kind === "pool" && c.value !== undefined).map((c) => [c.model_spread, c.value]), color: 0 },
+        { label: `one model, ${total.toLocaleString("en-US")} items (same total)`, points: flat("one-total"), dashed: true, color: 1 },
+        { label: `one model, ${scenario.samples.toLocaleString("en-US")} items`, points: flat("one"), dashed: true, color: 2 },
+      ],
+    });
+  status(`Comparing ${k} models with one: ${cells.length} settings × ${replicates} runs…`);
+  if (await runCells("mixing", cells, "#mixing-progress", redraw)) status(`Compared ${k} models with one (${cells.length * replicates} simulated runs).`);
+}
+
 // ---------- animation ----------
 
 function setPlaying(on) {
@@ -326,7 +480,12 @@ function fitCanvas(canvas) {
 function buildMetricFigures() {
   const names = state.explorer.metric_names();
   const box = $("#metrics");
-  if (box.dataset.names === names.join()) return;
+  const several = state.explorer.model_count() > 1;
+  for (const caption of $$("#metrics figcaption")) {
+    caption.textContent = several ? `${caption.dataset.caption} Thick: the pool; thin: each model.` : caption.dataset.caption;
+  }
+  if (box.dataset.names === names.join() && box.dataset.several === String(several)) return;
+  box.dataset.several = String(several);
   box.dataset.names = names.join();
   box.replaceChildren(
     ...names.map((name) => {
@@ -338,6 +497,7 @@ function buildMetricFigures() {
       canvas.setAttribute("aria-label", info.title);
       const caption = document.createElement("figcaption");
       caption.textContent = info.caption;
+      caption.dataset.caption = info.caption;
       figure.append(canvas, caption);
       return figure;
     }),
@@ -456,6 +616,7 @@ async function main() {
     return;
   }
   state.explorer = new Explorer("");
+  buildPresets();
   bindControls();
   syncControls();
   buildMetricFigures();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
+use collapse::presets;
 use collapse::scenario::{ModelKind, Scenario};
 use collapse::sim::Run;
 use collapse::summary::{summarize, summarize_lineage, Stat};
@@ -20,12 +21,14 @@ USAGE:
                  [--corpus FILE.txt] [--threads N]
     collapse scenario [--scenario FILE.json | -] [--set KEY=VALUE]...   print the full scenario
     collapse keys                                                      list the scenario keys
+    collapse presets                                                   list the presets
 
 OPTIONS:
     --scenario FILE   scenario JSON (`-` reads standard input); missing keys take the defaults
     --set KEY=VALUE   override one key (nested keys with a dot: filter.kind=quality); repeatable
     --runs R          independent replicates, seeded from `seed` (replicate r uses stream r) [1]
     --format F        json: one JSON object per line per generation; csv: the same as CSV [json]
+    --preset NAME     start from a published setting (see `collapse presets`); --set applies after
     --corpus FILE     human text for the text model and the token labels
                       [www/data/moby-dick.txt, fetched by scripts/fetch-corpus.sh]
     --threads N       worker threads for the replicates [all cores]
@@ -64,8 +67,8 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         print!("{HELP}");
         std::process::exit(0);
     }
-    if !["run", "scenario", "keys"].contains(&command.as_str()) {
-        return Err(format!("unknown command `{command}`; the commands are run, scenario, keys"));
+    if !["run", "scenario", "keys", "presets"].contains(&command.as_str()) {
+        return Err(format!("unknown command `{command}`; the commands are run, scenario, keys, presets"));
     }
     let mut source: Option<String> = None;
     let mut sets = Vec::new();
@@ -79,6 +82,15 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             "--scenario" => source = Some(value("--scenario")?),
             "--corpus" => corpus = Some(PathBuf::from(value("--corpus")?)),
             "--set" => sets.push(value("--set")?),
+            "--preset" => {
+                let id = value("--preset")?;
+                let preset = presets::find(&id).ok_or(format!(
+                    "--preset: no preset `{id}`; the presets are {}",
+                    presets::PRESETS.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+                ))?;
+                // The preset's keys come first, so later --set options override them.
+                sets.splice(0..0, preset.query.split('&').map(String::from));
+            }
             "--runs" => {
                 let v = value("--runs")?;
                 runs = v
@@ -134,6 +146,13 @@ fn execute(options: Options) -> Result<(), String> {
     let mut out = BufWriter::new(out.lock());
     let write_err = |e: io::Error| format!("writing output: {e}");
     match options.command.as_str() {
+        "presets" => {
+            for p in presets::PRESETS {
+                let paper = if p.paper.is_empty() { String::new() } else { format!(" ({})", p.paper) };
+                writeln!(out, "{:<18} {}{paper}\n{:<18} {}\n{:<18} {}", p.id, p.title, "", p.description, "", p.query)
+                    .map_err(write_err)?;
+            }
+        }
         "keys" => {
             for key in Scenario::keys() {
                 writeln!(out, "{key}").map_err(write_err)?;

@@ -13,6 +13,8 @@ pub struct MetricSeries<'a> {
     pub values: &'a [f64],
     /// Expected curves (same length), drawn dashed.
     pub theory: &'a [&'a [f64]],
+    /// Each model's own lineage when several models are pooled (thin lines under the pool's).
+    pub lineages: &'a [Vec<f64>],
     /// Logarithmic y axis (for quantities that decay geometrically).
     pub log_y: bool,
 }
@@ -25,7 +27,12 @@ pub fn draw_metric<DB: DrawingBackend>(
 ) -> DrawResult {
     root.fill(&WHITE).map_err(draw_error)?;
     let n = series.values.len().max(2);
-    let all = series.values.iter().chain(series.theory.iter().flat_map(|c| c.iter())).cloned();
+    let all = series
+        .values
+        .iter()
+        .chain(series.theory.iter().flat_map(|c| c.iter()))
+        .chain(series.lineages.iter().flat_map(|c| c.iter()))
+        .cloned();
     let finite: Vec<f64> = all.filter(|v| v.is_finite() && (!series.log_y || *v > 0.0)).collect();
     let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -51,7 +58,7 @@ pub fn draw_metric<DB: DrawingBackend>(
                 .bold_line_style(palette::GRID)
                 .x_desc("generation")
                 .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| format_tick(*y))
+                .y_label_formatter(&|y| super::format_tick(*y))
                 .label_style(font.clone())
                 .axis_desc_style(font.clone())
                 .x_labels(6)
@@ -65,6 +72,11 @@ pub fn draw_metric<DB: DrawingBackend>(
                     .map(|(t, &v)| (t as f64, v))
                     .collect()
             };
+            for (k, lineage) in series.lineages.iter().enumerate() {
+                chart
+                    .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(stroke.max(1))))
+                    .map_err(draw_error)?;
+            }
             for curve in series.theory {
                 chart
                     .draw_series(DashedLineSeries::new(
@@ -114,18 +126,3 @@ pub fn draw_metric<DB: DrawingBackend>(
     root.present().map_err(draw_error)
 }
 
-/// Short tick labels: 0.5, 12, 1e-3, 2.5e4.
-fn format_tick(y: f64) -> String {
-    let a = y.abs();
-    // Tick positions computed near zero carry rounding noise (6e-17): that is a zero.
-    if a < 1e-12 {
-        "0".into()
-    } else if !(1e-2..1e4).contains(&a) {
-        format!("{y:.0e}")
-    } else if a >= 100.0 || (y - y.round()).abs() < 1e-9 {
-        format!("{y:.0}")
-    } else {
-        let s = format!("{y:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}

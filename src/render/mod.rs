@@ -6,10 +6,12 @@
 //! the same physical size on high-DPI screens while the canvas has one pixel per device pixel.
 
 mod distribution;
+mod line_chart;
 mod metric_chart;
 mod rank_frequency;
 
 pub use distribution::draw_gaussian;
+pub use line_chart::{draw_lines, LineChart, Line};
 pub use metric_chart::{draw_metric, MetricSeries};
 pub use rank_frequency::draw_tokens;
 
@@ -31,6 +33,21 @@ pub mod palette {
     pub const FAINT: RGBColor = RGBColor(170, 170, 170);
     pub const GRID: RGBColor = RGBColor(228, 228, 228);
     pub const TEXT: RGBColor = RGBColor(34, 34, 34);
+    /// One colour per model of a multi-model run (the pool is drawn in `MODEL`).
+    pub const LINEAGES: [RGBColor; 8] = [
+        RGBColor(102, 166, 30),
+        RGBColor(117, 112, 179),
+        RGBColor(231, 41, 138),
+        RGBColor(166, 118, 29),
+        RGBColor(27, 158, 119),
+        RGBColor(102, 102, 102),
+        RGBColor(230, 171, 2),
+        RGBColor(31, 120, 180),
+    ];
+
+    pub fn lineage(k: usize) -> RGBColor {
+        LINEAGES[k % LINEAGES.len()]
+    }
 }
 
 pub(crate) fn font_family() -> &'static str {
@@ -39,6 +56,22 @@ pub(crate) fn font_family() -> &'static str {
 
 pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
+}
+
+/// Short tick labels: 0.5, 12, 1e-3, 2.5e4.
+pub(crate) fn format_tick(y: f64) -> String {
+    let a = y.abs();
+    // Tick positions computed near zero carry rounding noise (6e-17): that is a zero.
+    if a < 1e-12 {
+        "0".into()
+    } else if !(1e-2..1e4).contains(&a) {
+        format!("{y:.0e}")
+    } else if a >= 100.0 || (y - y.round()).abs() < 1e-9 {
+        format!("{y:.0}")
+    } else {
+        let s = format!("{y:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 /// A y-axis range with some headroom that never collapses to an empty interval.
@@ -82,10 +115,29 @@ mod tests {
 
         let values = run.series("variance").unwrap();
         let theory: Vec<&[f64]> = run.theory.iter().map(|c| c.values.as_slice()).collect();
-        let series = MetricSeries { title: "variance", values: &values, theory: &theory, log_y: false };
+        let series = MetricSeries { title: "variance", values: &values, theory: &theory, lineages: &[], log_y: false };
         let picture = svg(|root| draw_metric(&root, &series, 4, 1.0));
         assert!(picture.contains("variance"));
         assert!(picture.matches("<polyline").count() >= 2, "the run and the theory line");
+    }
+
+    #[test]
+    fn line_charts_draw_every_series_with_its_legend() {
+        let chart = LineChart {
+            title: "final diversity".into(),
+            x_label: "human fraction".into(),
+            y_label: "variance".into(),
+            lines: vec![
+                Line { label: "M = 100".into(), points: vec![(0.0, 0.2), (0.5, 0.9), (1.0, 1.0)], dashed: false, color: 0 },
+                Line { label: "one model".into(), points: vec![(0.0, 0.5), (1.0, 0.5)], dashed: true, color: 1 },
+            ],
+            legend: String::new(),
+        };
+        let picture = svg(|root| draw_lines(&root, &chart, 1.0));
+        assert!(picture.contains("M = 100") && picture.contains("one model") && picture.contains("human fraction"));
+        assert!(picture.matches("<polyline").count() >= 2);
+        let empty = LineChart { lines: Vec::new(), ..chart };
+        assert!(svg(|root| draw_lines(&root, &empty, 1.0)).contains("final diversity"));
     }
 
     #[test]

@@ -13,7 +13,8 @@ use web_sys::HtmlCanvasElement;
 use std::sync::Arc;
 
 use crate::corpus::Corpus;
-use crate::experiment::Experiment;
+use crate::experiment::{diversity_metric, Experiment};
+use crate::presets::PRESETS;
 use crate::render::{self, MetricSeries};
 use crate::scenario::Scenario;
 use crate::sim::{Run, View};
@@ -92,6 +93,57 @@ impl Explorer {
     /// The largest corpus accepted, in bytes (the page checks a file's size before reading it).
     pub fn max_corpus_bytes() -> usize {
         crate::corpus::MAX_BYTES
+    }
+
+    /// The presets: `[{"id", "title", "paper", "description", "query"}, ...]`.
+    pub fn presets_json() -> String {
+        let list: Vec<Value> = PRESETS
+            .iter()
+            .map(|p| json!({ "id": p.id, "title": p.title, "paper": p.paper, "description": p.description, "query": p.query }))
+            .collect();
+        Value::Array(list).to_string()
+    }
+
+    /// The number of models of the current scenario.
+    pub fn model_count(&self) -> u32 {
+        self.scenario.model_count
+    }
+
+    /// The metric that measures the diversity left, for the current family.
+    pub fn diversity_metric(&self) -> String {
+        diversity_metric(self.scenario.model).to_string()
+    }
+
+    /// For the page's on-demand analyses: the current scenario with `settings` (a JSON object of
+    /// key: value, dotted keys allowed) applied, run `replicates` times without views; returns
+    /// the mean of `metric` (the pool's, with several models) at the last generation. Nothing on
+    /// screen changes.
+    pub fn final_value(&self, settings: &str, metric: &str, replicates: u32) -> Result<f64, JsValue> {
+        let overrides: Map<String, Value> = serde_json::from_str(settings).map_err(js_err)?;
+        let mut scenario = self.scenario.clone();
+        for (key, value) in overrides {
+            let raw = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            scenario = scenario.with_setting(&key, &raw).map_err(js_err)?;
+        }
+        let experiment = Experiment::new(&scenario, self.corpus.as_ref()).map_err(js_err)?;
+        let mut total = 0.0;
+        for r in 0..replicates.max(1) {
+            let run = experiment.run(&scenario, r, false);
+            let series = run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
+            total += series[series.len() - 1];
+        }
+        Ok(total / f64::from(replicates.max(1)))
+    }
+
+    /// Draws a line chart described as JSON: `{"title", "x_label", "y_label", "lines": [{"label",
+    /// "points": [[x, y], ...], "dashed", "color"}]}`.
+    pub fn draw_lines(canvas: HtmlCanvasElement, chart: &str, scale: f64) -> Result<(), JsValue> {
+        let chart: render::LineChart = serde_json::from_str(chart).map_err(js_err)?;
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+        render::draw_lines(&backend.into_drawing_area(), &chart, scale).map_err(js_err)
     }
 
     /// Whether a corpus is loaded.
@@ -198,7 +250,9 @@ impl Explorer {
             self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
         let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
         let root = backend.into_drawing_area();
-        let series = MetricSeries { title, values: &values, theory: &theory, log_y };
+        let lineages: Vec<Vec<f64>> =
+            (0..self.run.lineages.len()).filter_map(|k| self.run.lineage_series(k, metric)).collect();
+        let series = MetricSeries { title, values: &values, theory: &theory, lineages: &lineages, log_y };
         render::draw_metric(&root, &series, generation as usize, scale).map_err(js_err)
     }
 }

@@ -1,0 +1,117 @@
+//! The command line, run as a user runs it: every scenario key is accepted through --set and a
+//! scenario file, the output has one record per generation with the statistics, per-model
+//! columns carry a `model_k.` prefix, and bad input exits non-zero with a one-line message.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn collapse(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn prints_one_record_per_generation_with_statistics_across_runs() {
+    let lines = json_lines(&collapse(&["run", "--set", "generations=4", "--set", "samples=20", "--runs", "50"], None));
+    assert_eq!(lines.len(), 5);
+    for (t, line) in lines.iter().enumerate() {
+        assert_eq!(line["generation"], t);
+        for metric in ["mean", "variance", "w2_to_human", "tail_mass"] {
+            for stat in ["mean", "se", "p10", "median", "p90"] {
+                assert!(line[metric][stat].is_number(), "{metric}.{stat} at {t}");
+            }
+        }
+    }
+    assert_eq!(lines[0]["variance"]["mean"], 1.0);
+    assert!(lines[4]["variance"]["se"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let args = ["run", "--set", "generations=5", "--runs", "9", "--format", "csv"];
+    let one = collapse(&[&args[..], &["--threads", "1"]].concat(), None);
+    let many = collapse(&[&args[..], &["--threads", "4"]].concat(), None);
+    assert!(one.status.success());
+    assert_eq!(one.stdout, many.stdout);
+    let csv = String::from_utf8(one.stdout).unwrap();
+    assert!(csv.starts_with("generation,mean.mean,mean.se,mean.p10,mean.median,mean.p90,variance.mean"));
+    assert_eq!(csv.lines().count(), 7);
+}
+
+#[test]
+fn every_key_is_accepted_and_mixing_reports_each_model() {
+    let scenario = r#"{"model": "tokens", "vocab": 300, "zipf_exponent": 1.2, "samples": 500, "generations": 3,
+        "human_fraction": 0.2, "data": "accumulate", "temperature": 0.9, "top_p": 0.95,
+        "filter": {"kind": "diversity", "keep": 0.5}, "seed": 7, "variance_estimator": "unbiased",
+        "human": "bimodal", "ngram_order": 3, "model_count": 3, "model_spread": 0.5, "shared_pool": 0.5,
+        "contamination_rate": 0.2, "detector_recall": 0.9, "detector_false_positive_rate": 0.05}"#;
+    let lines = json_lines(&collapse(&["run", "--scenario", "-", "--runs", "4"], Some(scenario)));
+    assert_eq!(lines.len(), 4);
+    let last = &lines[3];
+    for metric in ["gini_simpson", "surviving_types", "real_human_share", "training_size"] {
+        assert!(last[metric]["mean"].is_number(), "pool {metric}");
+        for k in 1..=3 {
+            assert!(last[format!("model_{k}.{metric}")]["mean"].is_number(), "model_{k}.{metric}");
+        }
+    }
+    assert!(last.get("model_4.gini_simpson").is_none());
+    // The keys the file did not set can be set on the command line, each one.
+    for set in [
+        "model_count=2", "model_spread=1", "shared_pool=1", "contamination_rate=0.5", "detector_recall=1",
+        "detector_false_positive_rate=0.5", "variance_estimator=unbiased", "human=heavy_tailed", "filter.kind=quality",
+        "filter.keep=0.25", "data=accumulate", "top_p=0.5",
+    ] {
+        let out = collapse(&["run", "--set", "generations=2", "--set", set], None);
+        assert!(out.status.success(), "--set {set}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn the_text_model_runs_on_the_default_corpus_and_on_a_given_one() {
+    let lines = json_lines(&collapse(&["run", "--set", "model=text", "--set", "generations=2", "--set", "samples=3000"], None));
+    assert_eq!(lines[0]["types"]["mean"].as_f64().unwrap() as u64, 17344);
+    assert!(lines[2]["heldout_perplexity"]["mean"].as_f64().unwrap() > lines[0]["heldout_perplexity"]["mean"].as_f64().unwrap());
+    let dir = std::env::temp_dir().join(format!("collapse-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tiny = dir.join("tiny.txt");
+    std::fs::write(&tiny, "Too short to learn from.").unwrap();
+    let out = collapse(&["run", "--set", "model=text", "--corpus", tiny.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("too small"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
+    for (args, stdin, expected) in [
+        (vec!["run", "--set", "model_count=9"], None, "model_count: 9 is out of range: allowed 1 to 8"),
+        (vec!["run", "--set", "temperature=NaN"], None, "temperature: `NaN` is not a finite number"),
+        (vec!["run", "--set", "smaples=3"], None, "smaples: unknown key"),
+        (vec!["run", "--scenario", "-"], Some("{\"shared_pool\": -1}"), "shared_pool: -1 is out of range"),
+        (vec!["run", "--scenario", "-"], Some("not json"), "not valid JSON"),
+        (vec!["run", "--runs", "0"], None, "--runs"),
+        (vec!["run", "--format", "xml"], None, "--format"),
+        (vec!["fly"], None, "unknown command"),
+    ] {
+        let out = collapse(&args, stdin);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
