@@ -72,9 +72,18 @@ fn every_key_is_accepted_and_mixing_reports_each_model() {
     assert!(last.get("model_4.gini_simpson").is_none());
     // The keys the file did not set can be set on the command line, each one.
     for set in [
-        "model_count=2", "model_spread=1", "shared_pool=1", "contamination_rate=0.5", "detector_recall=1",
-        "detector_false_positive_rate=0.5", "variance_estimator=unbiased", "human=heavy_tailed", "filter.kind=quality",
-        "filter.keep=0.25", "data=accumulate", "top_p=0.5",
+        "model_count=2",
+        "model_spread=1",
+        "shared_pool=1",
+        "contamination_rate=0.5",
+        "detector_recall=1",
+        "detector_false_positive_rate=0.5",
+        "variance_estimator=unbiased",
+        "human=heavy_tailed",
+        "filter.kind=quality",
+        "filter.keep=0.25",
+        "data=accumulate",
+        "top_p=0.5",
     ] {
         let out = collapse(&["run", "--set", "generations=2", "--set", set], None);
         assert!(out.status.success(), "--set {set}: {}", String::from_utf8_lossy(&out.stderr));
@@ -83,9 +92,13 @@ fn every_key_is_accepted_and_mixing_reports_each_model() {
 
 #[test]
 fn the_text_model_runs_on_the_default_corpus_and_on_a_given_one() {
-    let lines = json_lines(&collapse(&["run", "--set", "model=text", "--set", "generations=2", "--set", "samples=3000"], None));
+    let lines =
+        json_lines(&collapse(&["run", "--set", "model=text", "--set", "generations=2", "--set", "samples=3000"], None));
     assert_eq!(lines[0]["types"]["mean"].as_f64().unwrap() as u64, 17344);
-    assert!(lines[2]["heldout_perplexity"]["mean"].as_f64().unwrap() > lines[0]["heldout_perplexity"]["mean"].as_f64().unwrap());
+    assert!(
+        lines[2]["heldout_perplexity"]["mean"].as_f64().unwrap()
+            > lines[0]["heldout_perplexity"]["mean"].as_f64().unwrap()
+    );
     let dir = std::env::temp_dir().join(format!("collapse-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let tiny = dir.join("tiny.txt");

@@ -87,3 +87,35 @@ fn switching_family_uses_that_family_defaults() {
     let details: serde_json::Value = serde_json::from_str(&explorer.details_json(3)).unwrap();
     assert!(details["surviving"].as_u64().unwrap() > 0);
 }
+
+#[wasm_bindgen_test]
+fn presets_analyses_and_line_charts_cross_the_boundary() {
+    let presets: serde_json::Value = serde_json::from_str(&Explorer::presets_json()).unwrap();
+    let list = presets.as_array().unwrap();
+    assert!(list.len() >= 7);
+    let mut explorer = Explorer::new("samples=20&generations=30").unwrap();
+    for p in list {
+        let query = p["query"].as_str().unwrap();
+        if !query.contains("model=text") && !query.contains("model=tokens") {
+            explorer.set_query(query).unwrap();
+        }
+    }
+    explorer.set_query("samples=20&generations=30").unwrap();
+    let before = explorer.values_json(30);
+    // More fresh human data, less distance to the human distribution; the view is untouched.
+    let none = explorer.final_value(r#"{"human_fraction": 0}"#, "w2_to_human", 30).unwrap();
+    let half = explorer.final_value(r#"{"human_fraction": 0.5}"#, "w2_to_human", 30).unwrap();
+    assert!(half < none, "{half} vs {none}");
+    assert_eq!(explorer.values_json(30), before);
+    assert!(explorer.final_value(r#"{"human_fraction": 3}"#, "w2_to_human", 1).is_err());
+    assert!(explorer.final_value(r#"{"model_count": 2}"#, "nope", 1).is_err());
+    let chart =
+        r#"{"title": "t", "x_label": "x", "y_label": "y", "lines": [{"label": "a", "points": [[0, 1], [1, 1e6]]}]}"#;
+    Explorer::draw_lines(canvas(500, 300), chart, 2.0).unwrap();
+    assert!(Explorer::draw_lines(canvas(10, 10), "{}", 1.0).is_err());
+    explorer.set("model_count", "3").unwrap();
+    assert_eq!(explorer.model_count(), 3);
+    for name in explorer.metric_names() {
+        explorer.draw_metric(canvas(400, 250), &name, &name, 5, 1.0, false).unwrap();
+    }
+}

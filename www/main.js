@@ -14,13 +14,13 @@ const METRIC_INFO = {
   mean: { title: "Mean", caption: "Where the fitted bell curve is centred. It wanders as sampling errors pile up.", log: false },
   variance: {
     title: "Variance (spread)",
-    caption: "How wide the fitted curve is, on a log scale. Dashed: the theory. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
+    caption: "How wide the fitted curve is, on a log scale. Dashed, where theory applies: the expected and the typical run. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
     log: true,
   },
   w2_to_human: { title: "Distance to human (W₂)", caption: "How far the model has drifted from the human distribution (2-Wasserstein distance, in standard deviations).", log: false },
   tail_mass: { title: "Tail mass", caption: "Probability the model gives to the rare events: the region beyond the human 1st and 99th percentiles (2% for the human data).", log: false },
   entropy_bits: { title: "Entropy (bits)", caption: "How unpredictable the next word is. Less entropy, blander text.", log: false },
-  gini_simpson: { title: "Diversity (Gini–Simpson)", caption: "The chance that two random words differ. Dashed: the theory.", log: false },
+  gini_simpson: { title: "Diversity (Gini–Simpson)", caption: "The chance that two random words differ. Dashed, where theory applies: its exact expectation.", log: false },
   surviving_types: { title: "Surviving words", caption: "How many words the model can still produce. A word that disappears never comes back unless human data brings it.", log: true },
   tail_mass_tokens: { title: "Tail mass", caption: "Probability on the rarer half of the human vocabulary.", log: false },
   tv_to_human: { title: "Distance to human (TV)", caption: "Total variation distance between the model's word frequencies and the human ones (0 = identical, 1 = disjoint).", log: false },
@@ -480,28 +480,27 @@ function fitCanvas(canvas) {
 function buildMetricFigures() {
   const names = state.explorer.metric_names();
   const box = $("#metrics");
+  if (box.dataset.names !== names.join()) {
+    box.dataset.names = names.join();
+    box.replaceChildren(
+      ...names.map((name) => {
+        const info = metricInfo(state.model, name);
+        const figure = document.createElement("figure");
+        figure.className = "metric";
+        const canvas = document.createElement("canvas");
+        canvas.dataset.metric = name;
+        canvas.setAttribute("aria-label", info.title);
+        const caption = document.createElement("figcaption");
+        caption.dataset.caption = info.caption;
+        figure.append(canvas, caption);
+        return figure;
+      }),
+    );
+  }
   const several = state.explorer.model_count() > 1;
   for (const caption of $$("#metrics figcaption")) {
     caption.textContent = several ? `${caption.dataset.caption} Thick: the pool; thin: each model.` : caption.dataset.caption;
   }
-  if (box.dataset.names === names.join() && box.dataset.several === String(several)) return;
-  box.dataset.several = String(several);
-  box.dataset.names = names.join();
-  box.replaceChildren(
-    ...names.map((name) => {
-      const info = metricInfo(state.model, name);
-      const figure = document.createElement("figure");
-      figure.className = "metric";
-      const canvas = document.createElement("canvas");
-      canvas.dataset.metric = name;
-      canvas.setAttribute("aria-label", info.title);
-      const caption = document.createElement("figcaption");
-      caption.textContent = info.caption;
-      caption.dataset.caption = info.caption;
-      figure.append(canvas, caption);
-      return figure;
-    }),
-  );
 }
 
 function draw() {

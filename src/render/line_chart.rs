@@ -91,10 +91,12 @@ where
         .map_err(draw_error)?;
     for line in &chart.lines {
         let style = color(line.color).stroke_width(stroke + 1);
-        let pts: Vec<(f64, f64)> = line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+        let pts: Vec<(f64, f64)> =
+            line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
         let legend_style = style;
         let anno = if line.dashed {
-            c.draw_series(DashedLineSeries::new(pts, (6.0 * scale) as u32, (4.0 * scale) as u32, style)).map_err(draw_error)?
+            c.draw_series(DashedLineSeries::new(pts, (6.0 * scale) as u32, (4.0 * scale) as u32, style))
+                .map_err(draw_error)?
         } else {
             c.draw_series(LineSeries::new(pts.clone(), style)).map_err(draw_error)?;
             c.draw_series(pts.into_iter().map(|p| Circle::new(p, (3.0 * scale) as i32, color(line.color).filled())))

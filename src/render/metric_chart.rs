@@ -74,7 +74,10 @@ pub fn draw_metric<DB: DrawingBackend>(
             };
             for (k, lineage) in series.lineages.iter().enumerate() {
                 chart
-                    .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(stroke.max(1))))
+                    .draw_series(LineSeries::new(
+                        points(lineage),
+                        palette::lineage(k).mix(0.75).stroke_width(stroke.max(1)),
+                    ))
                     .map_err(draw_error)?;
             }
             for curve in series.theory {
@@ -125,4 +128,3 @@ pub fn draw_metric<DB: DrawingBackend>(
     }
     root.present().map_err(draw_error)
 }
-

@@ -11,7 +11,7 @@ mod metric_chart;
 mod rank_frequency;
 
 pub use distribution::draw_gaussian;
-pub use line_chart::{draw_lines, LineChart, Line};
+pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
 pub use rank_frequency::draw_tokens;
 
@@ -128,7 +128,12 @@ mod tests {
             x_label: "human fraction".into(),
             y_label: "variance".into(),
             lines: vec![
-                Line { label: "M = 100".into(), points: vec![(0.0, 0.2), (0.5, 0.9), (1.0, 1.0)], dashed: false, color: 0 },
+                Line {
+                    label: "M = 100".into(),
+                    points: vec![(0.0, 0.2), (0.5, 0.9), (1.0, 1.0)],
+                    dashed: false,
+                    color: 0,
+                },
                 Line { label: "one model".into(), points: vec![(0.0, 0.5), (1.0, 0.5)], dashed: true, color: 1 },
             ],
             legend: String::new(),
