@@ -110,13 +110,6 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         .legend(move |(x, y)| {
             PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::MODEL.stroke_width(2))
         });
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(palette::GRID)
-        .label_font((font_family(), 12.0 * scale).into_font().color(&palette::TEXT))
-        .draw()
-        .map_err(draw_error)?;
+    super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, scale)?;
     root.present().map_err(draw_error)
 }

@@ -106,17 +106,12 @@ where
             .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], legend_style));
     }
     if !chart.lines.is_empty() {
-        c.configure_series_labels()
-            .position(match chart.legend.as_str() {
-                "upper_left" => SeriesLabelPosition::UpperLeft,
-                "upper_right" => SeriesLabelPosition::UpperRight,
-                _ => SeriesLabelPosition::LowerRight,
-            })
-            .background_style(WHITE.mix(0.85))
-            .border_style(palette::GRID)
-            .label_font((font_family(), 12.0 * scale).into_font().color(&palette::TEXT))
-            .draw()
-            .map_err(draw_error)?;
+        let position = match chart.legend.as_str() {
+            "upper_left" => SeriesLabelPosition::UpperLeft,
+            "upper_right" => SeriesLabelPosition::UpperRight,
+            _ => SeriesLabelPosition::LowerRight,
+        };
+        super::draw_legend(&mut c, position, scale)?;
     }
     Ok(())
 }

@@ -54,6 +54,27 @@ pub(crate) fn font_family() -> &'static str {
     "sans-serif"
 }
 
+/// The legend box every chart uses, at `position`.
+pub(crate) fn draw_legend<'a, DB, CT>(
+    chart: &mut plotters::chart::ChartContext<'a, DB, CT>,
+    position: plotters::chart::SeriesLabelPosition,
+    scale: f64,
+) -> DrawResult
+where
+    DB: plotters::backend::DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    use plotters::style::{Color, IntoFont, WHITE};
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(palette::GRID)
+        .label_font((font_family(), 12.0 * scale).into_font().color(&palette::TEXT))
+        .draw()
+        .map_err(draw_error)
+}
+
 pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
 }

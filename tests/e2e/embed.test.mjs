@@ -3,25 +3,16 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { inkedPixels, launch, numbers, openPage, RESULTS, ROOT, serve, slide } from "./harness.mjs";
+import { RESULTS, ROOT, inkedPixels, numbers, openPage, slide, useBrowser } from "./harness.mjs";
 
 const SINGLE = `${ROOT}dist/model-collapse-explorer.html`;
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = useBrowser();
 
 test("the single file works from file:// with no request at all, every view included", async () => {
   const url = pathToFileURL(SINGLE).href;
-  const { page, problems } = await openPage(browser, url);
+  const { page, problems } = await openPage(shared.browser, url);
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
   assert.ok(await inkedPixels(page, "#view") > 5000);
@@ -39,7 +30,7 @@ test("the single file works from file:// with no request at all, every view incl
 });
 
 async function hostPage(url, iframe) {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const page = await shared.browser.newPage({ viewport: { width: 1300, height: 1000 } });
   const problems = [];
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("pageerror", (e) => problems.push(e.message));
@@ -54,8 +45,8 @@ async function hostPage(url, iframe) {
 
 test("the served page works inside a sandboxed iframe", async () => {
   const { page, frame, problems } = await hostPage(
-    `${server.base}article.html`,
-    `<iframe sandbox="allow-scripts allow-same-origin" src="${server.base}?samples=50" width="1250" height="900"></iframe>`,
+    `${shared.server.base}article.html`,
+    `<iframe sandbox="allow-scripts allow-same-origin" src="${shared.server.base}?samples=50" width="1250" height="900"></iframe>`,
   );
   await frame.locator('input[data-param="human_fraction"]').evaluate((el) => {
     el.value = "0.4";
@@ -71,7 +62,7 @@ test("the served page works inside a sandboxed iframe", async () => {
 test("the single file works in the strictest sandbox (scripts only, opaque origin)", async () => {
   const html = readFileSync(SINGLE, "utf8");
   const { page, frame, problems } = await hostPage(
-    `${server.base}strict.html`,
+    `${shared.server.base}strict.html`,
     `<iframe sandbox="allow-scripts" srcdoc="${html.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" width="1250" height="900"></iframe>`,
   );
   await frame.locator('[data-view="text"]').click();

@@ -2,22 +2,13 @@
 // numbers and the chart change; plays the animation; opens a malformed share link.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { canvasDigest, inkedPixels, launch, numbers, openPage, RESULTS, scrub, serve, slide, statusMatches } from "./harness.mjs";
+import { test } from "node:test";
+import { RESULTS, canvasDigest, inkedPixels, numbers, openPage, scrub, slide, statusMatches, useBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = useBrowser();
 
 test("moving the human-fraction slider changes the numbers and the chart, with no errors", async () => {
-  const { page, problems, foreign } = await openPage(browser, server.base);
+  const { page, problems, foreign } = await openPage(shared.browser, shared.server.base);
   assert.equal(await page.getAttribute('[data-view="gaussian"]', "aria-selected"), "true");
   await scrub(page, 100);
   assert.equal(await page.textContent("#generation-label"), "100 of 100");
@@ -49,7 +40,7 @@ test("moving the human-fraction slider changes the numbers and the chart, with n
 });
 
 test("play animates the generations and the same link reproduces the same numbers", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?samples=20&generations=40`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?samples=20&generations=40`);
   await page.click("#play");
   await page.waitForFunction(() => Number(document.querySelector("#scrubber").value) >= 5);
   await page.click("#play");
@@ -58,7 +49,7 @@ test("play animates the generations and the same link reproduces the same number
   const frame = await numbers(page);
   const digest = await canvasDigest(page, "#view");
 
-  const again = await openPage(browser, page.url());
+  const again = await openPage(shared.browser, page.url());
   await scrub(again.page, t);
   assert.deepEqual(await numbers(again.page), frame, "same link, same numbers");
   assert.equal(await canvasDigest(again.page, "#view"), digest, "same link, same picture");
@@ -68,7 +59,7 @@ test("play animates the generations and the same link reproduces the same number
 });
 
 test("a malformed share link gets a clear message and the page still works", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?samples=abc&human_fraction=2`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?samples=abc&human_fraction=2`);
   const message = await statusMatches(page, /could not be used/);
   assert.match(message, /human_fraction: 2 is out of range: allowed 0 to 1/);
   assert.ok(await inkedPixels(page, "#view") > 5000, "the default chart is drawn");
@@ -80,7 +71,7 @@ test("a malformed share link gets a clear message and the page still works", asy
     ["smaples=10", /smaples: unknown key/],
     ["samples=%E2%28", /malformed URL value/],
   ]) {
-    const other = await openPage(browser, `${server.base}?${query}`);
+    const other = await openPage(shared.browser, `${shared.server.base}?${query}`);
     assert.match(await statusMatches(other.page, /could not be used/), expected);
     assert.deepEqual(other.problems, []);
     await other.page.close();
@@ -89,7 +80,7 @@ test("a malformed share link gets a clear message and the page still works", asy
 });
 
 test("an out-of-range value typed into a control is refused and nothing on screen is lost", async () => {
-  const { page, problems } = await openPage(browser, server.base);
+  const { page, problems } = await openPage(shared.browser, shared.server.base);
   await scrub(page, 30);
   const before = await numbers(page);
   const digest = await canvasDigest(page, "#view");

@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -31,6 +32,23 @@ function freePort() {
     });
     server.on("error", reject);
   });
+}
+
+/**
+ * Registers the suite's set-up: one static server for www/ and one Chromium, shared by the
+ * file's tests. Returns an object whose `server` and `browser` are set before the first test.
+ */
+export function useBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await serve();
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    shared.server?.stop();
+  });
+  return shared;
 }
 
 /** Serves `dir` on 127.0.0.1; resolves once it answers. */

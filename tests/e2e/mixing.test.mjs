@@ -3,22 +3,13 @@
 // page stays responsive.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { canvasDigest, inkedPixels, launch, numbers, openPage, RESULTS, scrub, serve, slide, statusMatches } from "./harness.mjs";
+import { test } from "node:test";
+import { RESULTS, canvasDigest, inkedPixels, numbers, openPage, scrub, slide, statusMatches, useBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = useBrowser();
 
 test("the models and mixing sliders change the pool, the lineages and the numbers", async () => {
-  const { page, problems, foreign } = await openPage(browser, `${server.base}?model=tokens&vocab=2000&samples=2000`);
+  const { page, problems, foreign } = await openPage(shared.browser, `${shared.server.base}?model=tokens&vocab=2000&samples=2000`);
   await scrub(page, 100);
   const one = await numbers(page);
   const chart = await canvasDigest(page, 'canvas[data-metric="gini_simpson"]');
@@ -49,7 +40,7 @@ test("the models and mixing sliders change the pool, the lineages and the number
 });
 
 test("a contaminated web lowers the really-human share and a detector raises it", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?human_fraction=1&generations=40`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?human_fraction=1&generations=40`);
   await slide(page, "contamination_rate", 0.8);
   await page.waitForFunction(() => location.search.includes("contamination_rate=0.8"));
   await scrub(page, 40);
@@ -68,7 +59,7 @@ test("a contaminated web lowers the really-human share and a detector raises it"
 });
 
 test("every preset sets up its published setting in one click and one URL", async () => {
-  const { page, problems } = await openPage(browser, server.base);
+  const { page, problems } = await openPage(shared.browser, shared.server.base);
   const presets = await page.$$eval("#preset-buttons button", (bs) => bs.map((b) => b.dataset.preset));
   assert.ok(presets.length >= 7, `presets: ${presets}`);
   const links = {};
@@ -91,7 +82,7 @@ test("every preset sets up its published setting in one click and one URL", asyn
   assert.match(links["contaminated-web"], /contamination_rate=0\.8/);
   assert.match(await page.textContent("#preset-note"), /A web that fills with AI text/);
   // The preset's link, opened afresh, is the same setting.
-  const again = await openPage(browser, links["top-p"]);
+  const again = await openPage(shared.browser, links["top-p"]);
   assert.equal(await again.page.inputValue('input[data-param="top_p"]'), "0.9");
   await again.page.close();
   assert.deepEqual(problems, []);
@@ -99,7 +90,7 @@ test("every preset sets up its published setting in one click and one URL", asyn
 });
 
 test("the analyses compute with progress while the page stays responsive", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?samples=20&generations=60`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?samples=20&generations=60`);
   // Record the longest gap between animation frames while the analyses run.
   await page.evaluate(() => {
     window.longestFrameGap = 0;

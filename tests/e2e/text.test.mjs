@@ -3,19 +3,10 @@
 // and the current view stays.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch, numbers, openPage, RESULTS, scrub, serve, statusMatches } from "./harness.mjs";
+import { test } from "node:test";
+import { RESULTS, numbers, openPage, scrub, statusMatches, useBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = useBrowser();
 
 const passages = (page) =>
   page.$$eval("#passages .passage", (els) => els.map((el) => ({ generation: Number(el.dataset.generation), text: el.querySelector("p").textContent, rare: el.querySelectorAll("mark").length })));
@@ -35,7 +26,7 @@ function ownText() {
 }
 
 test("the text view shows human and generated passages from the same prompt word", async () => {
-  const { page, problems, foreign } = await openPage(browser, `${server.base}?model=text&generations=6`);
+  const { page, problems, foreign } = await openPage(shared.browser, `${shared.server.base}?model=text&generations=6`);
   await scrub(page, 6);
   const shown = await passages(page);
   assert.deepEqual(shown.map((p) => p.generation), [0, 2, 4, 6]);
@@ -51,7 +42,7 @@ test("the text view shows human and generated passages from the same prompt word
 });
 
 test("pasting a short text retrains on it; bad text is refused and the view stays", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?model=text&samples=2000&generations=8`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?model=text&samples=2000&generations=8`);
   await page.click(".own-text summary");
   await page.fill("#own-text", ownText());
   await page.click("#use-text");

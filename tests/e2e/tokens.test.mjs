@@ -2,22 +2,13 @@
 // sees the tail shrink; switching views keeps each view's settings.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { canvasDigest, inkedPixels, launch, numbers, openPage, RESULTS, scrub, serve, slide } from "./harness.mjs";
+import { test } from "node:test";
+import { RESULTS, canvasDigest, inkedPixels, numbers, openPage, scrub, slide, useBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = useBrowser();
 
 test("lowering top-p in the token view cuts the tail", async () => {
-  const { page, problems, foreign } = await openPage(browser, server.base);
+  const { page, problems, foreign } = await openPage(shared.browser, shared.server.base);
   await page.click('[data-view="tokens"]');
   await page.waitForFunction(() => location.search.includes("model=tokens"));
   assert.equal(await page.getAttribute('[data-view="tokens"]', "aria-selected"), "true");
@@ -43,7 +34,7 @@ test("lowering top-p in the token view cuts the tail", async () => {
 });
 
 test("each view keeps its own settings when switching back and forth", async () => {
-  const { page, problems } = await openPage(browser, `${server.base}?human_fraction=0.2`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?human_fraction=0.2`);
   await page.click('[data-view="tokens"]');
   await page.waitForFunction(() => location.search.includes("model=tokens"));
   assert.equal(await page.inputValue('input[data-param="human_fraction"]'), "0", "tokens start at their own defaults");
