@@ -84,6 +84,15 @@ async function ensureCorpus() {
   $("#corpus-summary").textContent = `Moby-Dick by Herman Melville (public domain), bundled with the page: ${summary}.`;
 }
 
+// A file the reader chose or dropped: refused before reading when over the size limit.
+async function useOwnFile(file) {
+  if (file.size > Explorer.max_corpus_bytes()) {
+    status(`Your file was not used: ${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${Explorer.max_corpus_bytes() / 1e6} MB.`, "error");
+    return;
+  }
+  useOwnText(new Uint8Array(await file.arrayBuffer()), file.name);
+}
+
 // The reader's own text: on error the message shows and the current text and view stay.
 function useOwnText(bytes, name) {
   try {
@@ -229,13 +238,24 @@ function bindControls() {
   $("#use-text").addEventListener("click", () => useOwnText(new TextEncoder().encode($("#own-text").value), "pasted"));
   $("#own-file").addEventListener("change", async (e) => {
     const file = e.target.files[0];
-    if (!file) return;
-    if (file.size > Explorer.max_corpus_bytes()) {
-      status(`Your file was not used: ${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${Explorer.max_corpus_bytes() / 1e6} MB.`, "error");
-      return;
-    }
-    useOwnText(new Uint8Array(await file.arrayBuffer()), file.name);
+    if (file) await useOwnFile(file);
     e.target.value = "";
+  });
+  // Dropping a .txt file anywhere on the text view retrains on it.
+  document.addEventListener("dragover", (e) => {
+    if (state.model !== "text") return;
+    e.preventDefault();
+    document.body.classList.add("dropping");
+  });
+  document.addEventListener("dragleave", (e) => {
+    if (e.target === document.documentElement || e.target === document.body) document.body.classList.remove("dropping");
+  });
+  document.addEventListener("drop", async (e) => {
+    if (state.model !== "text") return;
+    e.preventDefault();
+    document.body.classList.remove("dropping");
+    const file = e.dataTransfer?.files?.[0];
+    if (file) await useOwnFile(file);
   });
   $("#use-moby").addEventListener("click", async () => {
     try {
@@ -529,7 +549,11 @@ function draw() {
   }
   const scenario = JSON.parse(explorer.scenario_json());
   const caption = VIEW_CAPTIONS[state.model];
-  $("#view-caption").textContent = caption ? caption(scenario, t) : "";
+  const pool =
+    scenario.model_count > 1 && t > 0
+      ? `With ${scenario.model_count} models this shows the pool: their pooled output and one model fitted to all of it, what anyone training on that web would learn. `
+      : "";
+  $("#view-caption").textContent = caption ? pool + caption(scenario, t) : "";
   showNumbers(JSON.parse(explorer.values_json(t)));
   showDetails(JSON.parse(explorer.details_json(t)), t);
 }

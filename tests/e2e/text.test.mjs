@@ -73,6 +73,16 @@ test("pasting a short text retrains on it; bad text is refused and the view stay
   assert.match(await statusMatches(page, /was not used/), /binary|UTF-8/);
   assert.deepEqual(await numbers(page), before);
   await page.screenshot({ path: `${RESULTS}/text-own.png`, fullPage: true });
+  // Dropping a .txt file on the page retrains on it.
+  const dropped = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "dropped.txt", { type: "text/plain" }));
+    return transfer;
+  }, ownText().replace(/the keeper/g, "the ferryman"));
+  await page.dispatchEvent("body", "dragover", { dataTransfer: dropped });
+  await page.dispatchEvent("body", "drop", { dataTransfer: dropped });
+  await statusMatches(page, /Retrained on your text \(/);
+  assert.match(await page.textContent("#corpus-summary"), /Your text \(dropped\.txt\)/);
   assert.deepEqual(problems, []);
   await page.close();
 });
