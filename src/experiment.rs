@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::corpus::Corpus;
 use crate::rng::replicate_rng;
 use crate::scenario::{ModelKind, Scenario};
-use crate::sim::gaussian::Gaussian;
+use crate::sim::gaussian::{Form, Gaussian};
 use crate::sim::text::Text;
 use crate::sim::tokens::Tokens;
 use crate::sim::{simulate, Run};
@@ -38,7 +38,14 @@ impl Experiment {
     pub fn new(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<Experiment, String> {
         let models: Vec<Scenario> = (0..scenario.model_count).map(|k| scenario.for_model(k)).collect();
         Ok(match scenario.model {
-            ModelKind::Gaussian => Experiment::Gaussian(models.iter().map(Gaussian::new).collect()),
+            ModelKind::Gaussian => Experiment::Gaussian(
+                (0..scenario.model_count)
+                    .map(|k| {
+                        let form = if scenario.model_bias(k).gaussian_mixture { Form::Mixture } else { Form::Single };
+                        Gaussian::new(&models[k as usize]).with_form(form)
+                    })
+                    .collect(),
+            ),
             ModelKind::Tokens => {
                 // The Zipf law and labels are the same for every model (biases are passed per call).
                 let labels = corpus.map(|c| c.ranked_words()).unwrap_or(&[]);

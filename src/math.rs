@@ -59,7 +59,12 @@ pub fn normal_quantile(u: f64) -> f64 {
     };
     let e = normal_cdf(x) - u;
     let step = e * (2.0 * PI).sqrt() * (0.5 * x * x).exp();
-    x - step / (1.0 + 0.5 * x * step)
+    // Far in the tails exp(x²/2) overflows (0 × ∞): Acklam's value is then the best there is.
+    if step.is_finite() {
+        x - step / (1.0 + 0.5 * x * step)
+    } else {
+        x
+    }
 }
 
 /// The digamma function ψ(x) for x > 0: recurrence up to x ≥ 12, then the asymptotic series.
@@ -86,6 +91,15 @@ mod tests {
         for &u in &[1e-10, 1e-4, 0.02, 0.3, 0.5, 0.77, 0.999] {
             assert!((normal_cdf(normal_quantile(u)) - u).abs() < 1e-12 * u.max(1e-3), "{u}");
         }
+    }
+
+    #[test]
+    fn normal_quantile_is_finite_far_in_the_tails() {
+        for u in [1e-300, f64::MIN_POSITIVE, 5e-324, 1.0 - 1e-16] {
+            let z = normal_quantile(u);
+            assert!(z.is_finite(), "Φ⁻¹({u}) = {z}");
+        }
+        assert!(normal_quantile(1e-300) < -37.0);
     }
 
     #[test]

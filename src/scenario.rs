@@ -191,6 +191,8 @@ pub struct ModelBias {
     pub temperature: f64,
     pub top_p: f64,
     pub ngram_order: u32,
+    /// Gaussian: a two-component mixture rather than a single normal.
+    pub gaussian_mixture: bool,
 }
 
 /// An error in a scenario, naming the offending key where there is one.
@@ -354,7 +356,8 @@ impl Scenario {
     /// positions z_k from -1 to 1 (z = 0 for a single model); with spread s:
     /// temperature_k = temperature * 2^(s z_k) (at s = 1, from half to twice the temperature);
     /// top_p_k = 1 - (1 - top_p) * 2^(s z_k), clamped to [0.01, 1] (so top-p differs only when
-    /// it is below 1); ngram_order_k = ngram_order + round(s z_k), clamped to 1..3 (text only).
+    /// it is below 1); ngram_order_k = ngram_order + round(s z_k), clamped to 1..3 (text only);
+    /// and for the Gaussian every second model (k odd) is a two-component mixture when s > 0.
     /// At s = 0 every model is the same.
     pub fn model_bias(&self, k: u32) -> ModelBias {
         let z = if self.model_count > 1 { 2.0 * f64::from(k) / f64::from(self.model_count - 1) - 1.0 } else { 0.0 };
@@ -363,6 +366,7 @@ impl Scenario {
             temperature: (self.temperature * factor).clamp(0.05, 5.0),
             top_p: (1.0 - (1.0 - self.top_p) * factor).clamp(0.01, 1.0),
             ngram_order: (f64::from(self.ngram_order) + (self.model_spread * z).round()).clamp(1.0, 3.0) as u32,
+            gaussian_mixture: self.model_spread > 0.0 && k % 2 == 1,
         }
     }
 
@@ -656,7 +660,11 @@ mod tests {
         let same = Scenario { model_count: 5, ..s.clone() };
         let same = Scenario { model_spread: 0.0, ..same };
         assert!((0..5).all(|k| same.model_bias(k) == same.model_bias(0)));
-        assert_eq!(Scenario::default().model_bias(0), ModelBias { temperature: 1.0, top_p: 1.0, ngram_order: 2 });
+        assert_eq!(
+            Scenario::default().model_bias(0),
+            ModelBias { temperature: 1.0, top_p: 1.0, ngram_order: 2, gaussian_mixture: false }
+        );
+        assert_eq!(b.iter().map(|b| b.gaussian_mixture).collect::<Vec<_>>(), vec![false, true, false]);
     }
 
     #[test]

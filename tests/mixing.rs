@@ -214,6 +214,24 @@ fn a_detector_removes_biased_model_text_but_costs_data() {
 }
 
 #[test]
+fn spread_gaussian_models_alternate_single_and_mixture_forms() {
+    // On a two-bump human distribution, model 2 (a mixture) stays close while model 1 (one
+    // normal) merges the bumps at the first refit.
+    let s = Scenario {
+        human: collapse::scenario::HumanDistribution::Bimodal,
+        samples: 1000,
+        generations: 3,
+        model_count: 2,
+        model_spread: 0.01,
+        ..Scenario::default()
+    };
+    let run = Experiment::new(&s, None).unwrap().run(&s, 0, true);
+    let single = run.lineage_series(0, "w2_to_human").unwrap()[1];
+    let mixture = run.lineage_series(1, "w2_to_human").unwrap()[1];
+    assert!(mixture < 0.6 * single, "mixture {mixture} vs single {single}");
+}
+
+#[test]
 fn text_models_of_different_orders_mix() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/moby-dick.txt");
     let bytes = std::fs::read(path).expect("run scripts/fetch-corpus.sh first");

@@ -22,11 +22,30 @@ pub struct Component {
     pub sd: f64,
 }
 
-/// A model: the human mixture (generation 0) or a fitted normal.
+/// A model: the human mixture (generation 0), a fitted normal, or a fitted two-component
+/// mixture (the `Mixture` form).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GaussianModel {
     Human,
     Normal { mean: f64, variance: f64 },
+    Mixture(Vec<Component>),
+}
+
+/// What a model of the family is: one normal (the default), or a mixture of two normals fitted
+/// by expectation–maximisation, which can keep two bumps or a heavy tail a single normal loses.
+/// In a multi-model run with a spread of biases, every second model takes the mixture form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Single,
+    Mixture,
+}
+
+/// Training statistics: the running moments, and for the mixture form the samples themselves
+/// (EM needs them; a single normal needs only the moments).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GaussianStats {
+    pub moments: MomentStats,
+    pub samples: Vec<f64>,
 }
 
 /// Running sufficient statistics: count, mean and sum of squared deviations (Chan et al.'s
@@ -89,6 +108,10 @@ pub struct GaussianView {
 pub struct Gaussian {
     human: Vec<Component>,
     estimator: VarianceEstimator,
+    form: Form,
+    /// The human quantiles at the midpoints of [`W2_LEVELS`] equal slices of (0, 1), for the
+    /// numerical W2 of mixture models.
+    human_quantiles: Vec<f64>,
     /// The human distribution's 1st and 99th percentiles.
     q01: f64,
     q99: f64,
@@ -120,9 +143,18 @@ fn mixture_pdf(components: &[Component], x: f64) -> f64 {
     components.iter().map(|c| c.weight * normal_pdf((x - c.mean) / c.sd) / c.sd).sum()
 }
 
+/// An interval that holds every quantile a mixture has in floating point: 40 standard deviations
+/// beyond its outermost components.
+fn mixture_bracket(components: &[Component]) -> (f64, f64) {
+    let lo = components.iter().map(|c| c.mean - 40.0 * c.sd).fold(f64::INFINITY, f64::min);
+    let hi = components.iter().map(|c| c.mean + 40.0 * c.sd).fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
 fn mixture_quantile(components: &[Component], u: f64) -> f64 {
-    let (mut lo, mut hi) = (-40.0, 40.0);
-    for _ in 0..200 {
+    // 64 halvings shrink the bracket by 2^-64, below the spacing of doubles within it.
+    let (mut lo, mut hi) = mixture_bracket(components);
+    for _ in 0..64 {
         let mid = 0.5 * (lo + hi);
         if mixture_cdf(components, mid) < u {
             lo = mid;
@@ -154,13 +186,124 @@ fn w2_cross_term(components: &[Component]) -> f64 {
     2.0 * sum * h
 }
 
+/// Quantile levels of the numerical W2 of mixture models.
+pub const W2_LEVELS: usize = 200;
+
+/// The quantiles of a mixture at the midpoints of `levels` equal slices of (0, 1), in one
+/// increasing sweep: each starts from the previous one and takes safeguarded Newton steps
+/// (bisection whenever a step would leave the bracket), to |F(x) - u| < 1e-13.
+fn mixture_quantile_sweep(components: &[Component], levels: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(levels);
+    let (_, bracket_hi) = mixture_bracket(components);
+    let mut x = mixture_quantile(components, 0.5 / levels as f64);
+    for i in 0..levels {
+        let u = (i as f64 + 0.5) / levels as f64;
+        let (mut lo, mut hi) = (x - 1e-12 * x.abs().max(1.0), bracket_hi);
+        for _ in 0..100 {
+            let err = mixture_cdf(components, x) - u;
+            if err.abs() < 1e-13 || hi - lo <= 1e-15 * x.abs().max(1.0) {
+                break;
+            }
+            if err < 0.0 {
+                lo = x;
+            } else {
+                hi = x;
+            }
+            let density = mixture_pdf(components, x);
+            let newton = x - err / density;
+            x = if density > 0.0 && newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
+        }
+        out.push(x);
+    }
+    out
+}
+
+/// Mean and variance of a mixture.
+fn mixture_moments(components: &[Component]) -> (f64, f64) {
+    let mean: f64 = components.iter().map(|c| c.weight * c.mean).sum();
+    let second: f64 = components.iter().map(|c| c.weight * (c.sd * c.sd + c.mean * c.mean)).sum();
+    (mean, (second - mean * mean).max(0.0))
+}
+
+/// A two-component normal mixture fitted to `xs` by expectation–maximisation (maximum
+/// likelihood), started from the lower and upper halves of the sorted data; at most 100
+/// iterations, stopping when the log-likelihood gains less than 1e-9 per sample. Component
+/// standard deviations are floored at 1e-6 of the data's so a component cannot collapse onto one
+/// point. `None` for fewer than 4 samples or no spread (the single normal is then used).
+pub fn fit_two_normals(xs: &[f64]) -> Option<GaussianModel> {
+    let n = xs.len();
+    let MomentStats { m2, .. } = MomentStats::of(xs);
+    let total_sd = (m2 / n as f64).sqrt();
+    if n < 4 || total_sd <= 0.0 || !total_sd.is_finite() {
+        return None;
+    }
+    let floor = 1e-6 * total_sd;
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let half = |part: &[f64]| {
+        let s = MomentStats::of(part);
+        Component { weight: 0.5, mean: s.mean, sd: (s.m2 / s.n).sqrt().max(floor) }
+    };
+    let mut comps = [half(&sorted[..n / 2]), half(&sorted[n / 2..])];
+    let mut last = f64::NEG_INFINITY;
+    let mut resp = vec![0.0; n];
+    for _ in 0..100 {
+        // E step: the responsibility of component 0 for each sample, and the log-likelihood.
+        let mut loglik = 0.0;
+        for (r, &x) in resp.iter_mut().zip(xs) {
+            let a = comps[0].weight * normal_pdf((x - comps[0].mean) / comps[0].sd) / comps[0].sd;
+            let b = comps[1].weight * normal_pdf((x - comps[1].mean) / comps[1].sd) / comps[1].sd;
+            let total = a + b;
+            *r = if total > 0.0 { a / total } else { 0.5 };
+            loglik += total.max(f64::MIN_POSITIVE).ln();
+        }
+        // M step.
+        for (k, comp) in comps.iter_mut().enumerate() {
+            let w = |r: f64| if k == 0 { r } else { 1.0 - r };
+            let mass: f64 = resp.iter().map(|&r| w(r)).sum();
+            if mass < 1e-9 * n as f64 {
+                return None;
+            }
+            let mu = resp.iter().zip(xs).map(|(&r, &x)| w(r) * x).sum::<f64>() / mass;
+            let var = resp.iter().zip(xs).map(|(&r, &x)| w(r) * (x - mu) * (x - mu)).sum::<f64>() / mass;
+            *comp = Component { weight: mass / n as f64, mean: mu, sd: var.sqrt().max(floor) };
+        }
+        if loglik - last < 1e-9 * n as f64 {
+            break;
+        }
+        last = loglik;
+    }
+    Some(GaussianModel::Mixture(comps.to_vec()))
+}
+
 impl Gaussian {
     pub fn new(scenario: &Scenario) -> Gaussian {
         let human = human_components(scenario.human);
         let q01 = mixture_quantile(&human, 0.01);
         let q99 = mixture_quantile(&human, 0.99);
         let w2_cross = if human.len() == 1 { 1.0 } else { w2_cross_term(&human) };
-        Gaussian { human, estimator: scenario.variance_estimator, q01, q99, w2_cross }
+        Gaussian {
+            human,
+            estimator: scenario.variance_estimator,
+            form: Form::Single,
+            human_quantiles: Vec::new(),
+            q01,
+            q99,
+            w2_cross,
+        }
+    }
+
+    /// The same family with models of the given form.
+    pub fn with_form(mut self, form: Form) -> Gaussian {
+        if form == Form::Mixture && self.human_quantiles.is_empty() {
+            self.human_quantiles = mixture_quantile_sweep(&self.human, W2_LEVELS);
+        }
+        self.form = form;
+        self
+    }
+
+    pub fn form(&self) -> Form {
+        self.form
     }
 
     /// The human distribution's 1st and 99th percentiles.
@@ -172,6 +315,7 @@ impl Gaussian {
     pub fn density(&self, model: &GaussianModel, x: f64) -> f64 {
         match *model {
             GaussianModel::Human => mixture_pdf(&self.human, x),
+            GaussianModel::Mixture(ref c) => mixture_pdf(c, x),
             GaussianModel::Normal { mean, variance } => {
                 if variance > 0.0 {
                     normal_pdf((x - mean) / variance.sqrt()) / variance.sqrt()
@@ -186,6 +330,7 @@ impl Gaussian {
         match *model {
             GaussianModel::Human => (0.0, 1.0),
             GaussianModel::Normal { mean, variance } => (mean, variance),
+            GaussianModel::Mixture(ref c) => mixture_moments(c),
         }
     }
 
@@ -199,6 +344,7 @@ impl Gaussian {
                 let sd = variance.sqrt();
                 normal_cdf((self.q01 - mean) / sd) + normal_cdf((mean - self.q99) / sd)
             }
+            GaussianModel::Mixture(ref c) => mixture_cdf(c, self.q01) + 1.0 - mixture_cdf(c, self.q99),
         }
     }
 
@@ -208,6 +354,18 @@ impl Gaussian {
             GaussianModel::Normal { mean, variance } => {
                 let s = variance.max(0.0).sqrt();
                 (1.0 + mean * mean + s * s - 2.0 * s * self.w2_cross).max(0.0).sqrt()
+            }
+            // No closed form for two mixtures: midpoint quadrature of the squared quantile
+            // difference over W2_LEVELS levels (error below 1e-2 for the mixtures that occur;
+            // the extreme 1/(2 W2_LEVELS) of each tail is left out).
+            GaussianModel::Mixture(ref c) => {
+                let sum: f64 = self
+                    .human_quantiles
+                    .iter()
+                    .zip(mixture_quantile_sweep(c, W2_LEVELS))
+                    .map(|(&q, m)| (q - m) * (q - m))
+                    .sum();
+                (sum / W2_LEVELS as f64).sqrt()
             }
         }
     }
@@ -234,7 +392,7 @@ impl Gaussian {
 impl Family for Gaussian {
     type Model = GaussianModel;
     type Batch = Vec<f64>;
-    type Stats = MomentStats;
+    type Stats = GaussianStats;
 
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -277,6 +435,23 @@ impl Family for Gaussian {
                     })
                     .collect()
             }
+            GaussianModel::Mixture(ref comps) => {
+                let (center, _) = mixture_moments(comps);
+                (0..n)
+                    .map(|_| {
+                        let mut u: f64 = rng.random();
+                        let c = comps
+                            .iter()
+                            .find(|c| {
+                                u -= c.weight;
+                                u < 0.0
+                            })
+                            .unwrap_or(&comps[comps.len() - 1]);
+                        let z: f64 = StandardNormal.sample(rng);
+                        center + shrink * (c.mean + c.sd * z - center)
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -316,15 +491,25 @@ impl Family for Gaussian {
         into.extend(other);
     }
 
-    fn empty_stats(&self) -> MomentStats {
-        MomentStats::default()
+    fn empty_stats(&self) -> GaussianStats {
+        GaussianStats::default()
     }
 
-    fn add(&self, stats: &mut MomentStats, batch: &Vec<f64>) {
-        stats.merge(&MomentStats::of(batch));
+    fn add(&self, stats: &mut GaussianStats, batch: &Vec<f64>) {
+        stats.moments.merge(&MomentStats::of(batch));
+        if self.form == Form::Mixture {
+            stats.samples.extend_from_slice(batch);
+        }
     }
 
-    fn fit(&self, stats: &MomentStats) -> GaussianModel {
+    /// A single normal by maximum likelihood (or the unbiased variance); the mixture form by EM.
+    fn fit(&self, stats: &GaussianStats) -> GaussianModel {
+        if self.form == Form::Mixture {
+            if let Some(model) = fit_two_normals(&stats.samples) {
+                return model;
+            }
+        }
+        let stats = &stats.moments;
         let divisor = match self.estimator {
             VarianceEstimator::Mle => stats.n,
             VarianceEstimator::Unbiased => stats.n - 1.0,
@@ -480,6 +665,18 @@ mod tests {
     }
 
     #[test]
+    fn the_w2_constant_is_below_one_for_every_non_normal_human() {
+        // Cauchy–Schwarz: C = E[X Φ⁻¹(F(X))] < 1 unless X is normal, so a normal model is always
+        // at a positive distance from a mixture.
+        for kind in [HumanDistribution::HeavyTailed, HumanDistribution::Bimodal] {
+            let c = w2_cross_term(&human_components(kind));
+            assert!(c.is_finite() && c > 0.9 && c < 1.0, "{kind:?}: C = {c}");
+            let f = family(kind);
+            assert!(f.w2_to_human(&GaussianModel::Normal { mean: 0.0, variance: 1.0 }) > 0.05, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn w2_is_exact_for_normal_and_matches_quadrature_for_mixtures() {
         let f = family(HumanDistribution::Normal);
         let w = f.w2_to_human(&GaussianModel::Normal { mean: 0.5, variance: 0.25 });
@@ -524,7 +721,7 @@ mod tests {
 
     #[test]
     fn fit_uses_the_chosen_divisor() {
-        let stats = MomentStats::of(&[1.0, 3.0]);
+        let stats = GaussianStats { moments: MomentStats::of(&[1.0, 3.0]), samples: Vec::new() };
         let mle = Gaussian::new(&Scenario::default()).fit(&stats);
         assert_eq!(mle, GaussianModel::Normal { mean: 2.0, variance: 1.0 });
         let unbiased =
@@ -572,5 +769,73 @@ mod tests {
         assert!((area + v.outside - 1.0).abs() < 1e-9);
         let human_area: f64 = v.human_bins.iter().sum::<f64>() * width;
         assert!((human_area - 0.3).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_quantile_sweep_agrees_with_bisection() {
+        for kind in [HumanDistribution::Normal, HumanDistribution::HeavyTailed, HumanDistribution::Bimodal] {
+            let c = human_components(kind);
+            for (i, q) in mixture_quantile_sweep(&c, 50).into_iter().enumerate() {
+                let u = (i as f64 + 0.5) / 50.0;
+                assert!((q - mixture_quantile(&c, u)).abs() < 1e-9, "{kind:?} at {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn quantiles_of_very_wide_mixtures_are_found() {
+        // A hot model's variance can explode; its quantiles lie far outside [-40, 40].
+        let wide = [Component { weight: 0.5, mean: 0.0, sd: 1e6 }, Component { weight: 0.5, mean: 3e6, sd: 2e6 }];
+        let q = mixture_quantile(&wide, 0.99);
+        assert!((mixture_cdf(&wide, q) - 0.99).abs() < 1e-9 && q > 1e6);
+        for (i, q) in mixture_quantile_sweep(&wide, 20).into_iter().enumerate() {
+            assert!((mixture_cdf(&wide, q) - (i as f64 + 0.5) / 20.0).abs() < 1e-9, "level {i}");
+        }
+    }
+
+    #[test]
+    fn em_recovers_a_two_bump_mixture() {
+        let f = family(HumanDistribution::Bimodal);
+        let xs = f.draw_human(20_000, &mut replicate_rng(4, 0));
+        let Some(GaussianModel::Mixture(mut c)) = fit_two_normals(&xs) else { panic!("no mixture") };
+        c.sort_by(|a, b| a.mean.total_cmp(&b.mean));
+        for (got, want) in c.iter().zip(human_components(HumanDistribution::Bimodal)) {
+            assert!((got.mean - want.mean).abs() < 0.05, "{got:?}");
+            assert!((got.sd - want.sd).abs() < 0.05 && (got.weight - 0.5).abs() < 0.05, "{got:?}");
+        }
+        assert_eq!(fit_two_normals(&[1.0, 2.0, 3.0]), None);
+        assert_eq!(fit_two_normals(&[2.0; 10]), None);
+    }
+
+    #[test]
+    fn mixture_models_have_exact_moments_and_tails_and_a_numerical_w2() {
+        let f = family(HumanDistribution::Normal).with_form(Form::Mixture);
+        // A normal written as two identical halves: the numerical W2 meets the closed form.
+        let half = Component { weight: 0.5, mean: 0.5, sd: 0.5 };
+        let as_mixture = GaussianModel::Mixture(vec![half, half]);
+        let as_normal = GaussianModel::Normal { mean: 0.5, variance: 0.25 };
+        assert!((f.w2_to_human(&as_mixture) - f.w2_to_human(&as_normal)).abs() < 0.01);
+        assert!((f.tail_mass(&as_mixture) - f.tail_mass(&as_normal)).abs() < 1e-12);
+        let (m, v) = f.moments(&as_mixture);
+        assert!((m - 0.5).abs() < 1e-12 && (v - 0.25).abs() < 1e-12);
+        // The bimodal human itself, as a fitted mixture, is at distance ~0.
+        let g = family(HumanDistribution::Bimodal).with_form(Form::Mixture);
+        let exact = GaussianModel::Mixture(human_components(HumanDistribution::Bimodal));
+        assert!(g.w2_to_human(&exact) < 1e-3);
+        let (m, v) = g.moments(&exact);
+        assert!(m.abs() < 1e-12 && (v - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_mixture_keeps_two_bumps_that_a_single_normal_merges() {
+        let scenario =
+            Scenario { human: HumanDistribution::Bimodal, samples: 2000, generations: 1, ..Scenario::default() };
+        let w2 = |form: Form| {
+            let f = Gaussian::new(&scenario).with_form(form);
+            let run = crate::sim::simulate(std::slice::from_ref(&f), &scenario, &mut replicate_rng(5, 0), true);
+            run.series("w2_to_human").unwrap()[1]
+        };
+        let (single, mixture) = (w2(Form::Single), w2(Form::Mixture));
+        assert!(mixture < 0.05 && single > 0.1, "W2 after one refit: mixture {mixture}, single {single}");
     }
 }
