@@ -41,7 +41,9 @@ const VIEW_CAPTIONS = {
   gaussian: (s, t) =>
     t === 0
       ? `Generation 0 is the human distribution (dashed blue). Bars: ${s.samples} human samples. Press Play: each generation fits a bell curve to ${s.samples} samples, then the next generation trains on samples from that fit.`
-      : `Bars: the ${s.samples} samples generation ${t} was trained on (blue: fresh human data, orange: made by generation ${t - 1}'s model), stacked. Orange line: the curve fitted to them. Grey outline: the generation-0 sample. Dashed blue: the human distribution.`,
+      : s.model_count > 1
+        ? `Bars: ${s.samples} outputs of each of generation ${t}'s ${s.model_count} models, pooled. Orange line: one bell curve fitted to the pool. Grey outline: the generation-0 sample. Dashed blue: the human distribution. Each model's own lineage is in the charts below.`
+        : `Bars: the ${s.samples} samples generation ${t} was trained on (blue: fresh human data, orange: made by generation ${t - 1}'s model), stacked. Orange line: the curve fitted to them. Grey outline: the generation-0 sample. Dashed blue: the human distribution.`,
   tokens: (s, t) =>
     t === 0
       ? `Generation 0: the human word frequencies, a Zipf law over ${s.vocab.toLocaleString("en-US")} words (labelled with the words of Moby-Dick, most frequent first). Each generation counts ${s.samples.toLocaleString("en-US")} words drawn from the previous model and uses those counts as its new frequencies.`
@@ -550,8 +552,8 @@ function draw() {
   const scenario = JSON.parse(explorer.scenario_json());
   const caption = VIEW_CAPTIONS[state.model];
   const pool =
-    scenario.model_count > 1 && t > 0
-      ? `With ${scenario.model_count} models this shows the pool: their pooled output and one model fitted to all of it, what anyone training on that web would learn. `
+    scenario.model_count > 1 && t > 0 && state.model !== "gaussian"
+      ? `With ${scenario.model_count} models this shows the pool: one model fitted to all their output, what anyone training on that web would learn. `
       : "";
   $("#view-caption").textContent = caption ? pool + caption(scenario, t) : "";
   showNumbers(JSON.parse(explorer.values_json(t)));
