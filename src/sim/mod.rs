@@ -36,7 +36,7 @@ pub trait Family {
     /// One generation's samples.
     type Batch;
     /// Additive sufficient statistics of a training set.
-    type Stats: Clone;
+    type Stats;
 
     /// The metric names, in the order [`Family::measure`] writes them.
     fn metric_names(&self) -> &'static [&'static str];
@@ -267,6 +267,10 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
 
     for t in 1..=generations {
         let contamination = contaminated_share(scenario.contamination_rate, t);
+        // Each lineage's statistics move out for the generation (no copy when accumulating);
+        // the models stay in place, since every lineage may draw from all of them.
+        let mut gathered: Vec<F::Stats> =
+            lineages.iter_mut().map(|l| std::mem::replace(&mut l.stats, l.family.empty_stats())).collect();
         let mut fitted = Vec::with_capacity(lineages.len());
         let mut last_batches = None;
         let mut web_row = [0.0; 2];
@@ -294,8 +298,11 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
             if filtering {
                 synthetic = family.filter(&lineage.model, synthetic, n_synthetic, scenario.filter.kind, rng);
             }
-            let mut stats =
-                if scenario.data == DataRegime::Replace { family.empty_stats() } else { lineage.stats.clone() };
+            let mut stats = if scenario.data == DataRegime::Replace {
+                family.empty_stats()
+            } else {
+                std::mem::replace(&mut gathered[k], family.empty_stats())
+            };
             family.add(&mut stats, &human);
             if let Some(batch) = &contaminated {
                 family.add(&mut stats, batch);
