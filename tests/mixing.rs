@@ -182,6 +182,31 @@ fn the_detector_drops_what_it_flags_and_false_positives_cost_human_data() {
 }
 
 #[test]
+fn each_model_reports_its_own_share_of_real_human_data_and_the_pool_their_mean() {
+    let s = Scenario {
+        samples: 60,
+        generations: 8,
+        model_count: 3,
+        human_fraction: 0.5,
+        contamination_rate: 0.9,
+        detector_false_positive_rate: 0.3,
+        ..Scenario::default()
+    };
+    let run = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    for t in 1..=8 {
+        let shares: Vec<f64> = (0..3).map(|k| run.lineage_series(k, "real_human_share").unwrap()[t]).collect();
+        let sizes: Vec<f64> = (0..3).map(|k| run.lineage_series(k, "training_size").unwrap()[t]).collect();
+        assert!((run.series("real_human_share").unwrap()[t] - shares.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+        assert!((run.series("training_size").unwrap()[t] - sizes.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+    }
+    // The models draw their scraped data independently, so their counts differ somewhere.
+    let differ = (1..=8).any(|t| {
+        run.lineage_series(0, "training_size").unwrap()[t] != run.lineage_series(1, "training_size").unwrap()[t]
+    });
+    assert!(differ);
+}
+
+#[test]
 fn a_detector_removes_biased_model_text_but_costs_data() {
     // A pipeline that means to train on human data only, on a web where most new text is
     // written by models that sample with bias (T = 0.7, narrower than they learned).

@@ -152,12 +152,13 @@ pub fn web_active(scenario: &Scenario) -> bool {
 /// drops shrink it).
 pub const WEB_METRICS: &[&str] = &["real_human_share", "training_size"];
 
-/// One model's lineage: its family (with its own bias and form), model and statistics.
+/// One model's lineage: its family (with its own bias and form), model and, when accumulating,
+/// the statistics of everything it has trained on.
 struct Lineage<'a, F: Family> {
     family: &'a F,
     bias: Bias,
     model: F::Model,
-    stats: F::Stats,
+    gathered: Option<F::Stats>,
 }
 
 /// `count` items drawn from the pool of the previous generation's models: each item comes from
@@ -236,24 +237,26 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
                 family,
                 bias: Bias { temperature: bias.temperature, top_p: bias.top_p },
                 model: family.human_model(),
-                stats: family.empty_stats(),
+                gathered: None,
             }
         })
         .collect();
 
-    let human_row = |family: &F| {
+    // A row of metrics: the family's, then (on a contaminated web) the real human share and the
+    // size of the generation's new training data.
+    let row = |family: &F, model: &F::Model, previous: &F::Model, web_row: [f64; 2]| {
         let mut row = vec![0.0; width];
-        let human = family.human_model();
-        family.measure(&human, &human, &mut row[..family_width]);
+        family.measure(model, previous, &mut row[..family_width]);
         if web {
-            row[family_width] = 1.0;
-            row[family_width + 1] = samples as f64;
+            row[family_width..].copy_from_slice(&web_row);
         }
         row
     };
-    metrics.push(human_row(base));
+    let human_web_row = [1.0, samples as f64];
+    let human = base.human_model();
+    metrics.push(row(base, &human, &human, human_web_row));
     for (k, lineage) in lineages.iter().enumerate().filter(|_| several) {
-        lineage_metrics[k].push(human_row(lineage.family));
+        lineage_metrics[k].push(row(lineage.family, &lineage.model, &lineage.model, human_web_row));
     }
     // The reference draw shown at generation 0 has its own generator, seeded by one draw from
     // the main stream whether or not views are kept: the page (views on) and the command line
@@ -267,28 +270,24 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
 
     for t in 1..=generations {
         let contamination = contaminated_share(scenario.contamination_rate, t);
-        // Each lineage's statistics move out for the generation (no copy when accumulating);
-        // the models stay in place, since every lineage may draw from all of them.
-        let mut gathered: Vec<F::Stats> =
-            lineages.iter_mut().map(|l| std::mem::replace(&mut l.stats, l.family.empty_stats())).collect();
+        // Accumulated statistics move out for the generation (no copy); the models stay in place,
+        // since every lineage may draw from all of them.
+        let mut gathered: Vec<Option<F::Stats>> = lineages.iter_mut().map(|l| l.gathered.take()).collect();
         let mut fitted = Vec::with_capacity(lineages.len());
         let mut last_batches = None;
-        let mut web_row = [0.0; 2];
         for k in 0..lineages.len() {
             let lineage = &lineages[k];
             let family = lineage.family;
             // The scraped share: human, or written by earlier models; then the detector.
-            let (human, contaminated) = if web {
+            let (human, contaminated, web_row) = if web {
                 let n_contaminated = binomial(n_scraped, contamination, rng);
                 let kept_human = binomial(n_scraped - n_contaminated, 1.0 - scenario.detector_false_positive_rate, rng);
                 let kept_synthetic = binomial(n_contaminated, 1.0 - scenario.detector_recall, rng);
                 let items = kept_human + kept_synthetic + n_synthetic;
-                if k == 0 {
-                    web_row = [if items > 0 { kept_human as f64 / items as f64 } else { 0.0 }, items as f64];
-                }
-                (family.draw_human(kept_human, rng), Some(draw_from_pool(&lineages, kept_synthetic, rng)))
+                let web_row = [if items > 0 { kept_human as f64 / items as f64 } else { 0.0 }, items as f64];
+                (family.draw_human(kept_human, rng), Some(draw_from_pool(&lineages, kept_synthetic, rng)), web_row)
             } else {
-                (family.draw_human(n_scraped, rng), None)
+                (family.draw_human(n_scraped, rng), None, human_web_row)
             };
             // The deliberate synthetic share: from the model itself and from the pool.
             let mut synthetic = family.generate(&lineage.model, n_generated - n_from_pool, &lineage.bias, rng);
@@ -298,17 +297,15 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
             if filtering {
                 synthetic = family.filter(&lineage.model, synthetic, n_synthetic, scenario.filter.kind, rng);
             }
-            let mut stats = if scenario.data == DataRegime::Replace {
-                family.empty_stats()
-            } else {
-                std::mem::replace(&mut gathered[k], family.empty_stats())
-            };
+            let mut stats = gathered[k].take().unwrap_or_else(|| family.empty_stats());
             family.add(&mut stats, &human);
             if let Some(batch) = &contaminated {
                 family.add(&mut stats, batch);
             }
             family.add(&mut stats, &synthetic);
-            fitted.push((family.fit(&stats), stats));
+            let model = family.fit(&stats);
+            let keep = (scenario.data == DataRegime::Accumulate).then_some(stats);
+            fitted.push((model, keep, web_row));
             if k == 0 && !several {
                 last_batches = Some((human, synthetic));
             }
@@ -318,13 +315,13 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
             // Measure each lineage, then the pool of the new generation's output.
             let mut pool_stats = base.empty_stats();
             let mut pooled_output: Option<F::Batch> = None;
-            for (k, (lineage, (model, _))) in lineages.iter().zip(&fitted).enumerate() {
-                let mut row = vec![0.0; width];
-                lineage.family.measure(model, &lineage.model, &mut row[..family_width]);
-                if web {
-                    row[family_width..].copy_from_slice(&web_row);
+            // The pool's web columns: the mean over the models' training data.
+            let mut pool_web_row = [0.0; 2];
+            for (k, (lineage, (model, _, web_row))) in lineages.iter().zip(&fitted).enumerate() {
+                lineage_metrics[k].push(row(lineage.family, model, &lineage.model, *web_row));
+                for (sum, x) in pool_web_row.iter_mut().zip(web_row) {
+                    *sum += x / fitted.len() as f64;
                 }
-                lineage_metrics[k].push(row);
                 let output = lineage.family.generate(model, samples, &lineage.bias, rng);
                 base.add(&mut pool_stats, &output);
                 if with_views {
@@ -335,32 +332,22 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
                 }
             }
             let new_pool = base.fit(&pool_stats);
-            let mut row = vec![0.0; width];
-            base.measure(&new_pool, &pool_model, &mut row[..family_width]);
-            if web {
-                row[family_width..].copy_from_slice(&web_row);
-            }
-            metrics.push(row);
+            metrics.push(row(base, &new_pool, &pool_model, pool_web_row));
             if with_views {
                 let none = base.draw_human(0, &mut reference_rng);
                 views.push(base.view(&new_pool, &pool_model, &none, pooled_output.as_ref()));
             }
             pool_model = new_pool;
         } else {
-            let (model, _) = &fitted[0];
-            let mut row = vec![0.0; width];
-            base.measure(model, &lineages[0].model, &mut row[..family_width]);
-            if web {
-                row[family_width..].copy_from_slice(&web_row);
-            }
-            metrics.push(row);
+            let (model, _, web_row) = &fitted[0];
+            metrics.push(row(base, model, &lineages[0].model, *web_row));
             if let (true, Some((human, synthetic))) = (with_views, &last_batches) {
                 views.push(base.view(model, &lineages[0].model, human, Some(synthetic)));
             }
         }
-        for (lineage, (model, stats)) in lineages.iter_mut().zip(fitted) {
+        for (lineage, (model, gathered, _)) in lineages.iter_mut().zip(fitted) {
             lineage.model = model;
-            lineage.stats = stats;
+            lineage.gathered = gathered;
         }
     }
 
