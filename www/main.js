@@ -14,13 +14,13 @@ const METRIC_INFO = {
   mean: { title: "Mean", caption: "Where the fitted bell curve is centred. It wanders as sampling errors pile up.", log: false },
   variance: {
     title: "Variance (spread)",
-    caption: "How wide the fitted curve is, on a log scale. Dashed, where theory applies: the expected and the typical run. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
+    caption: "How wide the fitted curve is, on a log scale. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
     log: true,
   },
   w2_to_human: { title: "Distance to human (W₂)", caption: "How far the model has drifted from the human distribution (2-Wasserstein distance, in standard deviations).", log: false },
   tail_mass: { title: "Tail mass", caption: "Probability the model gives to the rare events: the region beyond the human 1st and 99th percentiles (2% for the human data).", log: false },
   entropy_bits: { title: "Entropy (bits)", caption: "How unpredictable the next word is. Less entropy, blander text.", log: false },
-  gini_simpson: { title: "Diversity (Gini–Simpson)", caption: "The chance that two random words differ. Dashed, where theory applies: its exact expectation.", log: false },
+  gini_simpson: { title: "Diversity (Gini–Simpson)", caption: "The chance that two random words differ.", log: false },
   surviving_types: { title: "Surviving words", caption: "How many words the model can still produce. A word that disappears never comes back unless human data brings it.", log: true },
   tail_mass_tokens: { title: "Tail mass", caption: "Probability on the rarer half of the human vocabulary.", log: false },
   tv_to_human: { title: "Distance to human (TV)", caption: "Total variation distance between the model's word frequencies and the human ones (0 = identical, 1 = disjoint).", log: false },
@@ -56,6 +56,7 @@ const VIEW_CAPTIONS = {
 
 const state = {
   explorer: null,
+  scenario: null, // the explorer's scenario, read once per change (not per frame)
   model: "gaussian",
   generation: 0,
   playing: false,
@@ -68,6 +69,8 @@ const state = {
 };
 
 const NEEDS_CORPUS = new Set(["tokens", "text"]);
+// Whether a query string opens a view that needs the human text loaded first.
+const needsCorpus = (query) => NEEDS_CORPUS.has(new URLSearchParams(query).get("model"));
 
 // The bundled human text: inline in the single-file build, else a file beside the page.
 async function bundledCorpus() {
@@ -137,6 +140,7 @@ function formatValue(key, value) {
 
 function syncControls() {
   const scenario = JSON.parse(state.explorer.scenario_json());
+  state.scenario = scenario;
   for (const input of $$("[data-param]")) {
     const value = lookup(scenario, input.dataset.param);
     if (input.type === "radio") input.checked = input.value === String(value);
@@ -306,7 +310,7 @@ async function switchView(model) {
 
 async function loadQuery(search) {
   try {
-    if (/(^|[?&])model=(tokens|text)(&|$)/.test(search)) await ensureCorpus();
+    if (needsCorpus(search)) await ensureCorpus();
     const query = state.explorer.set_query(search.replace(/^\?/, ""));
     afterChange(query);
   } catch (e) {
@@ -334,7 +338,7 @@ function buildPresets() {
 async function applyPreset(preset, button) {
   setPlaying(false);
   try {
-    if (/model=(tokens|text)/.test(preset.query)) await ensureCorpus();
+    if (needsCorpus(preset.query)) await ensureCorpus();
     const query = state.explorer.set_query(preset.query);
     button.dataset.query = query;
     state.presetQuery = query;
@@ -395,7 +399,7 @@ async function runCells(name, cells, progress, redraw) {
 }
 
 async function computeStops() {
-  const scenario = JSON.parse(state.explorer.scenario_json());
+  const scenario = state.scenario;
   const metric = state.explorer.diversity_metric();
   const info = metricInfo(state.model, metric);
   const replicates = REPLICATES[state.model];
@@ -422,7 +426,7 @@ async function computeStops() {
 }
 
 async function computeMixing() {
-  const scenario = JSON.parse(state.explorer.scenario_json());
+  const scenario = state.scenario;
   const metric = state.explorer.diversity_metric();
   const info = metricInfo(state.model, metric);
   const replicates = REPLICATES[state.model];
@@ -519,9 +523,13 @@ function buildMetricFigures() {
       }),
     );
   }
+  // The dashed lines are named by the simulation itself: its theory curves for this scenario.
   const several = state.explorer.model_count() > 1;
   for (const caption of $$("#metrics figcaption")) {
-    caption.textContent = several ? `${caption.dataset.caption} Thick: the pool; thin: each model.` : caption.dataset.caption;
+    const theory = state.explorer.theory_labels(caption.previousElementSibling.dataset.metric);
+    const dashed = theory.length > 0 ? ` Dashed: ${theory.join("; ")}.` : "";
+    const lines = several ? " Thick: the pool; thin: each model." : "";
+    caption.textContent = caption.dataset.caption + dashed + lines;
   }
 }
 
@@ -549,7 +557,7 @@ function draw() {
     recoverFrom(e);
     status(`Drawing failed: ${errorText(e)}`, "error");
   }
-  const scenario = JSON.parse(explorer.scenario_json());
+  const scenario = state.scenario;
   const caption = VIEW_CAPTIONS[state.model];
   const pool =
     scenario.model_count > 1 && t > 0 && state.model !== "gaussian"
@@ -647,7 +655,7 @@ async function main() {
   buildMetricFigures();
   const query = location.search.replace(/^\?/, "");
   try {
-    if (/(^|&)model=(tokens|text)(&|$)/.test(query)) await ensureCorpus();
+    if (needsCorpus(query)) await ensureCorpus();
     afterChange(state.explorer.set_query(query));
   } catch (e) {
     recoverFrom(e);

@@ -4,6 +4,7 @@
 //! scenario itself. Every export returns `Result`, so a bad input is a message, never a panic;
 //! the panic hook turns any remaining bug into a readable console error.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::{json, Map, Value};
@@ -37,6 +38,12 @@ pub struct Explorer {
     corpus: Option<Arc<Corpus>>,
     experiment: Experiment,
     run: Run,
+}
+
+/// The drawing area of a canvas the page passes in.
+fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsValue> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+    Ok(backend.into_drawing_area())
 }
 
 fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, Run), JsValue> {
@@ -142,13 +149,7 @@ impl Explorer {
     /// "points": [[x, y], ...], "dashed", "color"}]}`.
     pub fn draw_lines(canvas: HtmlCanvasElement, chart: &str, scale: f64) -> Result<(), JsValue> {
         let chart: render::LineChart = serde_json::from_str(chart).map_err(js_err)?;
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
-        render::draw_lines(&backend.into_drawing_area(), &chart, scale).map_err(js_err)
-    }
-
-    /// Whether a corpus is loaded.
-    pub fn has_corpus(&self) -> bool {
-        self.corpus.is_some()
+        render::draw_lines(&drawing_area(canvas)?, &chart, scale).map_err(js_err)
     }
 
     /// The canonical query string of the current scenario.
@@ -165,13 +166,6 @@ impl Explorer {
     pub fn default_query(model: &str) -> Result<String, JsValue> {
         let scenario = Scenario::from_query(&format!("model={model}")).map_err(js_err)?;
         Ok(scenario.to_query())
-    }
-
-    /// The numeric range of every key: `{"samples": [2, 1000000], ...}`.
-    pub fn ranges_json() -> String {
-        let map: Map<String, Value> =
-            Scenario::ranges().iter().map(|r| (r.key.to_string(), json!([r.min, r.max]))).collect();
-        Value::Object(map).to_string()
     }
 
     /// Number of generations after generation 0.
@@ -222,8 +216,7 @@ impl Explorer {
     /// Draws generation t's distribution view on a canvas.
     pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
         let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
-        let root = backend.into_drawing_area();
+        let root = drawing_area(canvas)?;
         match (&self.run.views[t], &self.run.views[0], &self.experiment) {
             (View::Gaussian(now), View::Gaussian(reference), _) => {
                 render::draw_gaussian(&root, now, reference, t, scale).map_err(js_err)
@@ -248,8 +241,7 @@ impl Explorer {
         let values = self.run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
         let theory: Vec<&[f64]> =
             self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
-        let root = backend.into_drawing_area();
+        let root = drawing_area(canvas)?;
         let lineages: Vec<Vec<f64>> =
             (0..self.run.lineages.len()).filter_map(|k| self.run.lineage_series(k, metric)).collect();
         let series = MetricSeries { title, values: &values, theory: &theory, lineages: &lineages, log_y };
