@@ -83,7 +83,7 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             .draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(stroke)))
             .map_err(draw_error)?
             .label("generation 0 (human sample)")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::FAINT));
+            .legend(super::swatch(palette::FAINT, scale));
     }
     let curve =
         |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
@@ -96,9 +96,7 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         ))
         .map_err(draw_error)?
         .label("human distribution")
-        .legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2))
-        });
+        .legend(super::swatch(palette::HUMAN.stroke_width(2), scale));
     chart
         .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(stroke + 1)))
         .map_err(draw_error)?
@@ -107,9 +105,7 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         } else {
             format!("model of generation {generation}")
         })
-        .legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::MODEL.stroke_width(2))
-        });
+        .legend(super::swatch(palette::MODEL.stroke_width(2), scale));
     super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, scale)?;
     root.present().map_err(draw_error)
 }

@@ -40,9 +40,8 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
     root.fill(&WHITE).map_err(draw_error)?;
     let points = || chart.lines.iter().flat_map(|l| l.points.iter()).filter(|(x, y)| x.is_finite() && y.is_finite());
     let (x_lo, x_hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| (a.min(*x), b.max(*x)));
-    let (y_lo, y_hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, y)| (a.min(*y), b.max(*y)));
+    let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, y)| (a.min(*y), b.max(*y)));
     let (x_lo, x_hi) = if x_lo < x_hi { (x_lo, x_hi) } else { (0.0, 1.0) };
-    let (y_lo, y_hi) = if y_lo <= y_hi { padded_range(y_lo.min(0.0), y_hi) } else { (0.0, 1.0) };
     let font = (font_family(), 12.0 * scale).into_font().color(&palette::TEXT);
     let stroke = (1.5 * scale).max(1.0) as u32;
     let positive = points().all(|(_, y)| *y > 0.0);
@@ -54,11 +53,11 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
         .x_label_area_size((40.0 * scale) as i32)
         .y_label_area_size((56.0 * scale) as i32);
     // Values spanning more than three orders of magnitude go on a log axis.
-    let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, y)| (a.min(*y), b.max(*y)));
     if positive && hi / lo > 1e3 {
         let c = builder.build_cartesian_2d(x_lo..x_hi, ((lo / 1.5)..(hi * 1.5)).log_scale()).map_err(draw_error)?;
         draw_lines_on(c, chart, scale, stroke, &font)?;
     } else {
+        let (y_lo, y_hi) = if lo <= hi { padded_range(lo.min(0.0), hi) } else { (0.0, 1.0) };
         let c = builder.build_cartesian_2d(x_lo..x_hi, y_lo..y_hi).map_err(draw_error)?;
         draw_lines_on(c, chart, scale, stroke, &font)?;
     }
@@ -102,8 +101,7 @@ where
             c.draw_series(pts.into_iter().map(|p| Circle::new(p, (3.0 * scale) as i32, color(line.color).filled())))
                 .map_err(draw_error)?
         };
-        anno.label(line.label.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], legend_style));
+        anno.label(line.label.as_str()).legend(super::swatch(legend_style, scale));
     }
     if !chart.lines.is_empty() {
         let position = match chart.legend.as_str() {

@@ -54,6 +54,15 @@ pub(crate) fn font_family() -> &'static str {
     "sans-serif"
 }
 
+/// A legend entry's swatch: a short line in `style`.
+pub(crate) fn swatch(
+    style: impl Into<plotters::style::ShapeStyle>,
+    scale: f64,
+) -> impl Fn((i32, i32)) -> plotters::element::PathElement<(i32, i32)> {
+    let style = style.into();
+    move |(x, y)| plotters::element::PathElement::new(vec![(x, y), (x + (18.0 * scale) as i32, y)], style)
+}
+
 /// The legend box every chart uses, at `position`.
 pub(crate) fn draw_legend<'a, DB, CT>(
     chart: &mut plotters::chart::ChartContext<'a, DB, CT>,

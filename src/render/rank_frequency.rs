@@ -57,9 +57,7 @@ pub fn draw_tokens<DB: DrawingBackend>(
         }))
         .map_err(draw_error)?
         .label(format!("{} words the model can no longer produce", lost.len()))
-        .legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::FAINT.stroke_width(3))
-        });
+        .legend(super::swatch(palette::FAINT.stroke_width(3), scale));
 
     let radius = (1.6 * scale).max(1.0) as i32;
     chart
@@ -92,9 +90,7 @@ pub fn draw_tokens<DB: DrawingBackend>(
         ))
         .map_err(draw_error)?
         .label("human word frequencies (Zipf)")
-        .legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + (18.0 * scale) as i32, y)], palette::HUMAN.stroke_width(2))
-        });
+        .legend(super::swatch(palette::HUMAN.stroke_width(2), scale));
     super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, scale)?;
     root.present().map_err(draw_error)
 }
