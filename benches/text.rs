@@ -2,6 +2,8 @@
 //! rank, split) and one generation (generate 20,000 words + fit + measure) for bigrams and
 //! trigrams. Needs www/data/moby-dick.txt (scripts/fetch-corpus.sh).
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -35,12 +37,14 @@ fn one_generation(c: &mut Criterion) {
         let mut out = vec![0.0; family.metric_names().len()];
         group.bench_with_input(BenchmarkId::new("order", order), &order, |b, _| {
             b.iter(|| {
-                let batch = family.generate(black_box(&model), scenario.samples as usize, &bias, &mut rng);
-                let mut stats = family.empty_stats();
-                family.add(&mut stats, &batch);
-                let fitted = family.fit(&stats);
-                family.measure(&fitted, &model, &mut out);
-                black_box(out[0])
+                black_box(common::one_generation(
+                    &family,
+                    black_box(&model),
+                    scenario.samples as usize,
+                    &bias,
+                    &mut rng,
+                    &mut out,
+                ))
             })
         });
     }
@@ -53,12 +57,14 @@ fn one_generation(c: &mut Criterion) {
     let mut out = vec![0.0; family.metric_names().len()];
     group.bench_function("order_3_biased", |b| {
         b.iter(|| {
-            let batch = family.generate(black_box(&model), scenario.samples as usize, &bias, &mut rng);
-            let mut stats = family.empty_stats();
-            family.add(&mut stats, &batch);
-            let fitted = family.fit(&stats);
-            family.measure(&fitted, &model, &mut out);
-            black_box(out[0])
+            black_box(common::one_generation(
+                &family,
+                black_box(&model),
+                scenario.samples as usize,
+                &bias,
+                &mut rng,
+                &mut out,
+            ))
         })
     });
     group.finish();

@@ -3,6 +3,8 @@
 //! conditional binomials. The one-generation benchmark generates from p* itself, the worst case
 //! (all 10,000 types alive); later generations have fewer surviving types and cost less.
 
+mod common;
+
 use std::hint::black_box;
 
 use collapse::rng::replicate_rng;
@@ -22,12 +24,7 @@ fn one_generation(c: &mut Criterion) {
         let mut out = vec![0.0; family.metric_names().len()];
         group.bench_with_input(BenchmarkId::from_parameter(samples), &samples, |b, &n| {
             b.iter(|| {
-                let batch = family.generate(black_box(&model), n as usize, &bias, &mut rng);
-                let mut stats = family.empty_stats();
-                family.add(&mut stats, &batch);
-                let fitted = family.fit(&stats);
-                family.measure(&fitted, &model, &mut out);
-                black_box(out[0])
+                black_box(common::one_generation(&family, black_box(&model), n as usize, &bias, &mut rng, &mut out))
             })
         });
     }

@@ -53,19 +53,20 @@ impl Experiment {
             }
             ModelKind::Text => {
                 let corpus = corpus.ok_or("the text model needs a human corpus (none is loaded)")?;
-                // Fitting generation 0 to the book is the costly part: once per n-gram order.
+                // Fitting generation 0 to the book is the costly part: once per n-gram order, then
+                // each model takes that fit with its own bias.
                 let mut by_order: Vec<Text> = Vec::new();
                 let mut families = Vec::with_capacity(models.len());
                 for m in &models {
-                    let fitted = match by_order.iter().find(|t| t.order() == m.ngram_order as usize) {
-                        Some(t) => t.with_scenario(m),
+                    let order = m.ngram_order.clamp(1, 3) as usize;
+                    let i = match by_order.iter().position(|t| t.order() == order) {
+                        Some(i) => i,
                         None => {
-                            let t = Text::new(m, Arc::clone(corpus));
-                            by_order.push(t.with_scenario(m));
-                            t
+                            by_order.push(Text::new(m, Arc::clone(corpus)));
+                            by_order.len() - 1
                         }
                     };
-                    families.push(fitted);
+                    families.push(by_order[i].with_scenario(m));
                 }
                 Experiment::Text(families)
             }
