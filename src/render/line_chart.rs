@@ -1,16 +1,15 @@
 //! A plain line chart of computed points: the page's on-demand analyses (final diversity against
 //! the human fraction; a pool of models against one model with the same data).
 
-use plotters::coord::ranged1d::ValueFormatter;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use super::{draw_error, font_family, padded_range, palette, DrawResult};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::{draw_error, padded_range, palette, DrawResult, Theme};
 
-/// One line: its legend, points, and style (`color` indexes the lineage palette; the first
-/// line drawn in the pool colour when it is 0).
+/// One line: its legend, points, and style. `color` picks the model colour (0), the human
+/// colour (1) or the theory colour (2), cycling beyond; dashed lines have no point markers.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Line {
     pub label: String,
@@ -36,72 +35,37 @@ fn color(k: usize) -> RGBColor {
     [palette::MODEL, palette::HUMAN, palette::THEORY][k % 3]
 }
 
+/// `chart`'s lines with their legend; the y axis is logarithmic when all values are positive
+/// and span more than three orders of magnitude.
 pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &LineChart, scale: f64) -> DrawResult {
-    root.fill(&WHITE).map_err(draw_error)?;
     let points = || chart.lines.iter().flat_map(|l| l.points.iter()).filter(|(x, y)| x.is_finite() && y.is_finite());
     let (x_lo, x_hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| (a.min(*x), b.max(*x)));
     let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, y)| (a.min(*y), b.max(*y)));
     let (x_lo, x_hi) = if x_lo < x_hi { (x_lo, x_hi) } else { (0.0, 1.0) };
-    let font = (font_family(), 12.0 * scale).into_font().color(&palette::TEXT);
-    let stroke = (1.5 * scale).max(1.0) as u32;
     let positive = points().all(|(_, y)| *y > 0.0);
-    let mut builder = ChartBuilder::on(root);
-    builder
-        .margin((8.0 * scale) as i32)
-        .margin_right((24.0 * scale) as i32)
-        .caption(&chart.title, (font_family(), 14.0 * scale).into_font().color(&palette::TEXT))
-        .x_label_area_size((40.0 * scale) as i32)
-        .y_label_area_size((56.0 * scale) as i32);
-    // Values spanning more than three orders of magnitude go on a log axis.
-    if positive && hi / lo > 1e3 {
-        let c = builder.build_cartesian_2d(x_lo..x_hi, ((lo / 1.5)..(hi * 1.5)).log_scale()).map_err(draw_error)?;
-        draw_lines_on(c, chart, scale, stroke, &font)?;
+    let y = if positive && hi / lo > 1e3 {
+        Axis::log((lo / 1.5)..(hi * 1.5))
     } else {
         let (y_lo, y_hi) = if lo <= hi { padded_range(lo.min(0.0), hi) } else { (0.0, 1.0) };
-        let c = builder.build_cartesian_2d(x_lo..x_hi, y_lo..y_hi).map_err(draw_error)?;
-        draw_lines_on(c, chart, scale, stroke, &font)?;
-    }
-    root.present().map_err(draw_error)
-}
+        Axis::linear(y_lo..y_hi)
+    };
 
-/// The axes, lines and legend, on either kind of y axis.
-fn draw_lines_on<'a, DB, Y>(
-    mut c: ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
-    chart: &LineChart,
-    scale: f64,
-    stroke: u32,
-    font: &TextStyle,
-) -> DrawResult
-where
-    DB: DrawingBackend + 'a,
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
-    let font = font.clone();
-    c.configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(palette::GRID)
-        .x_desc(chart.x_label.as_str())
-        .y_desc(chart.y_label.as_str())
-        .x_label_formatter(&|x| super::format_tick(*x))
-        .y_label_formatter(&|y| super::format_tick(*y))
-        .label_style(font.clone())
-        .axis_desc_style(font.clone())
-        .draw()
-        .map_err(draw_error)?;
+    let theme = Theme::new(scale);
+    let labels =
+        Frame { title: Some(&chart.title), x: AxisLabels::new(&chart.x_label), y: AxisLabels::new(&chart.y_label) };
+    let mut c = frame(root, &theme, &labels, Axis::linear(x_lo..x_hi), y)?;
     for line in &chart.lines {
-        let style = color(line.color).stroke_width(stroke + 1);
+        let style = color(line.color).stroke_width(theme.bold);
         let pts: Vec<(f64, f64)> =
             line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
-        let legend_style = style;
         let anno = if line.dashed {
-            c.draw_series(DashedLineSeries::new(pts, (6.0 * scale) as u32, (4.0 * scale) as u32, style))
-                .map_err(draw_error)?
+            c.draw_series(DashedLineSeries::new(pts, theme.dash, theme.gap, style)).map_err(draw_error)?
         } else {
             c.draw_series(LineSeries::new(pts.clone(), style)).map_err(draw_error)?;
-            c.draw_series(pts.into_iter().map(|p| Circle::new(p, (3.0 * scale) as i32, color(line.color).filled())))
+            c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(line.color).filled())))
                 .map_err(draw_error)?
         };
-        anno.label(line.label.as_str()).legend(super::swatch(legend_style, scale));
+        anno.label(line.label.as_str()).legend(theme.swatch(style));
     }
     if !chart.lines.is_empty() {
         let position = match chart.legend.as_str() {
@@ -109,7 +73,7 @@ where
             "upper_right" => SeriesLabelPosition::UpperRight,
             _ => SeriesLabelPosition::LowerRight,
         };
-        super::draw_legend(&mut c, position, scale)?;
+        draw_legend(&mut c, &theme, position)?;
     }
-    Ok(())
+    root.present().map_err(draw_error)
 }

@@ -4,85 +4,23 @@
 //!
 //! Every function takes a `scale` (the screen's device-pixel ratio) so that fonts and lines stay
 //! the same physical size on high-DPI screens while the canvas has one pixel per device pixel.
+//! The sizes for a scale are the [`Theme`]'s; every chart is drawn in the same frame (`frame.rs`).
 
-mod distribution;
+mod bell_curve;
+mod frame;
 mod line_chart;
 mod metric_chart;
-mod rank_frequency;
+mod theme;
+mod word_frequencies;
 
-pub use distribution::draw_gaussian;
+pub use bell_curve::draw_gaussian;
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
-pub use rank_frequency::draw_tokens;
-
-use plotters::style::RGBColor;
+pub use theme::{palette, Theme};
+pub use word_frequencies::draw_tokens;
 
 /// Result of a drawing call; the message is shown in the page's status line.
 pub type DrawResult = Result<(), String>;
-
-/// Colours of the page, in one place (they match `www/style.css`).
-pub mod palette {
-    use super::RGBColor;
-    /// Human data and the human distribution.
-    pub const HUMAN: RGBColor = RGBColor(38, 110, 170);
-    /// Synthetic data and the current model.
-    pub const MODEL: RGBColor = RGBColor(214, 95, 40);
-    /// Theory lines.
-    pub const THEORY: RGBColor = RGBColor(40, 40, 40);
-    /// Reference (generation 0) and grid.
-    pub const FAINT: RGBColor = RGBColor(170, 170, 170);
-    pub const GRID: RGBColor = RGBColor(228, 228, 228);
-    pub const TEXT: RGBColor = RGBColor(34, 34, 34);
-    /// One colour per model of a multi-model run (the pool is drawn in `MODEL`).
-    pub const LINEAGES: [RGBColor; 8] = [
-        RGBColor(102, 166, 30),
-        RGBColor(117, 112, 179),
-        RGBColor(231, 41, 138),
-        RGBColor(166, 118, 29),
-        RGBColor(27, 158, 119),
-        RGBColor(102, 102, 102),
-        RGBColor(230, 171, 2),
-        RGBColor(31, 120, 180),
-    ];
-
-    pub fn lineage(k: usize) -> RGBColor {
-        LINEAGES[k % LINEAGES.len()]
-    }
-}
-
-pub(crate) fn font_family() -> &'static str {
-    "sans-serif"
-}
-
-/// A legend entry's swatch: a short line in `style`.
-pub(crate) fn swatch(
-    style: impl Into<plotters::style::ShapeStyle>,
-    scale: f64,
-) -> impl Fn((i32, i32)) -> plotters::element::PathElement<(i32, i32)> {
-    let style = style.into();
-    move |(x, y)| plotters::element::PathElement::new(vec![(x, y), (x + (18.0 * scale) as i32, y)], style)
-}
-
-/// The legend box every chart uses, at `position`.
-pub(crate) fn draw_legend<'a, DB, CT>(
-    chart: &mut plotters::chart::ChartContext<'a, DB, CT>,
-    position: plotters::chart::SeriesLabelPosition,
-    scale: f64,
-) -> DrawResult
-where
-    DB: plotters::backend::DrawingBackend + 'a,
-    CT: plotters::coord::CoordTranslate,
-{
-    use plotters::style::{Color, IntoFont, WHITE};
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(palette::GRID)
-        .label_font((font_family(), 12.0 * scale).into_font().color(&palette::TEXT))
-        .draw()
-        .map_err(draw_error)
-}
 
 pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
@@ -173,6 +111,28 @@ mod tests {
         assert!(picture.matches("<polyline").count() >= 2);
         let empty = LineChart { lines: Vec::new(), ..chart };
         assert!(svg(|root| draw_lines(&root, &empty, 1.0)).contains("final diversity"));
+    }
+
+    #[test]
+    fn the_theme_scales_every_size_with_the_device_pixel_ratio() {
+        let (one, two) = (Theme::new(1.0), Theme::new(2.0));
+        for (a, b) in [
+            (one.label_size, two.label_size),
+            (one.tick_size, two.tick_size),
+            (one.title_size, two.title_size),
+            (one.legend_size, two.legend_size),
+        ] {
+            assert_eq!(b, 2.0 * a);
+        }
+        for (a, b) in [(one.thin, two.thin), (one.bold, two.bold), (one.dash, two.dash), (one.gap, two.gap)] {
+            assert_eq!(b, 2 * a);
+        }
+        // 1.5 CSS pixels: one device pixel at 1x, three at 2x (plotters strokes are whole pixels).
+        assert_eq!((one.normal, two.normal), (1, 3));
+        for (a, b) in [(one.margin, two.margin), (one.y_label_area, two.y_label_area), (one.swatch, two.swatch)] {
+            assert_eq!(b, 2 * a);
+        }
+        assert_eq!(Theme::new(0.0), one, "a missing ratio draws at 1x");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The distribution of one generation drawn against the human distribution.
+//! The bell-curve view: one generation of the Gaussian model drawn against the human
+//! distribution.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_error, font_family, palette, DrawResult};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::{draw_error, palette, DrawResult, Theme};
 use crate::sim::gaussian::{GaussianView, VIEW_BINS, VIEW_RANGE};
 
 /// Generation `generation`'s new training data as a histogram (human and synthetic samples
@@ -15,45 +17,31 @@ pub fn draw_gaussian<DB: DrawingBackend>(
     generation: usize,
     scale: f64,
 ) -> DrawResult {
-    root.fill(&WHITE).map_err(draw_error)?;
     let (lo, hi) = VIEW_RANGE;
     let width = (hi - lo) / VIEW_BINS as f64;
     let stacked: Vec<f64> = view.human_bins.iter().zip(&view.synthetic_bins).map(|(h, s)| h + s).collect();
     let reference_bins: Vec<f64> =
         reference.human_bins.iter().zip(&reference.synthetic_bins).map(|(h, s)| h + s).collect();
-    // Fix the y range at the larger of the human density's peak and the bars, so a collapsing
-    // model visibly spikes rather than the axis rescaling it away.
+    // The y range reaches the highest bar, outline or curve (at least 0.45, just above the human
+    // density's peak; at most 60), so a collapsing model visibly spikes upward.
     let peak = [&stacked, &reference_bins, &view.model_density, &view.human_density]
         .iter()
         .flat_map(|v| v.iter().cloned())
         .fold(0.45f64, f64::max);
     let y_max = (peak * 1.08).min(60.0);
 
-    let mut chart = ChartBuilder::on(root)
-        .margin((12.0 * scale) as i32)
-        .margin_right((28.0 * scale) as i32)
-        .x_label_area_size((34.0 * scale) as i32)
-        .y_label_area_size((48.0 * scale) as i32)
-        .build_cartesian_2d(lo..hi, 0.0..y_max)
-        .map_err(draw_error)?;
-    let label_font = (font_family(), 13.0 * scale).into_font().color(&palette::TEXT);
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(palette::GRID)
-        .x_desc("value (in human standard deviations)")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_desc("density")
-        .label_style(label_font.clone())
-        .axis_desc_style(label_font.clone())
-        .draw()
-        .map_err(draw_error)?;
+    let theme = Theme::new(scale);
+    let labels = Frame {
+        title: None,
+        x: AxisLabels::new("value (in human standard deviations)").whole(),
+        y: AxisLabels::new("density"),
+    };
+    let mut chart = frame(root, &theme, &labels, Axis::linear(lo..hi), Axis::linear(0.0..y_max))?;
 
     let bar = |i: usize, bottom: f64, top: f64, color: ShapeStyle| {
         let x0 = lo + i as f64 * width;
         Rectangle::new([(x0, bottom), (x0 + width, top)], color)
     };
-    let stroke = (1.5 * scale).max(1.0) as u32;
     chart
         .draw_series(
             view.human_bins
@@ -80,32 +68,32 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         }
         outline.push((hi, 0.0));
         chart
-            .draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(stroke)))
+            .draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(theme.normal)))
             .map_err(draw_error)?
             .label("generation 0 (human sample)")
-            .legend(super::swatch(palette::FAINT, scale));
+            .legend(theme.swatch(palette::FAINT.stroke_width(theme.normal)));
     }
     let curve =
         |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
     chart
         .draw_series(DashedLineSeries::new(
             curve(&view.human_density),
-            (6.0 * scale) as u32,
-            (4.0 * scale) as u32,
-            palette::HUMAN.stroke_width(stroke + 1),
+            theme.dash,
+            theme.gap,
+            palette::HUMAN.stroke_width(theme.bold),
         ))
         .map_err(draw_error)?
         .label("human distribution")
-        .legend(super::swatch(palette::HUMAN.stroke_width(2), scale));
+        .legend(theme.swatch(palette::HUMAN.stroke_width(theme.bold)));
     chart
-        .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(stroke + 1)))
+        .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(theme.bold)))
         .map_err(draw_error)?
         .label(if generation == 0 {
             "generation 0 = human".to_string()
         } else {
             format!("model of generation {generation}")
         })
-        .legend(super::swatch(palette::MODEL.stroke_width(2), scale));
-    super::draw_legend(&mut chart, SeriesLabelPosition::UpperRight, scale)?;
+        .legend(theme.swatch(palette::MODEL.stroke_width(theme.bold)));
+    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)?;
     root.present().map_err(draw_error)
 }

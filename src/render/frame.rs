@@ -1,0 +1,163 @@
+//! The frame every chart is drawn in: background, margins, label areas, title, grid, tick labels
+//! and axis descriptions in the [`Theme`]'s sizes, on linear or logarithmic axes; and the legend.
+
+use std::ops::Range;
+
+use plotters::chart::{ChartBuilder, ChartContext, SeriesLabelPosition};
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::{cartesian::Cartesian2d, combinators::IntoLogRange, combinators::LogCoord, Shift};
+use plotters::drawing::DrawingArea;
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, TRANSPARENT, WHITE};
+
+use super::{draw_error, format_tick, palette, DrawResult, Theme};
+
+/// One axis of a chart: linear or logarithmic, so that either kind gives the same chart type.
+pub(crate) enum Axis {
+    Linear(RangedCoordf64),
+    Log(LogCoord<f64>),
+}
+
+impl Axis {
+    pub(crate) fn linear(range: Range<f64>) -> Axis {
+        Axis::Linear(range.into())
+    }
+
+    /// A logarithmic axis over `range` (both ends positive).
+    pub(crate) fn log(range: Range<f64>) -> Axis {
+        Axis::Log(range.log_scale().into())
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        match self {
+            Axis::Linear(a) => a.map(value, limit),
+            Axis::Log(a) => a.map(value, limit),
+        }
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match self {
+            Axis::Linear(a) => a.key_points(hint),
+            Axis::Log(a) => a.key_points(hint),
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        match self {
+            Axis::Linear(a) => a.range(),
+            Axis::Log(a) => a.range(),
+        }
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> Range<i32> {
+        match self {
+            Axis::Linear(a) => a.axis_pixel_range(limit),
+            Axis::Log(a) => a.axis_pixel_range(limit),
+        }
+    }
+}
+
+/// Only used where a [`Frame`] gives no formatter; frames always give one.
+impl ValueFormatter<f64> for Axis {
+    fn format(value: &f64) -> String {
+        format_tick(*value)
+    }
+}
+
+/// The chart context every chart draws on.
+pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
+
+/// How to label one axis.
+pub(crate) struct AxisLabels<'s> {
+    /// The axis description; none when empty.
+    pub desc: &'s str,
+    /// Tick label text.
+    pub format: fn(&f64) -> String,
+    /// At most this many ticks.
+    pub ticks: usize,
+}
+
+impl<'s> AxisLabels<'s> {
+    /// Up to eleven ticks (plotters' default) labelled with [`format_tick`].
+    pub(crate) fn new(desc: &'s str) -> AxisLabels<'s> {
+        AxisLabels { desc, format: |v| format_tick(*v), ticks: 11 }
+    }
+
+    /// Whole-number tick labels (for generations, ranks, standard deviations).
+    pub(crate) fn whole(self) -> AxisLabels<'s> {
+        AxisLabels { format: |v| format!("{v:.0}"), ..self }
+    }
+
+    pub(crate) fn ticks(self, ticks: usize) -> AxisLabels<'s> {
+        AxisLabels { ticks, ..self }
+    }
+}
+
+/// What a chart's frame shows besides its axes' ranges.
+pub(crate) struct Frame<'s> {
+    /// Drawn above the chart when there is one.
+    pub title: Option<&'s str>,
+    pub x: AxisLabels<'s>,
+    pub y: AxisLabels<'s>,
+}
+
+/// Fills `root` white and draws the frame of a chart over `x` and `y`: title, grid, ticks and
+/// axis descriptions, all in `theme`'s sizes. The series go on the returned chart.
+pub(crate) fn frame<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame,
+    x: Axis,
+    y: Axis,
+) -> Result<Chart<'a, DB>, String> {
+    root.fill(&WHITE).map_err(draw_error)?;
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin(theme.margin)
+        .margin_right(theme.margin_right)
+        .x_label_area_size(theme.x_label_area)
+        .y_label_area_size(theme.y_label_area);
+    if let Some(title) = frame.title {
+        builder.caption(title, theme.font(theme.title_size));
+    }
+    let mut chart = builder.build_cartesian_2d(x, y).map_err(draw_error)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(palette::GRID)
+        .x_label_formatter(&frame.x.format)
+        .y_label_formatter(&frame.y.format)
+        .x_labels(frame.x.ticks)
+        .y_labels(frame.y.ticks)
+        .label_style(theme.font(theme.tick_size))
+        .axis_desc_style(theme.font(theme.label_size));
+    if !frame.x.desc.is_empty() {
+        mesh.x_desc(frame.x.desc);
+    }
+    if !frame.y.desc.is_empty() {
+        mesh.y_desc(frame.y.desc);
+    }
+    mesh.draw().map_err(draw_error)?;
+    Ok(chart)
+}
+
+/// The legend box every chart uses, at `position`.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    theme: &Theme,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(palette::GRID)
+        .label_font(theme.font(theme.legend_size))
+        .draw()
+        .map_err(draw_error)
+}
