@@ -65,7 +65,7 @@ pub fn multinomial(n: u64, p: &[f64], rng: &mut SimRng) -> Vec<u32> {
             continue;
         }
         let share = (pi / mass).clamp(0.0, 1.0);
-        let k = if share >= 1.0 { left } else { Binomial::new(left, share).map(|b| b.sample(rng)).unwrap_or(0) };
+        let k = binomial(left, share, rng);
         counts[i] = k as u32;
         left -= k;
         mass -= pi;
@@ -77,6 +77,18 @@ pub fn multinomial(n: u64, p: &[f64], rng: &mut SimRng) -> Vec<u32> {
         }
     }
     counts
+}
+
+/// One Binomial(`n`, `p`) draw: 0 when `n` = 0 or `p` <= 0 and `n` when `p` >= 1, without
+/// touching `rng`; otherwise one [`Binomial`] sample (0 if `p` is not a probability, e.g. NaN).
+pub fn binomial(n: u64, p: f64, rng: &mut SimRng) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    Binomial::new(n, p).map(|b| b.sample(rng)).unwrap_or(0)
 }
 
 /// One draw from a categorical distribution given by (unnormalised) weights.
@@ -157,6 +169,21 @@ mod tests {
             let se = (n as f64 * p[i] * (1.0 - p[i]) / runs as f64).sqrt();
             assert!((mean - n as f64 * p[i]).abs() < 4.0 * se, "type {i}: {mean}");
         }
+    }
+
+    #[test]
+    fn binomial_edge_cases_use_no_randomness() {
+        let mut rng = replicate_rng(12, 0);
+        let mut fresh = replicate_rng(12, 0);
+        assert_eq!(binomial(0, 0.5, &mut rng), 0);
+        assert_eq!(binomial(10, 0.0, &mut rng), 0);
+        assert_eq!(binomial(10, -0.5, &mut rng), 0);
+        assert_eq!(binomial(10, 1.0, &mut rng), 10);
+        assert_eq!(binomial(10, 1.5, &mut rng), 10);
+        assert_eq!(binomial(10, f64::NAN, &mut rng), 0);
+        // The stream is untouched, and an ordinary draw is the `rand_distr` one.
+        let want = Binomial::new(1000, 0.3).unwrap().sample(&mut fresh);
+        assert_eq!(binomial(1000, 0.3, &mut rng), want);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod tokens;
 use rand::{Rng, SeedableRng};
 
 use crate::rng::SimRng;
+use crate::sampling::binomial;
 use crate::scenario::{DataRegime, FilterKind, Scenario};
 
 /// Sampling bias applied whenever a model generates.
@@ -177,17 +178,6 @@ fn draw_from_pool<F: Family>(lineages: &[Lineage<F>], count: usize, rng: &mut Si
     batch
 }
 
-fn binomial(n: usize, p: f64, rng: &mut SimRng) -> usize {
-    use rand_distr::{Binomial, Distribution};
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    Binomial::new(n as u64, p).map(|b| b.sample(rng) as usize).unwrap_or(0)
-}
-
 /// Runs `scenario`. `families[k]` is model k's family, built from `scenario.for_model(k)` (one
 /// family for a single model). `with_views` keeps per-generation drawing data (the page); the
 /// command line and the statistical tests leave it off.
@@ -280,9 +270,11 @@ pub fn simulate<F: Family>(families: &[F], scenario: &Scenario, rng: &mut SimRng
             let family = lineage.family;
             // The scraped share: human, or written by earlier models; then the detector.
             let (human, contaminated, web_row) = if web {
-                let n_contaminated = binomial(n_scraped, contamination, rng);
-                let kept_human = binomial(n_scraped - n_contaminated, 1.0 - scenario.detector_false_positive_rate, rng);
-                let kept_synthetic = binomial(n_contaminated, 1.0 - scenario.detector_recall, rng);
+                let n_contaminated = binomial(n_scraped as u64, contamination, rng) as usize;
+                let kept_human =
+                    binomial((n_scraped - n_contaminated) as u64, 1.0 - scenario.detector_false_positive_rate, rng)
+                        as usize;
+                let kept_synthetic = binomial(n_contaminated as u64, 1.0 - scenario.detector_recall, rng) as usize;
                 let items = kept_human + kept_synthetic + n_synthetic;
                 let web_row = [if items > 0 { kept_human as f64 / items as f64 } else { 0.0 }, items as f64];
                 (family.draw_human(kept_human, rng), Some(draw_from_pool(&lineages, kept_synthetic, rng)), web_row)

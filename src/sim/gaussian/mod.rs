@@ -1,0 +1,414 @@
+//! The Gaussian photocopy (Shumailov et al., Nature 2024): a 1-D normal distribution refit by
+//! maximum likelihood to M samples of the previous generation's model.
+//!
+//! The human distribution has mean 0 and variance 1 and is a mixture of normals (one component
+//! for `normal`; two for `heavy_tailed` and `bimodal`), so a model family that is a single
+//! Gaussian loses what it cannot represent at the first generation (functional expressivity
+//! error), then drifts by finite sampling (statistical approximation error).
+
+//!
+//! Submodules: `mixture` (mixtures of normals, EM), `metrics` (what is measured of a model) and
+//! `theory` (the closed forms); their public items are re-exported here.
+
+mod metrics;
+mod mixture;
+mod theory;
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+pub use self::mixture::{fit_two_normals, human_components, Component, W2_LEVELS};
+use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
+pub use self::theory::{expected_log_variance, expected_pooled_variance, expected_variance};
+use super::{Bias, Family, TheoryCurve, View};
+use crate::rng::SimRng;
+use crate::scenario::{FilterKind, Scenario, VarianceEstimator};
+
+/// A model: the human mixture (generation 0), a fitted normal, or a fitted two-component
+/// mixture (the `Mixture` form).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GaussianModel {
+    Human,
+    Normal { mean: f64, variance: f64 },
+    Mixture(Vec<Component>),
+}
+
+/// What a model of the family is: one normal (the default), or a mixture of two normals fitted
+/// by expectation–maximisation, which can keep two bumps or a heavy tail a single normal loses.
+/// In a multi-model run with a spread of biases, every second model takes the mixture form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Single,
+    Mixture,
+}
+
+/// Training statistics: the running moments, and for the mixture form the samples themselves
+/// (EM needs them; a single normal needs only the moments).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GaussianStats {
+    pub moments: MomentStats,
+    pub samples: Vec<f64>,
+}
+
+/// Running sufficient statistics: count, mean and sum of squared deviations (Chan et al.'s
+/// pairwise update keeps them accurate when `accumulate` gathers millions of samples).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MomentStats {
+    pub n: f64,
+    pub mean: f64,
+    pub m2: f64,
+}
+
+impl MomentStats {
+    pub fn of(xs: &[f64]) -> MomentStats {
+        let mut s = MomentStats::default();
+        for &x in xs {
+            s.n += 1.0;
+            let d = x - s.mean;
+            s.mean += d / s.n;
+            s.m2 += d * (x - s.mean);
+        }
+        s
+    }
+
+    pub fn merge(&mut self, other: &MomentStats) {
+        if other.n == 0.0 {
+            return;
+        }
+        let n = self.n + other.n;
+        let d = other.mean - self.mean;
+        self.mean += d * other.n / n;
+        self.m2 += other.m2 + d * d * self.n * other.n / n;
+        self.n = n;
+    }
+}
+
+/// Histogram range and resolution of the page's view (in human standard deviations).
+pub const VIEW_RANGE: (f64, f64) = (-4.5, 4.5);
+pub const VIEW_BINS: usize = 60;
+const CURVE_POINTS: usize = 241;
+
+/// What the page draws for one generation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GaussianView {
+    /// Density of the generation's fresh human samples, per bin over [`VIEW_RANGE`] (the bars
+    /// of human and synthetic samples stack to the density of the whole new training data).
+    pub human_bins: Vec<f64>,
+    /// Density of the generation's synthetic samples, per bin.
+    pub synthetic_bins: Vec<f64>,
+    /// Share of samples outside the drawn range.
+    pub outside: f64,
+    /// x grid of the curves.
+    pub x: Vec<f64>,
+    /// The human density on `x`.
+    pub human_density: Vec<f64>,
+    /// The generation's model density on `x`.
+    pub model_density: Vec<f64>,
+}
+
+/// The Gaussian family for one scenario.
+pub struct Gaussian {
+    human: Vec<Component>,
+    estimator: VarianceEstimator,
+    form: Form,
+    /// The human quantiles at the midpoints of [`W2_LEVELS`] equal slices of (0, 1), for the
+    /// numerical W2 of mixture models.
+    human_quantiles: Vec<f64>,
+    /// The human distribution's 1st and 99th percentiles.
+    q01: f64,
+    q99: f64,
+    /// C = ∫₀¹ F_h⁻¹(u) Φ⁻¹(u) du, so W2(N(m, s²), human)² = 1 + m² + s² − 2 s C exactly.
+    w2_cross: f64,
+}
+
+pub const METRICS: &[&str] = &["mean", "variance", "w2_to_human", "tail_mass"];
+
+impl Gaussian {
+    pub fn new(scenario: &Scenario) -> Gaussian {
+        let human = human_components(scenario.human);
+        let q01 = mixture_quantile(&human, 0.01);
+        let q99 = mixture_quantile(&human, 0.99);
+        let w2_cross = if human.len() == 1 { 1.0 } else { w2_cross_term(&human) };
+        Gaussian {
+            human,
+            estimator: scenario.variance_estimator,
+            form: Form::Single,
+            human_quantiles: Vec::new(),
+            q01,
+            q99,
+            w2_cross,
+        }
+    }
+
+    /// The same family with models of the given form.
+    pub fn with_form(mut self, form: Form) -> Gaussian {
+        if form == Form::Mixture && self.human_quantiles.is_empty() {
+            self.human_quantiles = mixture_quantile_sweep(&self.human, W2_LEVELS);
+        }
+        self.form = form;
+        self
+    }
+
+    pub fn form(&self) -> Form {
+        self.form
+    }
+
+    /// The human distribution's 1st and 99th percentiles.
+    pub fn tail_cutoffs(&self) -> (f64, f64) {
+        (self.q01, self.q99)
+    }
+
+    fn histogram(xs: &[f64], total: usize) -> (Vec<f64>, usize) {
+        let (lo, hi) = VIEW_RANGE;
+        let width = (hi - lo) / VIEW_BINS as f64;
+        let mut bins = vec![0.0; VIEW_BINS];
+        let mut outside = 0;
+        for &x in xs {
+            let k = ((x - lo) / width).floor();
+            if k >= 0.0 && (k as usize) < VIEW_BINS {
+                bins[k as usize] += 1.0;
+            } else {
+                outside += 1;
+            }
+        }
+        let scale = 1.0 / (total.max(1) as f64 * width);
+        bins.iter_mut().for_each(|b| *b *= scale);
+        (bins, outside)
+    }
+}
+
+impl Family for Gaussian {
+    type Model = GaussianModel;
+    type Batch = Vec<f64>;
+    type Stats = GaussianStats;
+
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn human_model(&self) -> GaussianModel {
+        GaussianModel::Human
+    }
+
+    fn draw_human(&self, n: usize, rng: &mut SimRng) -> Vec<f64> {
+        self.generate(&GaussianModel::Human, n, &Bias { temperature: 1.0, top_p: 1.0 }, rng)
+    }
+
+    /// Samples `model`; temperature T scales deviations from the model's mean by √T, which for a
+    /// normal model is exactly N(mu, T sigma^2) (MAD's sampling bias lambda = T).
+    fn generate(&self, model: &GaussianModel, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<f64> {
+        let shrink = bias.temperature.sqrt();
+        match *model {
+            GaussianModel::Human => (0..n)
+                .map(|_| {
+                    let mut u: f64 = rng.random();
+                    let c = self
+                        .human
+                        .iter()
+                        .find(|c| {
+                            u -= c.weight;
+                            u < 0.0
+                        })
+                        .unwrap_or(&self.human[self.human.len() - 1]);
+                    let z: f64 = StandardNormal.sample(rng);
+                    shrink * (c.mean + c.sd * z)
+                })
+                .collect(),
+            GaussianModel::Normal { mean, variance } => {
+                let sd = shrink * variance.max(0.0).sqrt();
+                (0..n)
+                    .map(|_| {
+                        let z: f64 = StandardNormal.sample(rng);
+                        mean + sd * z
+                    })
+                    .collect()
+            }
+            GaussianModel::Mixture(ref comps) => {
+                let (center, _) = mixture_moments(comps);
+                (0..n)
+                    .map(|_| {
+                        let mut u: f64 = rng.random();
+                        let c = comps
+                            .iter()
+                            .find(|c| {
+                                u -= c.weight;
+                                u < 0.0
+                            })
+                            .unwrap_or(&comps[comps.len() - 1]);
+                        let z: f64 = StandardNormal.sample(rng);
+                        center + shrink * (c.mean + c.sd * z - center)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// `quality` keeps the `keep` samples of highest model density; `diversity` keeps `keep`
+    /// evenly spaced order statistics (the smallest, the largest and equal rank steps between),
+    /// which preserves the spread of the oversampled set.
+    fn filter(
+        &self,
+        model: &GaussianModel,
+        mut batch: Vec<f64>,
+        keep: usize,
+        kind: FilterKind,
+        _rng: &mut SimRng,
+    ) -> Vec<f64> {
+        if keep >= batch.len() {
+            return batch;
+        }
+        match kind {
+            FilterKind::None => batch,
+            FilterKind::Quality => {
+                batch.sort_by(|a, b| self.density(model, *b).total_cmp(&self.density(model, *a)));
+                batch.truncate(keep);
+                batch
+            }
+            FilterKind::Diversity => {
+                batch.sort_by(f64::total_cmp);
+                if keep == 1 {
+                    return vec![batch[batch.len() / 2]];
+                }
+                let last = (batch.len() - 1) as f64;
+                (0..keep).map(|i| batch[(i as f64 * last / (keep - 1) as f64).round() as usize]).collect()
+            }
+        }
+    }
+
+    fn merge(&self, into: &mut Vec<f64>, other: Vec<f64>) {
+        into.extend(other);
+    }
+
+    fn empty_stats(&self) -> GaussianStats {
+        GaussianStats::default()
+    }
+
+    fn add(&self, stats: &mut GaussianStats, batch: &Vec<f64>) {
+        stats.moments.merge(&MomentStats::of(batch));
+        if self.form == Form::Mixture {
+            stats.samples.extend_from_slice(batch);
+        }
+    }
+
+    /// A single normal by maximum likelihood (or the unbiased variance); the mixture form by EM.
+    fn fit(&self, stats: &GaussianStats) -> GaussianModel {
+        if self.form == Form::Mixture {
+            if let Some(model) = fit_two_normals(&stats.samples) {
+                return model;
+            }
+        }
+        let stats = &stats.moments;
+        let divisor = match self.estimator {
+            VarianceEstimator::Mle => stats.n,
+            VarianceEstimator::Unbiased => stats.n - 1.0,
+        };
+        let variance = if divisor > 0.0 { (stats.m2 / divisor).max(0.0) } else { 0.0 };
+        GaussianModel::Normal { mean: stats.mean, variance }
+    }
+
+    fn measure(&self, model: &GaussianModel, _previous: &GaussianModel, out: &mut [f64]) {
+        let (mean, variance) = self.moments(model);
+        out.copy_from_slice(&[mean, variance, self.w2_to_human(model), self.tail_mass(model)]);
+    }
+
+    fn view(
+        &self,
+        model: &GaussianModel,
+        _previous: &GaussianModel,
+        human: &Vec<f64>,
+        synthetic: Option<&Vec<f64>>,
+    ) -> View {
+        let empty = Vec::new();
+        let synthetic = synthetic.unwrap_or(&empty);
+        let total = human.len() + synthetic.len();
+        let (human_bins, out_h) = Self::histogram(human, total);
+        let (synthetic_bins, out_s) = Self::histogram(synthetic, total);
+        let (lo, hi) = VIEW_RANGE;
+        let x: Vec<f64> = (0..CURVE_POINTS).map(|i| lo + (hi - lo) * i as f64 / (CURVE_POINTS - 1) as f64).collect();
+        View::Gaussian(GaussianView {
+            human_bins,
+            synthetic_bins,
+            outside: (out_h + out_s) as f64 / total.max(1) as f64,
+            human_density: x.iter().map(|&v| self.density(&GaussianModel::Human, v)).collect(),
+            model_density: x.iter().map(|&v| self.density(model, v)).collect(),
+            x,
+        })
+    }
+
+    fn theory(&self, scenario: &Scenario) -> Vec<TheoryCurve> {
+        theory::curves(scenario, self.estimator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::replicate_rng;
+    use crate::scenario::HumanDistribution;
+
+    fn family(human: HumanDistribution) -> Gaussian {
+        Gaussian::new(&Scenario { human, ..Scenario::default() })
+    }
+
+    #[test]
+    fn moment_stats_merge_equals_stats_of_concatenation() {
+        let a = [1.0, 2.0, 4.0];
+        let b = [-3.0, 0.5];
+        let mut s = MomentStats::of(&a);
+        s.merge(&MomentStats::of(&b));
+        let all = MomentStats::of(&[1.0, 2.0, 4.0, -3.0, 0.5]);
+        assert!((s.n - all.n).abs() < 1e-12 && (s.mean - all.mean).abs() < 1e-12 && (s.m2 - all.m2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fit_uses_the_chosen_divisor() {
+        let stats = GaussianStats { moments: MomentStats::of(&[1.0, 3.0]), samples: Vec::new() };
+        let mle = Gaussian::new(&Scenario::default()).fit(&stats);
+        assert_eq!(mle, GaussianModel::Normal { mean: 2.0, variance: 1.0 });
+        let unbiased =
+            Gaussian::new(&Scenario { variance_estimator: VarianceEstimator::Unbiased, ..Scenario::default() })
+                .fit(&stats);
+        assert_eq!(unbiased, GaussianModel::Normal { mean: 2.0, variance: 2.0 });
+    }
+
+    #[test]
+    fn filters_keep_the_promised_samples() {
+        let f = family(HumanDistribution::Normal);
+        let model = GaussianModel::Normal { mean: 0.0, variance: 1.0 };
+        let mut rng = replicate_rng(1, 0);
+        let batch = vec![-3.0, -0.1, 2.0, 0.2, 5.0, -1.0];
+        let q = f.filter(&model, batch.clone(), 3, FilterKind::Quality, &mut rng);
+        assert_eq!(q, vec![-0.1, 0.2, -1.0]);
+        let d = f.filter(&model, batch, 3, FilterKind::Diversity, &mut rng);
+        assert_eq!(d, vec![-3.0, 0.2, 5.0]);
+    }
+
+    #[test]
+    fn temperature_scales_the_sampled_variance() {
+        let f = family(HumanDistribution::Normal);
+        let mut rng = replicate_rng(3, 0);
+        let xs = f.generate(
+            &GaussianModel::Normal { mean: 1.0, variance: 4.0 },
+            200_000,
+            &Bias { temperature: 0.5, top_p: 1.0 },
+            &mut rng,
+        );
+        let s = MomentStats::of(&xs);
+        // Variance 2 with standard error 2 * sqrt(2 / n) = 0.0063.
+        assert!((s.m2 / s.n - 2.0).abs() < 0.03 && (s.mean - 1.0).abs() < 0.02);
+    }
+
+    #[test]
+    fn view_histogram_integrates_to_the_share_inside_the_range() {
+        let f = family(HumanDistribution::Normal);
+        let mut rng = replicate_rng(2, 0);
+        let h = f.draw_human(300, &mut rng);
+        let s = f.draw_human(700, &mut rng);
+        let View::Gaussian(v) = f.view(&GaussianModel::Human, &GaussianModel::Human, &h, Some(&s)) else { panic!() };
+        let width = (VIEW_RANGE.1 - VIEW_RANGE.0) / VIEW_BINS as f64;
+        let area: f64 = v.human_bins.iter().chain(&v.synthetic_bins).sum::<f64>() * width;
+        assert!((area + v.outside - 1.0).abs() < 1e-9);
+        let human_area: f64 = v.human_bins.iter().sum::<f64>() * width;
+        assert!((human_area - 0.3).abs() < 0.01);
+    }
+}

@@ -1,0 +1,357 @@
+//! Tokens: a categorical distribution over a Zipf vocabulary, refit each generation to the
+//! frequencies of its own samples (Shumailov et al.'s discrete case; population genetics calls
+//! it neutral Wright–Fisher drift).
+//!
+//! The human distribution p* puts p_k ∝ k^-s on the word of rank k = 1..V (rank 1 the most
+//! frequent; s = `zipf_exponent`, V = `vocab`). A model is a probability vector indexed by human
+//! rank - 1; a batch is a vector of counts per type, drawn as one exact multinomial
+//! ([`sampling::multinomial`] on [`sampling::biased`]), so a generation costs O(V) whatever the
+//! number of tokens N. Fitting is maximum likelihood (counts / total): a type that draws no token
+//! is gone for good unless fresh human data brings it back. Rare types go first, so the tails
+//! vanish (early collapse) and, without human data, the chain ends on a single type (late
+//! collapse).
+//!
+//! See [`simpson_recurrence`] for the expected Gini–Simpson index with and without fresh human
+//! data.
+
+//!
+//! Submodules: `metrics` (entropy, Gini–Simpson, total variation, the Zipf law), `filters` and
+//! `theory` (the closed forms); their public items are re-exported here.
+
+mod filters;
+mod metrics;
+mod theory;
+
+pub use self::filters::{filter_diversity, filter_quality};
+pub use self::metrics::{entropy_bits, gini_simpson, total_variation, zipf_probs};
+pub use self::theory::{expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, simpson_recurrence};
+use super::{Bias, Family, TheoryCurve, View};
+use crate::rng::SimRng;
+use crate::sampling;
+use crate::scenario::{FilterKind, Scenario};
+
+/// The metric names, in the order [`Family::measure`] writes them:
+/// - `entropy_bits`: Shannon entropy of the model, -Σ p_i log2 p_i;
+/// - `gini_simpson`: 1 - Σ p_i² (the probability that two draws differ);
+/// - `surviving_types`: the number of types with p_i > 0;
+/// - `tail_mass`: model probability on the human distribution's rarer half of the types, i.e.
+///   ranks k > V/2 (indices `V/2..V` with integer division, so for odd V the middle type counts
+///   as rare);
+/// - `tv_to_human`: total variation distance to p*, ½ Σ |p_i - p*_i| ∈ [0, 1];
+/// - `types_lost`: types with p_i > 0 in the previous generation's model and p_i = 0 now (0 at
+///   generation 0).
+pub const METRICS: &[&str] =
+    &["entropy_bits", "gini_simpson", "surviving_types", "tail_mass", "tv_to_human", "types_lost"];
+
+/// At most this many lost words are named per generation in [`TokensView::lost_words`].
+pub const MAX_LOST_WORDS: usize = 24;
+
+/// What the page draws for one generation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokensView {
+    /// The generation's model, indexed by human rank - 1 (the human distribution itself is
+    /// [`Tokens::human_probs`]).
+    pub model_probs: Vec<f64>,
+    /// Words lost this generation (p > 0 in the previous model, p = 0 now), most frequent in the
+    /// human distribution first, at most [`MAX_LOST_WORDS`].
+    pub lost_words: Vec<String>,
+    /// How many types were lost this generation (all of them, not only the named ones).
+    pub lost_count: usize,
+    /// Types the model still gives positive probability.
+    pub surviving: usize,
+}
+
+/// The token family for one scenario.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    /// p*: the human Zipf distribution, index = rank - 1.
+    human: Vec<f64>,
+    /// One label per type, index = rank - 1.
+    labels: Vec<String>,
+    /// First index of the rarer half of the vocabulary (ranks > V/2).
+    tail_start: usize,
+}
+
+impl Tokens {
+    /// The family of `scenario` (`vocab` types, Zipf exponent `zipf_exponent`). `labels[k-1]` is
+    /// the word of rank k, most frequent first; when `labels` has fewer than `vocab` entries the
+    /// remaining types are labelled `#<rank>` (`#1` is rank 1), and extra labels are ignored.
+    pub fn new(scenario: &Scenario, labels: &[String]) -> Tokens {
+        let vocab = (scenario.vocab as usize).max(1);
+        let human = zipf_probs(vocab, scenario.zipf_exponent);
+        let labels = (0..vocab).map(|i| labels.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1))).collect();
+        Tokens { human, labels, tail_start: vocab / 2 }
+    }
+
+    /// The human distribution p*, indexed by rank - 1.
+    pub fn human_probs(&self) -> &[f64] {
+        &self.human
+    }
+
+    /// The word of the type with index `rank_index` (= rank - 1).
+    pub fn label(&self, rank_index: usize) -> &str {
+        &self.labels[rank_index]
+    }
+
+    /// The number of types V.
+    pub fn vocab(&self) -> usize {
+        self.human.len()
+    }
+}
+
+impl Family for Tokens {
+    /// Probabilities indexed by human rank - 1.
+    type Model = Vec<f64>;
+    /// Counts per type.
+    type Batch = Vec<u32>;
+    /// Counts per type (additive).
+    type Stats = Vec<u64>;
+
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn human_model(&self) -> Vec<f64> {
+        self.human.clone()
+    }
+
+    /// An unbiased multinomial draw of `n` tokens from p*.
+    fn draw_human(&self, n: usize, rng: &mut SimRng) -> Vec<u32> {
+        sampling::multinomial(n as u64, &self.human, rng)
+    }
+
+    /// A multinomial draw of `n` tokens from the model after temperature, then top-p.
+    fn generate(&self, model: &Vec<f64>, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<u32> {
+        sampling::multinomial(n as u64, &sampling::biased(model, bias), rng)
+    }
+
+    /// See [`filter_quality`] and [`filter_diversity`]; the filters are deterministic.
+    fn filter(&self, model: &Vec<f64>, batch: Vec<u32>, keep: usize, kind: FilterKind, _rng: &mut SimRng) -> Vec<u32> {
+        match kind {
+            FilterKind::None => batch,
+            FilterKind::Quality => filter_quality(model, &batch, keep),
+            FilterKind::Diversity => filter_diversity(model, &batch, keep),
+        }
+    }
+
+    fn merge(&self, into: &mut Vec<u32>, other: Vec<u32>) {
+        if into.len() < other.len() {
+            into.resize(other.len(), 0);
+        }
+        for (a, b) in into.iter_mut().zip(other) {
+            *a += b;
+        }
+    }
+
+    fn empty_stats(&self) -> Vec<u64> {
+        vec![0; self.human.len()]
+    }
+
+    fn add(&self, stats: &mut Vec<u64>, batch: &Vec<u32>) {
+        for (s, &c) in stats.iter_mut().zip(batch) {
+            *s += u64::from(c);
+        }
+    }
+
+    /// Maximum likelihood: counts / total (all zeros for an empty training set).
+    fn fit(&self, stats: &Vec<u64>) -> Vec<f64> {
+        let total: u64 = stats.iter().sum();
+        if total == 0 {
+            return vec![0.0; stats.len()];
+        }
+        let inv = 1.0 / total as f64;
+        stats.iter().map(|&c| c as f64 * inv).collect()
+    }
+
+    fn measure(&self, model: &Vec<f64>, previous: &Vec<f64>, out: &mut [f64]) {
+        let surviving = model.iter().filter(|&&p| p > 0.0).count();
+        let lost = model.iter().zip(previous).filter(|(&p, &q)| q > 0.0 && p == 0.0).count();
+        let tail: f64 = model[self.tail_start..].iter().sum();
+        out.copy_from_slice(&[
+            entropy_bits(model),
+            gini_simpson(model),
+            surviving as f64,
+            tail,
+            total_variation(model, &self.human),
+            lost as f64,
+        ]);
+    }
+
+    fn view(&self, model: &Vec<f64>, previous: &Vec<f64>, _human: &Vec<u32>, _synthetic: Option<&Vec<u32>>) -> View {
+        let mut lost_words = Vec::new();
+        let mut lost_count = 0;
+        for (i, (&p, &q)) in model.iter().zip(previous).enumerate() {
+            if q > 0.0 && p == 0.0 {
+                lost_count += 1;
+                if lost_words.len() < MAX_LOST_WORDS {
+                    lost_words.push(self.labels[i].clone());
+                }
+            }
+        }
+        View::Tokens(TokensView {
+            model_probs: model.clone(),
+            lost_words,
+            lost_count,
+            surviving: model.iter().filter(|&&p| p > 0.0).count(),
+        })
+    }
+
+    /// Where the theory applies (no filter or `keep` = 1, temperature 1, top-p 1, `replace`):
+    /// E[Gini–Simpson_t] from [`expected_gini_simpson`], plus the flat fixed point when fresh
+    /// human data is mixed in.
+    fn theory(&self, scenario: &Scenario) -> Vec<TheoryCurve> {
+        theory::curves(scenario, &self.human)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::replicate_rng;
+    use crate::scenario::ModelKind;
+    use crate::sim::simulate;
+
+    fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
+        Scenario { vocab, samples, generations, ..Scenario::default_for(ModelKind::Tokens) }
+    }
+
+    fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < tol)
+    }
+
+    fn metrics(f: &Tokens, model: &[f64], previous: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; METRICS.len()];
+        f.measure(&model.to_vec(), &previous.to_vec(), &mut out);
+        out
+    }
+
+    #[test]
+    fn labels_fall_back_to_the_rank() {
+        let words: Vec<String> = ["the", "of", "and"].iter().map(|s| s.to_string()).collect();
+        let f = Tokens::new(&scenario(5, 100, 1), &words);
+        assert_eq!((f.label(0), f.label(2), f.label(3), f.label(4)), ("the", "and", "#4", "#5"));
+        assert_eq!(f.vocab(), 5);
+        // Extra labels are ignored.
+        let f = Tokens::new(&scenario(2, 100, 1), &words);
+        assert_eq!((f.vocab(), f.label(1)), (2, "of"));
+    }
+
+    #[test]
+    fn fit_is_counts_over_total_and_add_sums() {
+        let f = Tokens::new(&scenario(3, 100, 1), &[]);
+        let mut stats = f.empty_stats();
+        f.add(&mut stats, &vec![2, 0, 1]);
+        f.add(&mut stats, &vec![0, 0, 5]);
+        assert_eq!(stats, vec![2, 0, 6]);
+        assert_eq!(f.fit(&stats), vec![0.25, 0.0, 0.75]);
+        assert_eq!(f.fit(&f.empty_stats()), vec![0.0; 3]);
+    }
+
+    #[test]
+    fn metrics_match_hand_computed_values() {
+        // Human p* = uniform over 4 (exponent 0): the rarer half is indices 2 and 3.
+        let f = Tokens::new(&Scenario { zipf_exponent: 0.0, ..scenario(4, 100, 1) }, &[]);
+        let uniform = [0.25; 4];
+        assert!(close(&metrics(&f, &uniform, &uniform), &[2.0, 0.75, 4.0, 0.5, 0.0, 0.0], 1e-12));
+        let half = [0.5, 0.0, 0.5, 0.0];
+        // Entropy 1 bit, 1 - 0.5 = 0.5, 2 types, tail 0.5, TV = ½(0.25+0.25+0.25+0.25), 2 lost.
+        assert!(close(&metrics(&f, &half, &uniform), &[1.0, 0.5, 2.0, 0.5, 0.5, 2.0], 1e-12));
+        // A point mass on type 3 after `half`: TV = ½(0.25 · 3 + 0.75), types 0 and 2 lost.
+        let point = [0.0, 0.0, 0.0, 1.0];
+        let m = metrics(&f, &point, &half);
+        assert!(close(&m, &[0.0, 0.0, 1.0, 1.0, 0.75, 2.0], 1e-12) && m[0].is_sign_positive(), "{m:?}");
+        // p = (1/2, 1/4, 1/8, 1/8): entropy 1.75 bits, Σp² = 1/4 + 1/16 + 2/64 = 11/32.
+        let dyadic = [0.5, 0.25, 0.125, 0.125];
+        let m = metrics(&f, &dyadic, &dyadic);
+        assert!(close(&m, &[1.75, 21.0 / 32.0, 4.0, 0.25, 0.25, 0.0], 1e-12), "{m:?}");
+        // Odd vocabulary: ranks > 5/2 are ranks 3..5.
+        let f = Tokens::new(&Scenario { zipf_exponent: 0.0, ..scenario(5, 100, 1) }, &[]);
+        let m = metrics(&f, &[0.2; 5], &[0.2; 5]);
+        assert!((m[3] - 0.6).abs() < 1e-12);
+        // Generation 0 of a real run: no types lost, distance 0.
+        let run = simulate(std::slice::from_ref(&f), &scenario(5, 100, 3), &mut replicate_rng(1, 0), false);
+        assert_eq!((run.metrics[0][4], run.metrics[0][5], run.metrics[0][2]), (0.0, 0.0, 5.0));
+    }
+
+    #[test]
+    fn types_never_come_back_without_human_data() {
+        let s = scenario(200, 300, 300);
+        let f = Tokens::new(&s, &[]);
+        for seed in 0..5 {
+            let run =
+                simulate(std::slice::from_ref(&f), &Scenario { seed, ..s.clone() }, &mut replicate_rng(seed, 0), false);
+            let surviving = run.series("surviving_types").unwrap();
+            let lost = run.series("types_lost").unwrap();
+            for t in 1..surviving.len() {
+                assert!(surviving[t] <= surviving[t - 1], "seed {seed}, generation {t}");
+                assert_eq!(lost[t], surviving[t - 1] - surviving[t], "seed {seed}, generation {t}");
+            }
+            assert!(surviving[300] < 20.0, "drift should have removed most types: {}", surviving[300]);
+        }
+    }
+
+    #[test]
+    fn human_data_brings_types_back() {
+        // With half the data fresh from p*, some generation regains a type it had lost.
+        let s = Scenario { human_fraction: 0.5, ..scenario(500, 1000, 50) };
+        let f = Tokens::new(&s, &[]);
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(2, 0), false);
+        let surviving = run.series("surviving_types").unwrap();
+        assert!(surviving.windows(2).any(|w| w[1] > w[0]), "{surviving:?}");
+    }
+
+    #[test]
+    fn top_p_removes_the_tail_at_the_first_generation() {
+        let s = Scenario { top_p: 0.5, ..scenario(1000, 100_000, 3) };
+        let f = Tokens::new(&s, &[]);
+        let nucleus = sampling::biased(f.human_probs(), &Bias { temperature: 1.0, top_p: 0.5 })
+            .iter()
+            .filter(|&&p| p > 0.0)
+            .count();
+        assert!(nucleus < 100, "nucleus {nucleus}");
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(5, 0), false);
+        let surviving = run.series("surviving_types").unwrap();
+        assert_eq!(surviving[0], 1000.0);
+        assert!(surviving[1] <= nucleus as f64 && surviving[1] > 0.0);
+        assert_eq!(run.series("tail_mass").unwrap()[1], 0.0);
+    }
+
+    #[test]
+    fn temperature_below_one_lowers_entropy() {
+        let base = scenario(1000, 10_000, 1);
+        let f = Tokens::new(&base, &[]);
+        let cold = Scenario { temperature: 0.7, ..base.clone() };
+        let hot = Scenario { temperature: 1.5, ..base.clone() };
+        let h = |s: &Scenario| {
+            simulate(std::slice::from_ref(&f), s, &mut replicate_rng(6, 0), false).series("entropy_bits").unwrap()[1]
+        };
+        let (h_cold, h_one, h_hot) = (h(&cold), h(&base), h(&hot));
+        assert!(h_cold < h_one - 0.5 && h_one < h_hot, "{h_cold} {h_one} {h_hot}");
+        // And for the biased distribution itself.
+        let p = f.human_probs();
+        let biased = sampling::biased(p, &Bias { temperature: 0.7, top_p: 1.0 });
+        assert!(entropy_bits(&biased) < entropy_bits(p));
+    }
+
+    #[test]
+    fn view_names_the_lost_words_most_frequent_first() {
+        let words: Vec<String> = ["the", "of"].iter().map(|s| s.to_string()).collect();
+        let f = Tokens::new(&scenario(4, 100, 1), &words);
+        let previous = vec![0.5, 0.2, 0.2, 0.1];
+        let model = vec![0.7, 0.0, 0.3, 0.0];
+        let View::Tokens(v) = f.view(&model, &previous, &vec![0; 4], None) else { panic!("not a tokens view") };
+        assert_eq!(v.lost_words, vec!["of".to_string(), "#4".to_string()]);
+        assert_eq!((v.lost_count, v.surviving), (2, 2));
+        assert_eq!(v.model_probs, model);
+        // At most MAX_LOST_WORDS are named.
+        let f = Tokens::new(&scenario(100, 100, 1), &[]);
+        let mut point = vec![0.0; 100];
+        point[0] = 1.0;
+        let View::Tokens(v) = f.view(&point, &vec![0.01; 100], &vec![0; 100], None) else { panic!() };
+        assert_eq!((v.lost_count, v.lost_words.len(), v.lost_words[0].as_str()), (99, MAX_LOST_WORDS, "#2"));
+        // A run with views has one per generation.
+        let s = scenario(100, 200, 4);
+        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(1, 0), true);
+        assert_eq!(run.views.len(), 5);
+    }
+}
