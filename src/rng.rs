@@ -14,8 +14,10 @@ pub fn replicate_rng(seed: u32, replicate: u32) -> SimRng {
     Pcg64::new(state, u128::from(replicate))
 }
 
-/// SplitMix64 (Steele et al.): spreads small seeds over the whole state space.
-fn splitmix64(x: u64) -> u64 {
+/// SplitMix64 (Steele et al.), one step from state `x` (increment, then finaliser): spreads
+/// small seeds over the whole state space. Also the mixing function of the text model's key
+/// hasher and count fingerprint.
+pub fn splitmix64(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
