@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
-use collapse::scenario::{ModelKind, Scenario};
+use collapse::scenario::{FamilyKey, Scenario};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn corpus() -> Arc<Corpus> {
@@ -19,12 +19,12 @@ fn corpus() -> Arc<Corpus> {
 fn resimulate(c: &mut Criterion) {
     let corpus = corpus();
     let mut group = c.benchmark_group("resimulate_with_views");
-    for model in [ModelKind::Gaussian, ModelKind::Tokens, ModelKind::Text] {
+    for model in [FamilyKey::named("gaussian"), FamilyKey::named("tokens"), FamilyKey::named("text")] {
         let scenario = Scenario::default_for(model);
         group.bench_function(format!("{model:?}").to_lowercase(), |b| {
             b.iter(|| {
                 let experiment = Experiment::new(&scenario, Some(&corpus)).unwrap();
-                black_box(experiment.run(&scenario, 0, true))
+                black_box(experiment.run_with_views(0))
             })
         });
     }
@@ -36,7 +36,7 @@ fn gaussian_replicates(c: &mut Criterion) {
     let scenario = Scenario::default();
     let experiment = Experiment::new(&scenario, None).unwrap();
     c.bench_function("gaussian_10000_replicate_generations", |b| {
-        b.iter(|| (0..100).map(|r| black_box(experiment.run(&scenario, r, false)).metrics.len()).sum::<usize>())
+        b.iter(|| (0..100).map(|r| black_box(experiment.run(r)).metrics.len()).sum::<usize>())
     });
 }
 

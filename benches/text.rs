@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use collapse::corpus::Corpus;
 use collapse::rng::replicate_rng;
-use collapse::scenario::{ModelKind, Scenario};
+use collapse::scenario::{FamilyKey, Scenario};
 use collapse::sim::text::Text;
 use collapse::sim::{Bias, Family};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -29,7 +29,7 @@ fn one_generation(c: &mut Criterion) {
     let mut group = c.benchmark_group("text_generation_20000_words");
     group.sample_size(20);
     for order in [2u32, 3] {
-        let scenario = Scenario { ngram_order: order, ..Scenario::default_for(ModelKind::Text) };
+        let scenario = Scenario { ngram_order: order, ..Scenario::default_for(FamilyKey::named("text")) };
         let family = Text::new(&scenario, Arc::clone(&corpus));
         let model = family.human_model();
         let bias = Bias { temperature: scenario.temperature, top_p: scenario.top_p };
@@ -49,7 +49,8 @@ fn one_generation(c: &mut Criterion) {
         });
     }
     // Top-p and temperature: each visited context's biased distribution is computed once.
-    let scenario = Scenario { ngram_order: 3, temperature: 0.8, top_p: 0.9, ..Scenario::default_for(ModelKind::Text) };
+    let scenario =
+        Scenario { ngram_order: 3, temperature: 0.8, top_p: 0.9, ..Scenario::default_for(FamilyKey::named("text")) };
     let family = Text::new(&scenario, Arc::clone(&corpus));
     let model = family.human_model();
     let bias = Bias { temperature: scenario.temperature, top_p: scenario.top_p };
@@ -75,7 +76,7 @@ fn family_construction(c: &mut Criterion) {
     let mut group = c.benchmark_group("text_family_new");
     group.sample_size(20);
     for order in [2u32, 3] {
-        let scenario = Scenario { ngram_order: order, ..Scenario::default_for(ModelKind::Text) };
+        let scenario = Scenario { ngram_order: order, ..Scenario::default_for(FamilyKey::named("text")) };
         group.bench_with_input(BenchmarkId::new("order", order), &order, |b, _| {
             b.iter(|| Text::new(black_box(&scenario), Arc::clone(&corpus)))
         });

@@ -8,15 +8,15 @@ mod common;
 use std::hint::black_box;
 
 use collapse::rng::replicate_rng;
-use collapse::scenario::{ModelKind, Scenario};
+use collapse::scenario::{FamilyKey, Scenario};
 use collapse::sim::tokens::Tokens;
-use collapse::sim::{simulate, Bias, Family};
+use collapse::sim::{simulate_one, Bias, Family};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn one_generation(c: &mut Criterion) {
     let mut group = c.benchmark_group("tokens_generation_vocab_10000");
     for samples in [10_000u32, 1_000_000] {
-        let scenario = Scenario { vocab: 10_000, samples, ..Scenario::default_for(ModelKind::Tokens) };
+        let scenario = Scenario { vocab: 10_000, samples, ..Scenario::default_for(FamilyKey::named("tokens")) };
         let family = Tokens::new(&scenario, &[]);
         let model = family.human_model();
         let bias = Bias { temperature: 1.0, top_p: 1.0 };
@@ -33,16 +33,11 @@ fn one_generation(c: &mut Criterion) {
 
 /// The default token scenario end to end: vocabulary 10,000, 10,000 tokens, 100 generations.
 fn default_run(c: &mut Criterion) {
-    let scenario = Scenario::default_for(ModelKind::Tokens);
+    let scenario = Scenario::default_for(FamilyKey::named("tokens"));
     let family = Tokens::new(&scenario, &[]);
     c.bench_function("tokens_default_run_100_generations", |b| {
         b.iter(|| {
-            let run = simulate(
-                std::slice::from_ref(&family),
-                black_box(&scenario),
-                &mut replicate_rng(scenario.seed, 0),
-                false,
-            );
+            let (run, _) = simulate_one(&family, black_box(&scenario), &mut replicate_rng(scenario.seed, 0), false);
             black_box(run.metrics.len())
         })
     });

@@ -1,7 +1,8 @@
 """Inline www/ into one HTML file (see scripts/build-single.sh).
 
-The module glue of wasm-bindgen and main.js become one inline module script: the glue's
-`export` keywords are dropped and main.js's import of it removed. The wasm bytes and the corpus
+The module glue of wasm-bindgen and the page's modules (state.js, figures.js, analyses.js,
+main.js: each imports only those before it) become one inline module script: their `export`
+keywords are dropped and their imports of each other removed. The wasm bytes and the corpus
 are set as globals by a classic script before it; main.js uses them when present instead of
 fetching (it looks for globalThis.COLLAPSE_WASM and globalThis.COLLAPSE_CORPUS).
 """
@@ -15,7 +16,11 @@ src, out = Path(sys.argv[1]), Path(sys.argv[2])
 html = (src / "index.html").read_text(encoding="utf-8")
 css = (src / "style.css").read_text(encoding="utf-8")
 glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
-main = (src / "main.js").read_text(encoding="utf-8")
+# The page's modules, each after those it imports.
+MODULES = ["state.js", "figures.js", "analyses.js", "main.js"]
+found = sorted(p.name for p in src.glob("*.js") if p.name != "bench.js")
+if sorted(MODULES) != found:
+    sys.exit(f"inline_page.py: www/ has modules {found}; update MODULES")
 wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
 corpus = (src / "data" / "moby-dick.txt").read_text(encoding="utf-8")
 
@@ -24,9 +29,17 @@ glue, n_default = re.subn(
     r"^export \{[^}]*\b(\w+) as default\b[^}]*\};\s*$", r"const init = \1;", glue, flags=re.M
 )
 glue = re.sub(r"^export (class|function|const|let|async function) ", r"\1 ", glue, flags=re.M)
-main, n_import = re.subn(r'^import init, \{ Explorer \} from "\./pkg/collapse\.js";\s*$', "", main, flags=re.M)
-if n_default != 1 or n_import != 1 or re.search(r"^export ", glue, flags=re.M):
-    sys.exit("inline_page.py: the glue or main.js changed shape; update the inliner")
+if n_default != 1 or re.search(r"^export ", glue, flags=re.M):
+    sys.exit("inline_page.py: the glue changed shape; update the inliner")
+page = []
+for name in MODULES:
+    text = (src / name).read_text(encoding="utf-8")
+    text = re.sub(r'^import [^;]* from "\./[\w/.-]+\.js";\s*$', "", text, flags=re.M)
+    text = re.sub(r"^export (function|const|let|async function|class) ", r"\1 ", text, flags=re.M)
+    if re.search(r"^(import|export) ", text, flags=re.M):
+        sys.exit(f"inline_page.py: {name} has an import or export the inliner does not handle")
+    page.append(f"// ---- {name}\n" + text)
+main = "\n".join(page)
 
 def script_safe(text: str) -> str:
     # Nothing inside a <script> may close it.

@@ -1,85 +1,141 @@
-//! Picks the model family a scenario names and runs it: the one entry point shared by the page,
-//! the command line, the benchmarks and the tests.
+//! A scenario made ready to run: the one entry point shared by the page, the command line, the
+//! analyses, the benchmarks and the tests.
+//!
+//! The registry ([`crate::families`]) builds a scenario into a [`Simulation`]: the family's
+//! models (each with its own bias and form, computed once here) and the loop's settings. Any
+//! number of replicates then run from it, with or without the per-generation views the page draws.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use crate::corpus::Corpus;
+use crate::families::{FamilyInfo, HumanText};
+use crate::render::{DrawResult, DrawView, Target};
 use crate::rng::replicate_rng;
-use crate::scenario::{ModelKind, Scenario};
-use crate::sim::gaussian::{Form, Gaussian};
-use crate::sim::text::Text;
-use crate::sim::tokens::Tokens;
-use crate::sim::{simulate, Run};
+use crate::scenario::Scenario;
+use crate::sim::{simulate, Family, GenerationView, LoopConfig, ModelSpec, Run, TheoryCurve};
 
-/// A scenario made ready to run: the family is built once (its constants computed, the corpus
-/// model trained), then any number of replicates can run from it.
-/// The metric that answers "how far has collapse gone" for each family: the bell curve's
-/// distance to the human distribution (its variance can shrink to nothing or, with a hot model,
-/// explode), the number of words that survive, the words the text model can still write.
-pub fn diversity_metric(model: ModelKind) -> &'static str {
-    match model {
-        ModelKind::Gaussian => "w2_to_human",
-        ModelKind::Tokens => "surviving_types",
-        ModelKind::Text => "types",
+/// A built scenario of some family, ready to run replicates.
+pub trait Simulation: Send + Sync {
+    /// Replicate `replicate` (stream `replicate` of the scenario's seed), metrics only.
+    fn run(&self, replicate: u32) -> Run;
+    /// The same replicate with each generation's view (identical metrics).
+    fn run_with_views(&self, replicate: u32) -> ViewedRun;
+}
+
+/// A run and what the page shows of each of its generations.
+pub struct ViewedRun {
+    pub run: Run,
+    /// `views[t]`: generation t's view (of the pool, with several models).
+    pub views: Vec<Box<dyn ShownView>>,
+}
+
+impl std::ops::Deref for ViewedRun {
+    type Target = Run;
+    fn deref(&self) -> &Run {
+        &self.run
     }
 }
 
-/// One family per model (a single model has one; with several, model k's family carries its
-/// own bias and form from `scenario.for_model(k)`).
-pub enum Experiment {
-    Gaussian(Vec<Gaussian>),
-    Tokens(Vec<Tokens>),
-    Text(Vec<Text>),
+/// A family's view of one generation, as the page uses it: its details and its chart.
+pub trait ShownView: Send + Sync {
+    /// See [`GenerationView::details`].
+    fn details(&self) -> serde_json::Value;
+    /// Draws the view on `target`; `reference` is generation 0's view of the same run.
+    fn draw(&self, reference: &dyn ShownView, target: Target<'_, '_>, generation: usize, scale: f64) -> DrawResult;
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<V: GenerationView + DrawView + Send + Sync + 'static> ShownView for V {
+    fn details(&self) -> serde_json::Value {
+        GenerationView::details(self)
+    }
+
+    fn draw(&self, reference: &dyn ShownView, target: Target<'_, '_>, generation: usize, scale: f64) -> DrawResult {
+        let reference = reference.as_any().downcast_ref::<V>().ok_or("the reference view is of another family")?;
+        DrawView::draw(self, reference, target, generation, scale)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The models of one run of a family `F`, with the scenario they came from.
+pub struct Lineages<F: Family> {
+    scenario: Scenario,
+    config: LoopConfig,
+    models: Vec<ModelSpec<F>>,
+    theory: Vec<TheoryCurve>,
+}
+
+impl<F: Family> Lineages<F> {
+    /// `models[k]` is model k, built from `scenario` with its own bias and form.
+    pub fn new(scenario: &Scenario, models: Vec<ModelSpec<F>>) -> Lineages<F> {
+        assert!(!models.is_empty(), "a run has at least one model");
+        let theory = models[0].family.theory(scenario);
+        Lineages { scenario: scenario.clone(), config: LoopConfig::of(scenario), models, theory }
+    }
+
+    fn simulate(&self, replicate: u32, with_views: bool) -> (Run, Vec<F::View>) {
+        let mut rng = replicate_rng(self.scenario.seed, replicate);
+        // The pool is measured with model 1's family.
+        let (mut run, views) = simulate(&self.models, &self.models[0].family, &self.config, &mut rng, with_views);
+        run.theory = self.theory.clone();
+        (run, views)
+    }
+}
+
+impl<F> Simulation for Lineages<F>
+where
+    F: Family + Send + Sync,
+    F::View: ShownView + 'static,
+    F::Model: Send + Sync,
+{
+    fn run(&self, replicate: u32) -> Run {
+        self.simulate(replicate, false).0
+    }
+
+    fn run_with_views(&self, replicate: u32) -> ViewedRun {
+        let (run, views) = self.simulate(replicate, true);
+        ViewedRun { run, views: views.into_iter().map(|v| Box::new(v) as Box<dyn ShownView>).collect() }
+    }
+}
+
+/// A scenario built by its family, ready to run.
+pub struct Experiment {
+    scenario: Scenario,
+    family: &'static FamilyInfo,
+    simulation: Box<dyn Simulation>,
 }
 
 impl Experiment {
-    /// `corpus` is the human text: the text model trains on it and the token model labels its
-    /// types with its words, most frequent first (without it, types are labelled `#rank`).
-    pub fn new(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<Experiment, String> {
-        let models: Vec<Scenario> = (0..scenario.model_count).map(|k| scenario.for_model(k)).collect();
-        Ok(match scenario.model {
-            ModelKind::Gaussian => Experiment::Gaussian(
-                (0..scenario.model_count)
-                    .map(|k| {
-                        let form = if scenario.model_bias(k).gaussian_mixture { Form::Mixture } else { Form::Single };
-                        Gaussian::new(&models[k as usize]).with_form(form)
-                    })
-                    .collect(),
-            ),
-            ModelKind::Tokens => {
-                // The Zipf law and labels are the same for every model (biases are passed per call).
-                let labels = corpus.map(|c| c.ranked_words()).unwrap_or(&[]);
-                Experiment::Tokens(vec![Tokens::new(&models[0], labels); models.len()])
-            }
-            ModelKind::Text => {
-                let corpus = corpus.ok_or("the text model needs a human corpus (none is loaded)")?;
-                // Fitting generation 0 to the book is the costly part: once per n-gram order, then
-                // each model takes that fit with its own bias.
-                let mut by_order: Vec<Text> = Vec::new();
-                let mut families = Vec::with_capacity(models.len());
-                for m in &models {
-                    let order = m.ngram_order.clamp(1, 3) as usize;
-                    let i = match by_order.iter().position(|t| t.order() == order) {
-                        Some(i) => i,
-                        None => {
-                            by_order.push(Text::new(m, Arc::clone(corpus)));
-                            by_order.len() - 1
-                        }
-                    };
-                    families.push(by_order[i].with_scenario(m));
-                }
-                Experiment::Text(families)
-            }
-        })
+    /// Builds `scenario` with the family it names. `human` is the human text: a family that
+    /// trains on it needs it; one that labels its types with its words uses it when given.
+    pub fn new(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Experiment, String> {
+        let family = scenario.model.family();
+        if family.human_text == HumanText::Required && human.is_none() {
+            return Err(format!("the {} model needs a human text (none is loaded)", family.key));
+        }
+        let simulation = (family.prepare)(scenario, human)?;
+        Ok(Experiment { scenario: scenario.clone(), family, simulation })
     }
 
-    /// Replicate `replicate` of `scenario` (stream `replicate` of its seed).
-    pub fn run(&self, scenario: &Scenario, replicate: u32, with_views: bool) -> Run {
-        let mut rng = replicate_rng(scenario.seed, replicate);
-        match self {
-            Experiment::Gaussian(families) => simulate(families, scenario, &mut rng, with_views),
-            Experiment::Tokens(families) => simulate(families, scenario, &mut rng, with_views),
-            Experiment::Text(families) => simulate(families, scenario, &mut rng, with_views),
-        }
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn family(&self) -> &'static FamilyInfo {
+        self.family
+    }
+
+    /// Replicate `replicate` (stream `replicate` of the scenario's seed).
+    pub fn run(&self, replicate: u32) -> Run {
+        self.simulation.run(replicate)
+    }
+
+    /// Replicate `replicate` with the views the page draws (the same metrics as [`Self::run`]).
+    pub fn run_with_views(&self, replicate: u32) -> ViewedRun {
+        self.simulation.run_with_views(replicate)
     }
 }

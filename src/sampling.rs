@@ -6,7 +6,15 @@ use rand::RngExt;
 use rand_distr::{Binomial, Distribution};
 
 use crate::rng::SimRng;
-use crate::sim::Bias;
+
+/// Sampling bias applied whenever a model generates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bias {
+    /// p^(1/T) for discrete families; N(mu, T sigma^2) for the Gaussian.
+    pub temperature: f64,
+    /// Nucleus truncation (discrete families).
+    pub top_p: f64,
+}
 
 /// Applies the sampling bias to a probability vector (which need not be normalised):
 /// q_i ∝ p_i^(1/T); then top-p keeps the smallest set of most likely types whose probability

@@ -128,3 +128,42 @@ fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn analyse_prints_one_line_per_cell_with_the_numbers_the_page_draws() {
+    use collapse::analysis::{Analysis, AnalysisKind};
+    use collapse::scenario::Scenario;
+    let sets = ["--set", "samples=20", "--set", "generations=8", "--set", "seed=5"];
+    // The value as printed (serde_json's own float parsing may be off by one ulp).
+    let printed = |raw: &str| -> f64 {
+        let start = raw.rfind("\"w2_to_human\":").unwrap() + "\"w2_to_human\":".len();
+        raw[start..raw.len() - 1].parse().unwrap()
+    };
+    for kind in AnalysisKind::ALL {
+        let out = collapse(&[&["analyse", kind.key()][..], &sets].concat(), None);
+        let lines = json_lines(&out);
+        let raw: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect();
+        // The page's code path: the same plan, cell by cell.
+        let scenario = Scenario::from_query("samples=20&generations=8&seed=5").unwrap();
+        let mut page = Analysis::plan(kind, &scenario).unwrap();
+        page.run_all(None).unwrap();
+        assert_eq!(lines.len(), page.cells.len(), "{}", kind.key());
+        for ((line, raw), cell) in lines.iter().zip(&raw).zip(&page.cells) {
+            assert_eq!(line["analysis"], kind.key());
+            assert_eq!(line["line"], page.series[cell.series].label.as_str());
+            assert_eq!(line["x"].as_f64(), Some(cell.x));
+            assert_eq!(line["replicates"], page.replicates);
+            assert_eq!(Some(printed(raw)), cell.value, "{raw}");
+        }
+    }
+    let lines = json_lines(&collapse(&[&["analyse", "stops"][..], &sets].concat(), None));
+    assert_eq!(lines[1]["settings"], serde_json::json!({"samples": 10, "human_fraction": 0.05}));
+    // CSV: a header, then the same cells.
+    let csv = collapse(&[&["analyse", "mixing", "--format", "csv"][..], &sets].concat(), None);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.starts_with("analysis,line,x,settings,replicates,w2_to_human\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 7);
+    let out = collapse(&["analyse", "sweep"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stops, mixing"));
+}

@@ -3,7 +3,7 @@
 //! the topology and the detector's bookkeeping.
 
 use collapse::experiment::Experiment;
-use collapse::scenario::{ModelKind, Scenario, VarianceEstimator};
+use collapse::scenario::{FamilyKey, Scenario, VarianceEstimator};
 use collapse::sim::gaussian::expected_pooled_variance;
 use collapse::sim::tokens::{expected_gini_simpson, gini_simpson, pooled_gini_simpson, zipf_probs};
 use collapse::sim::Run;
@@ -11,7 +11,7 @@ use collapse::summary::Stat;
 
 fn runs(scenario: &Scenario, count: u32) -> Vec<Run> {
     let experiment = Experiment::new(scenario, None).unwrap();
-    (0..count).map(|r| experiment.run(scenario, r, false)).collect()
+    (0..count).map(|r| experiment.run(r)).collect()
 }
 
 fn stat(runs: &[Run], f: impl Fn(&Run) -> f64) -> Stat {
@@ -28,7 +28,7 @@ fn assert_close(s: Stat, expected: f64, slack: f64, what: &str) {
 }
 
 fn tokens(vocab: u32, samples: u32, generations: u32) -> Scenario {
-    Scenario { vocab, samples, generations, seed: 31, ..Scenario::default_for(ModelKind::Tokens) }
+    Scenario { vocab, samples, generations, seed: 31, ..Scenario::default_for(FamilyKey::named("tokens")) }
 }
 
 #[test]
@@ -95,9 +95,9 @@ fn a_shared_pool_ties_the_lineages_together() {
 #[test]
 fn with_one_model_the_pool_is_the_model_itself() {
     let s = tokens(100, 500, 10);
-    let alone = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    let alone = Experiment::new(&s, None).unwrap().run(0);
     let shared = Scenario { shared_pool: 1.0, model_spread: 1.0, ..s.clone() };
-    let same = Experiment::new(&shared, None).unwrap().run(&shared, 0, false);
+    let same = Experiment::new(&shared, None).unwrap().run(0);
     assert_eq!(alone.metrics, same.metrics);
     assert!(alone.lineages.is_empty());
 }
@@ -105,7 +105,7 @@ fn with_one_model_the_pool_is_the_model_itself() {
 #[test]
 fn spread_models_differ_and_are_reported_one_by_one() {
     let s = Scenario { model_count: 3, model_spread: 1.0, ..tokens(500, 2000, 10) };
-    let run = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    let run = Experiment::new(&s, None).unwrap().run(0);
     assert_eq!(run.lineages.len(), 3);
     // Model 1 samples at T = 0.5, model 3 at T = 2: model 1 loses far more entropy.
     let cold = run.lineage_series(0, "entropy_bits").unwrap()[10];
@@ -192,7 +192,7 @@ fn each_model_reports_its_own_share_of_real_human_data_and_the_pool_their_mean()
         detector_false_positive_rate: 0.3,
         ..Scenario::default()
     };
-    let run = Experiment::new(&s, None).unwrap().run(&s, 0, false);
+    let run = Experiment::new(&s, None).unwrap().run(0);
     for t in 1..=8 {
         let shares: Vec<f64> = (0..3).map(|k| run.lineage_series(k, "real_human_share").unwrap()[t]).collect();
         let sizes: Vec<f64> = (0..3).map(|k| run.lineage_series(k, "training_size").unwrap()[t]).collect();
@@ -250,7 +250,7 @@ fn spread_gaussian_models_alternate_single_and_mixture_forms() {
         model_spread: 0.01,
         ..Scenario::default()
     };
-    let run = Experiment::new(&s, None).unwrap().run(&s, 0, true);
+    let run = Experiment::new(&s, None).unwrap().run(0);
     let single = run.lineage_series(0, "w2_to_human").unwrap()[1];
     let mixture = run.lineage_series(1, "w2_to_human").unwrap()[1];
     assert!(mixture < 0.6 * single, "mixture {mixture} vs single {single}");
@@ -266,9 +266,9 @@ fn text_models_of_different_orders_mix() {
         model_spread: 1.0,
         samples: 5000,
         generations: 3,
-        ..Scenario::default_for(ModelKind::Text)
+        ..Scenario::default_for(FamilyKey::named("text"))
     };
-    let run = Experiment::new(&s, Some(&corpus)).unwrap().run(&s, 0, true);
+    let run = Experiment::new(&s, Some(&corpus)).unwrap().run_with_views(0);
     assert_eq!(run.lineages.len(), 3);
     assert_eq!(run.views.len(), 4);
     // The pool can produce at least as many words as any one model.

@@ -6,9 +6,10 @@ use std::sync::{Arc, OnceLock};
 
 use collapse::corpus::{Corpus, FIRST_WORD};
 use collapse::rng::replicate_rng;
-use collapse::scenario::{DataRegime, ModelKind, Scenario};
+use collapse::scenario::{DataRegime, FamilyKey, Scenario};
 use collapse::sim::text::Text;
-use collapse::sim::{simulate, Run, View};
+use collapse::sim::text::TextView;
+use collapse::sim::{simulate_one, Run};
 
 fn moby_dick() -> Arc<Corpus> {
     static CORPUS: OnceLock<Arc<Corpus>> = OnceLock::new();
@@ -23,13 +24,23 @@ fn moby_dick() -> Arc<Corpus> {
         .clone()
 }
 
-fn run(scenario: &Scenario, with_views: bool) -> Run {
+fn run(scenario: &Scenario) -> Run {
+    run_with_views(scenario, false).0
+}
+
+fn run_with_views(scenario: &Scenario, with_views: bool) -> (Run, Vec<TextView>) {
     let family = Text::new(scenario, moby_dick());
-    simulate(std::slice::from_ref(&family), scenario, &mut replicate_rng(scenario.seed, 0), with_views)
+    simulate_one(&family, scenario, &mut replicate_rng(scenario.seed, 0), with_views)
 }
 
 fn pure_bigram() -> Scenario {
-    Scenario { generations: 6, samples: 20_000, ngram_order: 2, seed: 11, ..Scenario::default_for(ModelKind::Text) }
+    Scenario {
+        generations: 6,
+        samples: 20_000,
+        ngram_order: 2,
+        seed: 11,
+        ..Scenario::default_for(FamilyKey::named("text"))
+    }
 }
 
 #[test]
@@ -50,7 +61,7 @@ fn moby_dick_is_accepted_and_split() {
 #[test]
 fn retraining_on_its_own_text_loses_words_and_raises_perplexity() {
     let scenario = pure_bigram();
-    let r = run(&scenario, false);
+    let r = run(&scenario);
     let types = r.series("types").unwrap();
     let rare = r.series("rare_word_share").unwrap();
     let ppl = r.series("heldout_perplexity").unwrap();
@@ -65,31 +76,30 @@ fn retraining_on_its_own_text_loses_words_and_raises_perplexity() {
     assert!(ppl[1] > ppl[0] && ppl[g] > ppl[1], "heldout_perplexity {ppl:?}");
     assert!(r.metrics.iter().flatten().all(|x| x.is_finite()));
     // Same seed, same run.
-    assert_eq!(run(&scenario, false).metrics, r.metrics);
+    assert_eq!(run(&scenario).metrics, r.metrics);
 }
 
 #[test]
 fn accumulating_or_fresh_human_text_keeps_more_words() {
-    let pure = run(&pure_bigram(), false);
+    let pure = run(&pure_bigram());
     let last = |r: &Run, m: &str| *r.series(m).unwrap().last().unwrap();
-    let accumulate = run(&Scenario { data: DataRegime::Accumulate, ..pure_bigram() }, false);
+    let accumulate = run(&Scenario { data: DataRegime::Accumulate, ..pure_bigram() });
     assert!(last(&accumulate, "types") > last(&pure, "types"));
     assert!(last(&accumulate, "heldout_perplexity") < last(&pure, "heldout_perplexity"));
-    let mixed = run(&Scenario { human_fraction: 0.5, ..pure_bigram() }, false);
+    let mixed = run(&Scenario { human_fraction: 0.5, ..pure_bigram() });
     assert!(last(&mixed, "types") > last(&pure, "types"));
 }
 
 #[test]
 fn views_show_passages_and_lost_words() {
     let scenario = Scenario { generations: 3, ngram_order: 3, ..pure_bigram() };
-    let r = run(&scenario, true);
-    assert_eq!(r.views.len(), 4);
-    let View::Text(v0) = &r.views[0] else { panic!("not a text view") };
-    let View::Text(v3) = &r.views[3] else { panic!("not a text view") };
+    let (_, views) = run_with_views(&scenario, true);
+    assert_eq!(views.len(), 4);
+    let (v0, v3) = (&views[0], &views[3]);
     assert_eq!(v0.passage[0].text, "the");
     assert_eq!(v3.passage[0].text, "the");
     assert_eq!(v0.lost_count, 0);
     assert!(v3.lost_count > 5_000 && v3.lost_words.len() == 24);
     // Identical views from the same seed.
-    assert_eq!(run(&scenario, true).views, r.views);
+    assert_eq!(run_with_views(&scenario, true).1, views);
 }

@@ -9,7 +9,7 @@ use collapse::summary::Stat;
 
 fn runs(scenario: &Scenario, count: u32) -> Vec<Run> {
     let experiment = Experiment::new(scenario, None).unwrap();
-    (0..count).map(|r| experiment.run(scenario, r, false)).collect()
+    (0..count).map(|r| experiment.run(r)).collect()
 }
 
 fn at(runs: &[Run], metric: &str, t: usize, f: impl Fn(f64) -> f64) -> Stat {
@@ -119,13 +119,13 @@ fn a_single_gaussian_loses_heavy_tails_at_the_first_generation() {
 #[test]
 fn the_variance_theory_curve_is_offered_only_where_it_is_exact() {
     let pure = Scenario::default();
-    let run = Experiment::new(&pure, None).unwrap().run(&pure, 0, false);
+    let run = Experiment::new(&pure, None).unwrap().run(0);
     assert_eq!(run.theory.len(), 2);
     assert_eq!(run.theory[0].values.len(), 101);
     for s in [
         Scenario { human_fraction: 0.1, ..Scenario::default() },
         Scenario { data: DataRegime::Accumulate, ..Scenario::default() },
     ] {
-        assert!(Experiment::new(&s, None).unwrap().run(&s, 0, false).theory.is_empty());
+        assert!(Experiment::new(&s, None).unwrap().run(0).theory.is_empty());
     }
 }

@@ -3,9 +3,10 @@
 //! absolute slack.
 
 use collapse::rng::replicate_rng;
-use collapse::scenario::{ModelKind, Scenario};
+use collapse::scenario::{FamilyKey, Scenario};
+use collapse::sim::tokens::TokensView;
 use collapse::sim::tokens::{expected_gini_simpson, fixed_point_gini_simpson, gini_simpson, Tokens};
-use collapse::sim::{simulate, Family, Run, View};
+use collapse::sim::{simulate_one, Family, Run};
 
 /// Mean and standard error of the mean.
 fn mean_se(xs: &[f64]) -> (f64, f64) {
@@ -16,15 +17,26 @@ fn mean_se(xs: &[f64]) -> (f64, f64) {
 }
 
 fn scenario(vocab: u32, samples: u32, generations: u32, human_fraction: f64) -> Scenario {
-    Scenario { vocab, samples, generations, human_fraction, seed: 2024, ..Scenario::default_for(ModelKind::Tokens) }
+    Scenario {
+        vocab,
+        samples,
+        generations,
+        human_fraction,
+        seed: 2024,
+        ..Scenario::default_for(FamilyKey::named("tokens"))
+    }
 }
 
 /// `replicates` runs of `s`, replicate r on stream r of the seed.
-fn runs(s: &Scenario, replicates: u32, with_views: bool) -> (Tokens, Vec<Run>) {
+fn runs(s: &Scenario, replicates: u32) -> (Tokens, Vec<Run>) {
+    let (family, runs) = runs_with_views(s, replicates, false);
+    (family, runs.into_iter().map(|(run, _)| run).collect())
+}
+
+/// The same, each run with its per-generation views when `with_views`.
+fn runs_with_views(s: &Scenario, replicates: u32, with_views: bool) -> (Tokens, Vec<(Run, Vec<TokensView>)>) {
     let family = Tokens::new(s, &[]);
-    let runs = (0..replicates)
-        .map(|r| simulate(std::slice::from_ref(&family), s, &mut replicate_rng(s.seed, r), with_views))
-        .collect();
+    let runs = (0..replicates).map(|r| simulate_one(&family, s, &mut replicate_rng(s.seed, r), with_views)).collect();
     (family, runs)
 }
 
@@ -45,7 +57,7 @@ fn assert_close(what: &str, xs: &[f64], expected: f64, slack: f64) {
 fn gini_simpson_decays_as_wright_fisher_without_human_data() {
     let (n, g) = (100, 30);
     let s = scenario(50, n, g, 0.0);
-    let (family, runs) = runs(&s, 2000, false);
+    let (family, runs) = runs(&s, 2000);
     let d_star = gini_simpson(family.human_probs());
     // The run carries the same curve as the closed form: D0 (1 - 1/N)^t.
     let theory = &runs[0].theory;
@@ -70,7 +82,7 @@ fn fresh_human_data_follows_the_recurrence_to_its_fixed_point() {
     let s = scenario(50, n, g, rho);
     let n_human = s.human_count();
     assert_eq!(n_human, 40);
-    let (family, runs) = runs(&s, 1500, false);
+    let (family, runs) = runs(&s, 1500);
     let d_star = gini_simpson(family.human_probs());
     let theory = &runs[0].theory;
     assert_eq!(theory.len(), 2);
@@ -95,16 +107,10 @@ fn fresh_human_data_follows_the_recurrence_to_its_fixed_point() {
 fn expected_model_probabilities_stay_at_the_human_distribution() {
     for (rho, generations) in [(0.0, 10u32), (0.3, 10)] {
         let s = scenario(50, 100, generations, rho);
-        let (family, runs) = runs(&s, 2000, true);
+        let (family, runs) = runs_with_views(&s, 2000, true);
         let human = family.human_probs().to_vec();
-        let probs = |t: usize, i: usize| -> Vec<f64> {
-            runs.iter()
-                .map(|run| match &run.views[t] {
-                    View::Tokens(v) => v.model_probs[i],
-                    _ => panic!("not a tokens view"),
-                })
-                .collect()
-        };
+        let probs =
+            |t: usize, i: usize| -> Vec<f64> { runs.iter().map(|(_, views)| views[t].model_probs[i]).collect() };
         for t in [1usize, 3, 10] {
             for i in [0usize, 1, 4, 19, 49] {
                 assert_close(&format!("rho {rho}: E[p_{i},{t}]"), &probs(t, i), human[i], 1e-4);

@@ -8,7 +8,7 @@ use collapse::scenario::Scenario;
 
 fn series(query: &str, metric: &str, generations: usize) -> Vec<f64> {
     let scenario = Scenario::from_query(query).unwrap();
-    let run = Experiment::new(&scenario, None).unwrap().run(&scenario, 0, false);
+    let run = Experiment::new(&scenario, None).unwrap().run(0);
     run.series(metric).unwrap()[..=generations].to_vec()
 }
 
@@ -24,11 +24,33 @@ fn gaussian_default_scenario_seed_one() {
 }
 
 #[test]
+fn token_default_scenario_seed_one() {
+    // No corpus is needed: the labels do not change the numbers.
+    assert_pinned(
+        &series("model=tokens", "gini_simpson", 3),
+        &[0.9658173314423697, 0.9643829999999977, 0.9639999799999989, 0.9634567199999993],
+    );
+    assert_pinned(&series("model=tokens", "surviving_types", 3), &[10000.0, 2124.0, 1579.0, 1265.0]);
+}
+
+#[test]
+fn several_gaussian_models_on_a_contaminated_web_seed_one() {
+    let query = "model_count=3&model_spread=0.5&shared_pool=0.3&contamination_rate=0.3&detector_recall=0.5";
+    assert_pinned(&series(query, "variance", 3), &[1.0, 1.1374752680791236, 1.1187170706729814, 1.7021022057129092]);
+    let scenario = Scenario::from_query(query).unwrap();
+    let run = Experiment::new(&scenario, None).unwrap().run(0);
+    assert_pinned(
+        &run.lineage_series(1, "variance").unwrap()[..=3],
+        &[1.0, 0.952356087280582, 0.9094537024280828, 0.9741913765020573],
+    );
+}
+
+#[test]
 fn the_page_and_the_command_line_see_the_same_numbers() {
     // The page keeps per-generation views; that must not change the random stream.
     let scenario = Scenario::default();
     let experiment = Experiment::new(&scenario, None).unwrap();
-    let with_views = experiment.run(&scenario, 0, true);
-    let without = experiment.run(&scenario, 0, false);
+    let with_views = experiment.run_with_views(0);
+    let without = experiment.run(0);
     assert_eq!(with_views.metrics, without.metrics);
 }

@@ -63,6 +63,11 @@ fn the_human_fraction_changes_the_numbers() {
     assert!(values(&explorer, last)["theory"].as_object().unwrap().is_empty());
 }
 
+fn metric_keys(explorer: &Explorer) -> Vec<String> {
+    let metrics: serde_json::Value = serde_json::from_str(&explorer.metrics_json()).unwrap();
+    metrics.as_array().unwrap().iter().map(|m| m["key"].as_str().unwrap().to_string()).collect()
+}
+
 #[wasm_bindgen_test]
 fn every_view_and_metric_draws_on_a_canvas() {
     for query in ["", "human=heavy_tailed", "model=tokens&vocab=500&samples=2000&generations=10"] {
@@ -70,12 +75,30 @@ fn every_view_and_metric_draws_on_a_canvas() {
         let view = canvas(800, 400);
         for t in [0, 1, explorer.generations()] {
             explorer.draw_view(view.clone(), t, 2.0).unwrap();
+            assert!(!explorer.view_caption(t).is_empty());
         }
-        for name in explorer.metric_names() {
-            explorer.draw_metric(canvas(400, 250), &name, &name, 3, 1.0, false).unwrap();
+        for name in metric_keys(&explorer) {
+            explorer.draw_metric(canvas(400, 250), &name, 3, 1.0).unwrap();
         }
-        assert!(explorer.draw_metric(canvas(10, 10), "nope", "nope", 0, 1.0, false).is_err());
+        assert!(explorer.draw_metric(canvas(10, 10), "nope", 0, 1.0).is_err());
     }
+}
+
+#[wasm_bindgen_test]
+fn the_page_learns_the_families_from_rust() {
+    let families: serde_json::Value = serde_json::from_str(&Explorer::families_json()).unwrap();
+    let keys: Vec<&str> = families.as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["gaussian", "tokens", "text"]);
+    let text = &families[2];
+    assert_eq!((text["requires_corpus"].as_bool(), text["main_view"].as_str()), (Some(true), Some("passages")));
+    assert!(text["controls"].as_array().unwrap().iter().any(|c| c == "ngram_order"));
+    // The metrics of the run, with their captions, axes and the labels of their dashed curves.
+    let explorer = Explorer::new("").unwrap();
+    let metrics: serde_json::Value = serde_json::from_str(&explorer.metrics_json()).unwrap();
+    let variance = metrics.as_array().unwrap().iter().find(|m| m["key"] == "variance").unwrap();
+    assert_eq!(variance["log"], true);
+    assert!(variance["caption"].as_str().unwrap().contains("log scale"));
+    assert!(!variance["theory"].as_array().unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -83,13 +106,16 @@ fn switching_family_uses_that_family_defaults() {
     let mut explorer = Explorer::new("").unwrap();
     let q = explorer.set_query(&Explorer::default_query("tokens").unwrap()).unwrap();
     assert_eq!(q, "model=tokens");
-    assert!(explorer.metric_names().contains(&"surviving_types".to_string()));
+    assert!(metric_keys(&explorer).contains(&"surviving_types".to_string()));
     let details: serde_json::Value = serde_json::from_str(&explorer.details_json(3)).unwrap();
     assert!(details["surviving"].as_u64().unwrap() > 0);
+    // A family that trains on the human text refuses to start without it, and nothing changes.
+    assert!(explorer.set_query("model=text").unwrap_err().as_string().unwrap().contains("human text"));
+    assert_eq!(explorer.query(), "model=tokens");
 }
 
 #[wasm_bindgen_test]
-fn presets_analyses_and_line_charts_cross_the_boundary() {
+fn presets_and_analyses_cross_the_boundary() {
     let presets: serde_json::Value = serde_json::from_str(&Explorer::presets_json()).unwrap();
     let list = presets.as_array().unwrap();
     assert!(list.len() >= 7);
@@ -100,22 +126,24 @@ fn presets_analyses_and_line_charts_cross_the_boundary() {
             explorer.set_query(query).unwrap();
         }
     }
-    explorer.set_query("samples=20&generations=30").unwrap();
-    let before = explorer.values_json(30);
-    // More fresh human data, less distance to the human distribution; the view is untouched.
-    let none = explorer.final_value(r#"{"human_fraction": 0}"#, "w2_to_human", 30).unwrap();
-    let half = explorer.final_value(r#"{"human_fraction": 0.5}"#, "w2_to_human", 30).unwrap();
-    assert!(half < none, "{half} vs {none}");
-    assert_eq!(explorer.values_json(30), before);
-    assert!(explorer.final_value(r#"{"human_fraction": 3}"#, "w2_to_human", 1).is_err());
-    assert!(explorer.final_value(r#"{"model_count": 2}"#, "nope", 1).is_err());
-    let chart =
-        r#"{"title": "t", "x_label": "x", "y_label": "y", "lines": [{"label": "a", "points": [[0, 1], [1, 1e6]]}]}"#;
-    Explorer::draw_lines(canvas(500, 300), chart, 2.0).unwrap();
-    assert!(Explorer::draw_lines(canvas(10, 10), "{}", 1.0).is_err());
+    explorer.set_query("samples=20&generations=10").unwrap();
+    let before = explorer.values_json(10);
+    // The page's analysis, cell by cell; the same cells natively give the same numbers.
+    explorer.draw_analysis(canvas(500, 300), "stops", 2.0).unwrap();
+    assert!(explorer.analysis_step("stops").is_err(), "not started");
+    let plan: serde_json::Value = serde_json::from_str(&explorer.analysis_start("stops").unwrap()).unwrap();
+    let total = plan["total"].as_u64().unwrap();
+    for i in 1..=total {
+        let step: serde_json::Value = serde_json::from_str(&explorer.analysis_step("stops").unwrap()).unwrap();
+        assert_eq!((step["completed"].as_u64(), step["done"].as_bool()), (Some(i), Some(i == total)));
+        explorer.draw_analysis(canvas(500, 300), "stops", 2.0).unwrap();
+    }
+    assert_eq!(explorer.values_json(10), before, "an analysis changes nothing on screen");
+    assert!(explorer.analysis_start("sweep").is_err());
+    // A change of settings drops the analysis.
     explorer.set("model_count", "3").unwrap();
-    assert_eq!(explorer.model_count(), 3);
-    for name in explorer.metric_names() {
-        explorer.draw_metric(canvas(400, 250), &name, &name, 5, 1.0, false).unwrap();
+    assert!(explorer.analysis_step("stops").is_err());
+    for name in metric_keys(&explorer) {
+        explorer.draw_metric(canvas(400, 250), &name, 5, 1.0).unwrap();
     }
 }

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use collapse::analysis::{Analysis, AnalysisKind};
 use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
+use collapse::families::HumanText;
 use collapse::presets;
-use collapse::scenario::{ModelKind, Scenario};
+use collapse::scenario::Scenario;
 use collapse::sim::Run;
 use collapse::summary::{summarize, summarize_lineage, Stat};
 
@@ -19,6 +21,8 @@ collapse: simulate model collapse (a model retrained on its own output), the pag
 USAGE:
     collapse run [--scenario FILE.json | -] [--set KEY=VALUE]... [--runs R] [--format json|csv]
                  [--corpus FILE.txt] [--threads N]
+    collapse analyse stops|mixing [--scenario FILE.json | -] [--set KEY=VALUE]... [--format json|csv]
+                 [--corpus FILE.txt]                   the page's analyses, one line per cell
     collapse scenario [--scenario FILE.json | -] [--set KEY=VALUE]...   print the full scenario
     collapse keys                                                      list the scenario keys
     collapse presets                                                   list the presets
@@ -34,12 +38,17 @@ OPTIONS:
     --threads N       worker threads for the replicates [all cores]
 
 OUTPUT:
-    one record per generation t = 0..generations; every metric as
+    run: one record per generation t = 0..generations; every metric as
     {\"mean\", \"se\", \"p10\", \"median\", \"p90\"} across the R runs.
+    analyse: one record per cell of the grid: its line, x, the keys it changes, and the mean of
+    the family's headline metric at the last generation over the analysis's replicates (the
+    numbers the page draws for the same scenario and seed).
 ";
 
 struct Options {
     command: String,
+    /// `analyse`: which analysis.
+    analysis: Option<AnalysisKind>,
     scenario: Scenario,
     runs: u32,
     csv: bool,
@@ -67,9 +76,15 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         print!("{HELP}");
         std::process::exit(0);
     }
-    if !["run", "scenario", "keys", "presets"].contains(&command.as_str()) {
-        return Err(format!("unknown command `{command}`; the commands are run, scenario, keys, presets"));
+    if !["run", "analyse", "scenario", "keys", "presets"].contains(&command.as_str()) {
+        return Err(format!("unknown command `{command}`; the commands are run, analyse, scenario, keys, presets"));
     }
+    let analysis = if command == "analyse" {
+        let key = args.next().ok_or("analyse needs an analysis: stops or mixing")?;
+        Some(AnalysisKind::parse(&key)?)
+    } else {
+        None
+    };
     let mut source: Option<String> = None;
     let mut sets = Vec::new();
     let mut runs = 1u32;
@@ -138,7 +153,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         Some(path) => format!("scenario {path}: {e}"),
         None => format!("--set {e}"),
     })?;
-    Ok(Options { command, scenario, runs, csv, threads, corpus })
+    Ok(Options { command, analysis, scenario, runs, csv, threads, corpus })
 }
 
 fn execute(options: Options) -> Result<(), String> {
@@ -159,6 +174,13 @@ fn execute(options: Options) -> Result<(), String> {
             }
         }
         "scenario" => writeln!(out, "{}", options.scenario.to_json()).map_err(write_err)?,
+        "analyse" => {
+            let corpus = load_corpus(&options)?;
+            let kind = options.analysis.ok_or("analyse needs an analysis: stops or mixing")?;
+            let mut analysis = Analysis::plan(kind, &options.scenario).map_err(|e| e.to_string())?;
+            analysis.run_all(corpus.as_ref())?;
+            write_analysis(&mut out, &analysis, options.csv).map_err(write_err)?;
+        }
         _ => {
             let corpus = load_corpus(&options)?;
             let runs = run_replicates(&options.scenario, corpus.as_ref(), options.runs, options.threads)?;
@@ -184,17 +206,17 @@ fn execute(options: Options) -> Result<(), String> {
     out.flush().map_err(write_err)
 }
 
-/// The human text, for the models that use one: required by `text`; `tokens` takes its word
-/// labels from it when the default corpus is there; the Gaussian needs none.
+/// The human text, for the families that use one (the registry says which): required by some
+/// (the text model), used for labels by others when the default corpus is there (tokens).
 fn load_corpus(options: &Options) -> Result<Option<Arc<Corpus>>, String> {
-    let model = options.scenario.model;
-    if model == ModelKind::Gaussian {
+    let needs = options.scenario.model.family().human_text;
+    if needs == HumanText::Unused {
         return Ok(None);
     }
     let path = options.corpus.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
-        Err(_) if options.corpus.is_none() && model == ModelKind::Tokens => return Ok(None),
+        Err(_) if options.corpus.is_none() && needs == HumanText::Labels => return Ok(None),
         Err(e) if options.corpus.is_none() => {
             return Err(format!(
                 "the default corpus {} is missing ({e}): run scripts/fetch-corpus.sh or pass --corpus FILE",
@@ -224,7 +246,7 @@ fn run_replicates(
             let experiment = &experiment;
             scope.spawn(move || {
                 for (j, slot) in part.iter_mut().enumerate() {
-                    *slot = Some(experiment.run(scenario, (i * chunk + j) as u32, false));
+                    *slot = Some(experiment.run((i * chunk + j) as u32));
                 }
             });
         }
@@ -258,6 +280,53 @@ fn write_json_lines(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -
         writeln!(out, "}}")?;
     }
     Ok(())
+}
+
+/// One line per cell: JSON objects, or CSV with a header.
+fn write_analysis(out: &mut impl Write, analysis: &Analysis, csv: bool) -> io::Result<()> {
+    let metric = analysis.metric.key;
+    if csv {
+        writeln!(out, "analysis,line,x,settings,replicates,{metric}")?;
+    }
+    for cell in &analysis.cells {
+        let line = &analysis.series[cell.series].label;
+        let settings: Vec<String> = cell.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let value = cell.value.unwrap_or(f64::NAN);
+        if csv {
+            let cell_text = if value.is_finite() { format!("{value}") } else { String::new() };
+            writeln!(
+                out,
+                "{},\"{line}\",{},{},{},{cell_text}",
+                analysis.kind.key(),
+                cell.x,
+                settings.join("&"),
+                analysis.replicates
+            )?;
+        } else {
+            let settings: serde_json::Map<String, serde_json::Value> =
+                cell.settings.iter().map(|&(k, v)| (k.to_string(), whole_or_real(v))).collect();
+            writeln!(
+                out,
+                "{{\"analysis\":\"{}\",\"line\":{},\"x\":{},\"settings\":{},\"replicates\":{},\"{metric}\":{}}}",
+                analysis.kind.key(),
+                serde_json::Value::String(line.clone()),
+                cell.x,
+                serde_json::Value::Object(settings),
+                analysis.replicates,
+                num(value)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A setting as JSON: whole numbers without a fraction (`25`, not `25.0`).
+fn whole_or_real(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::from(v)
+    }
 }
 
 fn write_csv(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -> io::Result<()> {

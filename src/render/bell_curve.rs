@@ -8,6 +8,18 @@ use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
 use super::{draw_error, palette, DrawResult, Theme};
 use crate::sim::gaussian::{GaussianView, VIEW_BINS, VIEW_RANGE};
 
+impl super::DrawView for GaussianView {
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        reference: &Self,
+        root: &DrawingArea<DB, Shift>,
+        generation: usize,
+        scale: f64,
+    ) -> DrawResult {
+        draw_gaussian(root, self, reference, generation, scale)
+    }
+}
+
 /// Generation `generation`'s new training data as a histogram (human and synthetic samples
 /// stacked), generation 0's draw as a faint outline, the human density and the fitted model.
 pub fn draw_gaussian<DB: DrawingBackend>(

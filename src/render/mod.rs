@@ -11,16 +11,31 @@ mod frame;
 mod line_chart;
 mod metric_chart;
 mod theme;
+mod view;
 mod word_frequencies;
 
 pub use bell_curve::draw_gaussian;
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
 pub use theme::{palette, Theme};
+pub use view::{DrawView, Target};
 pub use word_frequencies::draw_tokens;
 
 /// Result of a drawing call; the message is shown in the page's status line.
 pub type DrawResult = Result<(), String>;
+
+/// The text family shows passages of text, not a chart.
+impl DrawView for crate::sim::text::TextView {
+    fn draw_on<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        _reference: &Self,
+        _root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        _generation: usize,
+        _scale: f64,
+    ) -> DrawResult {
+        Err("the text view is shown as passages, not a chart".into())
+    }
+}
 
 pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
@@ -59,7 +74,8 @@ mod tests {
     use super::*;
     use crate::experiment::Experiment;
     use crate::scenario::Scenario;
-    use crate::sim::View;
+    use crate::sim::gaussian::Gaussian;
+    use crate::sim::simulate_one;
     use plotters::prelude::*;
 
     fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> super::DrawResult) -> String {
@@ -74,10 +90,9 @@ mod tests {
     #[test]
     fn gaussian_view_and_metric_charts_render_with_their_data() {
         let scenario = Scenario { generations: 10, ..Scenario::default() };
-        let run = Experiment::new(&scenario, None).unwrap().run(&scenario, 0, true);
-        let View::Gaussian(reference) = &run.views[0] else { panic!() };
-        let View::Gaussian(now) = &run.views[10] else { panic!() };
-        let picture = svg(|root| draw_gaussian(&root, now, reference, 10, 1.0));
+        let family = Gaussian::new(&scenario);
+        let (run, views) = simulate_one(&family, &scenario, &mut crate::rng::replicate_rng(1, 0), true);
+        let picture = svg(|root| draw_gaussian(&root, &views[10], &views[0], 10, 1.0));
         assert!(picture.contains("<rect"), "histogram bars are drawn");
         assert!(picture.contains("<polyline"), "density curves are drawn");
 
@@ -87,6 +102,13 @@ mod tests {
         let picture = svg(|root| draw_metric(&root, &series, 4, 1.0));
         assert!(picture.contains("variance"));
         assert!(picture.matches("<polyline").count() >= 2, "the run and the theory line");
+
+        // Through the type-erased views the page draws: the same picture.
+        let shown = Experiment::new(&scenario, None).unwrap().run_with_views(0);
+        assert_eq!(shown.metrics, run.metrics);
+        let direct = svg(|root| draw_gaussian(&root, &views[10], &views[0], 10, 1.0));
+        let erased = svg(|root| shown.views[10].draw(shown.views[0].as_ref(), Target::Svg(&root), 10, 1.0));
+        assert_eq!(direct, erased);
     }
 
     #[test]

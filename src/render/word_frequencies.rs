@@ -1,6 +1,7 @@
-//! The word-frequency view of the tokens model: a rank-frequency chart (log-log) of one generation's model over the human
-//! Zipf law. Types the model can no longer produce are marked along the bottom, so the cut-off
-//! tail is visible as the dots thin out and the grey rug grows from the right.
+//! The word-frequency view of the tokens model: a rank-frequency chart (log-log) of one
+//! generation's model over the human Zipf law. Types the model can no longer produce are marked
+//! along the bottom, so the cut-off tail is visible as the dots thin out and the grey rug grows
+//! from the right.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,6 +12,20 @@ use crate::sim::tokens::TokensView;
 
 /// At most this many points of the human line (log-spaced ranks); the model draws every type.
 const HUMAN_LINE_POINTS: usize = 400;
+
+/// Generation 0's view of a run is the human distribution: the reference every generation is
+/// drawn over.
+impl super::DrawView for TokensView {
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        reference: &Self,
+        root: &DrawingArea<DB, Shift>,
+        generation: usize,
+        scale: f64,
+    ) -> DrawResult {
+        draw_tokens(root, self, &reference.model_probs, generation, scale)
+    }
+}
 
 /// Generation `generation`'s model probabilities (one dot per word it can still produce) over
 /// the human probabilities `human`, by human rank.

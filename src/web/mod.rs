@@ -1,8 +1,9 @@
 //! The wasm-bindgen boundary: one `Explorer` handle that holds the scenario and its simulated
 //! run in WebAssembly memory. JavaScript passes query strings and canvases in and gets small
-//! values (numbers, short JSON, canonical query strings) out; it never parses or formats a
-//! scenario itself. Every export returns `Result`, so a bad input is a message, never a panic;
-//! the panic hook turns any remaining bug into a readable console error.
+//! values (numbers, short JSON, canonical query strings, captions) out; it never parses or formats
+//! a scenario, and it knows nothing of the families but what [`Explorer::families_json`] reports.
+//! Every export returns `Result`, so a bad input is a message, never a panic; the panic hook
+//! turns any remaining bug into a readable console error.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,12 +14,13 @@ use web_sys::HtmlCanvasElement;
 
 use std::sync::Arc;
 
+use crate::analysis::{Analysis, AnalysisKind};
 use crate::corpus::Corpus;
-use crate::experiment::{diversity_metric, Experiment};
+use crate::experiment::{Experiment, ViewedRun};
+use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
-use crate::render::{self, MetricSeries};
+use crate::render::{self, MetricSeries, Target};
 use crate::scenario::Scenario;
-use crate::sim::{Run, View};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -32,12 +34,13 @@ fn js_err(message: impl std::fmt::Display) -> JsValue {
 /// A scenario and its simulated run (replicate 0, with per-generation views).
 #[wasm_bindgen]
 pub struct Explorer {
-    scenario: Scenario,
+    experiment: Experiment,
     /// The human text (tokenised once; the text model trains on it, the token model takes its
     /// word labels from it). The page loads the bundled corpus or the reader's own text.
     corpus: Option<Arc<Corpus>>,
-    experiment: Experiment,
-    run: Run,
+    run: ViewedRun,
+    /// The analyses of the current scenario, in [`AnalysisKind::ALL`] order, once started.
+    analyses: [Option<Analysis>; 2],
 }
 
 /// The drawing area of a canvas the page passes in.
@@ -46,10 +49,33 @@ fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, 
     Ok(backend.into_drawing_area())
 }
 
-fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, Run), JsValue> {
+fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, ViewedRun), JsValue> {
     let experiment = Experiment::new(scenario, corpus).map_err(js_err)?;
-    let run = experiment.run(scenario, 0, true);
+    let run = experiment.run_with_views(0);
     Ok((experiment, run))
+}
+
+fn metric_json(m: &families::MetricInfo) -> Value {
+    json!({ "key": m.key, "title": m.title, "caption": m.caption, "log": m.log })
+}
+
+fn family_json(f: &FamilyInfo) -> Value {
+    json!({
+        "key": f.key,
+        "label": f.label,
+        "summary": f.summary,
+        "needs_corpus": f.human_text != HumanText::Unused,
+        "requires_corpus": f.human_text == HumanText::Required,
+        "main_view": match f.main_view { MainView::Chart => "chart", MainView::Passages => "passages" },
+        "headline_metric": f.headline_metric,
+        "controls": f.all_controls(),
+        "metrics": f.metrics.iter().map(metric_json).collect::<Vec<_>>(),
+    })
+}
+
+fn analysis_index(kind: &str) -> Result<(usize, AnalysisKind), JsValue> {
+    let kind = AnalysisKind::parse(kind).map_err(js_err)?;
+    Ok((AnalysisKind::ALL.iter().position(|k| *k == kind).unwrap_or(0), kind))
 }
 
 #[wasm_bindgen]
@@ -59,7 +85,13 @@ impl Explorer {
     pub fn new(query: &str) -> Result<Explorer, JsValue> {
         let scenario = Scenario::from_query(query).map_err(js_err)?;
         let (experiment, run) = simulate(&scenario, None)?;
-        Ok(Explorer { scenario, corpus: None, experiment, run })
+        Ok(Explorer { experiment, corpus: None, run, analyses: [None, None] })
+    }
+
+    /// Every registered family: `[{"key", "label", "summary", "needs_corpus", "requires_corpus",
+    /// "main_view", "headline_metric", "controls", "metrics": [{"key", "title", "caption", "log"}]}]`.
+    pub fn families_json() -> String {
+        Value::Array(families::FAMILIES.iter().map(|f| family_json(f)).collect()).to_string()
     }
 
     /// Replaces the whole scenario from a query string and re-simulates; returns the canonical
@@ -72,16 +104,16 @@ impl Explorer {
     /// Changes one key (`filter.kind`, `samples`, ...) and re-simulates; returns the canonical
     /// query. On error nothing changes.
     pub fn set(&mut self, key: &str, value: &str) -> Result<String, JsValue> {
-        let scenario = self.scenario.with_setting(key, value).map_err(js_err)?;
+        let scenario = self.experiment.scenario().with_setting(key, value).map_err(js_err)?;
         self.replace(scenario)
     }
 
     fn replace(&mut self, scenario: Scenario) -> Result<String, JsValue> {
         let (experiment, run) = simulate(&scenario, self.corpus.as_ref())?;
-        self.scenario = scenario;
         self.experiment = experiment;
         self.run = run;
-        Ok(self.scenario.to_query())
+        self.analyses = [None, None];
+        Ok(scenario.to_query())
     }
 
     /// Loads a human corpus (the bundled one or the reader's own text, as bytes) and, if the
@@ -90,11 +122,17 @@ impl Explorer {
     pub fn set_corpus(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
         let corpus = Arc::new(Corpus::from_bytes(bytes).map_err(js_err)?);
         let summary = format!("{} words, {} distinct", corpus.word_count(), corpus.word_type_count());
-        let (experiment, run) = simulate(&self.scenario, Some(&corpus))?;
+        let (experiment, run) = simulate(self.experiment.scenario(), Some(&corpus))?;
         self.corpus = Some(corpus);
         self.experiment = experiment;
         self.run = run;
+        self.analyses = [None, None];
         Ok(summary)
+    }
+
+    /// Whether a human text is loaded.
+    pub fn has_corpus(&self) -> bool {
+        self.corpus.is_some()
     }
 
     /// The largest corpus accepted, in bytes (the page checks a file's size before reading it).
@@ -111,55 +149,14 @@ impl Explorer {
         Value::Array(list).to_string()
     }
 
-    /// The number of models of the current scenario.
-    pub fn model_count(&self) -> u32 {
-        self.scenario.model_count
-    }
-
-    /// The metric that measures the diversity left, for the current family.
-    pub fn diversity_metric(&self) -> String {
-        diversity_metric(self.scenario.model).to_string()
-    }
-
-    /// For the page's on-demand analyses: the current scenario with `settings` (a JSON object of
-    /// key: value, dotted keys allowed) applied, run `replicates` times without views; returns
-    /// the mean of `metric` (the pool's, with several models) at the last generation. Nothing on
-    /// screen changes.
-    pub fn final_value(&self, settings: &str, metric: &str, replicates: u32) -> Result<f64, JsValue> {
-        let overrides: Map<String, Value> = serde_json::from_str(settings).map_err(js_err)?;
-        let mut scenario = self.scenario.clone();
-        for (key, value) in overrides {
-            let raw = match value {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
-            scenario = scenario.with_setting(&key, &raw).map_err(js_err)?;
-        }
-        let experiment = Experiment::new(&scenario, self.corpus.as_ref()).map_err(js_err)?;
-        let mut total = 0.0;
-        for r in 0..replicates.max(1) {
-            let run = experiment.run(&scenario, r, false);
-            let series = run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
-            total += series[series.len() - 1];
-        }
-        Ok(total / f64::from(replicates.max(1)))
-    }
-
-    /// Draws a line chart described as JSON: `{"title", "x_label", "y_label", "lines": [{"label",
-    /// "points": [[x, y], ...], "dashed", "color"}]}`.
-    pub fn draw_lines(canvas: HtmlCanvasElement, chart: &str, scale: f64) -> Result<(), JsValue> {
-        let chart: render::LineChart = serde_json::from_str(chart).map_err(js_err)?;
-        render::draw_lines(&drawing_area(canvas)?, &chart, scale).map_err(js_err)
-    }
-
     /// The canonical query string of the current scenario.
     pub fn query(&self) -> String {
-        self.scenario.to_query()
+        self.experiment.scenario().to_query()
     }
 
     /// The full current scenario as JSON (every key), for setting the controls.
     pub fn scenario_json(&self) -> String {
-        serde_json::to_string(&self.scenario).unwrap_or_default()
+        serde_json::to_string(self.experiment.scenario()).unwrap_or_default()
     }
 
     /// The query string of a model family's defaults (for a view opened for the first time).
@@ -170,81 +167,138 @@ impl Explorer {
 
     /// Number of generations after generation 0.
     pub fn generations(&self) -> u32 {
-        (self.run.metrics.len() - 1) as u32
+        (self.run.run.metrics.len() - 1) as u32
     }
 
-    /// The metric names of the current family, in order.
-    pub fn metric_names(&self) -> Vec<String> {
-        self.run.metric_names.iter().map(|s| s.to_string()).collect()
+    /// The current run's metrics in order, as the charts show them: `[{"key", "title",
+    /// "caption", "log", "theory": [labels of its dashed curves]}]`.
+    pub fn metrics_json(&self) -> String {
+        let family = self.experiment.family();
+        let list: Vec<Value> = self
+            .run
+            .run
+            .metric_names
+            .iter()
+            .map(|name| {
+                let mut entry = family
+                    .metric(name)
+                    .map(metric_json)
+                    .unwrap_or_else(|| json!({ "key": name, "title": name, "caption": "", "log": false }));
+                let theory: Vec<&str> =
+                    self.run.run.theory.iter().filter(|c| c.metric == *name).map(|c| c.label.as_str()).collect();
+                entry["theory"] = json!(theory);
+                entry
+            })
+            .collect();
+        Value::Array(list).to_string()
+    }
+
+    /// The main view's caption at generation t.
+    pub fn view_caption(&self, generation: u32) -> String {
+        let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
+        (self.experiment.family().view_caption)(self.experiment.scenario(), t)
     }
 
     /// `{"metrics": {...}, "theory": {...}}` at generation t (theory: the first curve of each
     /// metric that has one).
     pub fn values_json(&self, generation: u32) -> String {
-        let t = (generation as usize).min(self.run.metrics.len() - 1);
+        let run = &self.run.run;
+        let t = (generation as usize).min(run.metrics.len() - 1);
         let metrics: Map<String, Value> =
-            self.run.metric_names.iter().zip(&self.run.metrics[t]).map(|(k, v)| (k.to_string(), json!(v))).collect();
+            run.metric_names.iter().zip(&run.metrics[t]).map(|(k, v)| (k.to_string(), json!(v))).collect();
         let mut theory = Map::new();
-        for curve in &self.run.theory {
+        for curve in &run.theory {
             theory.entry(curve.metric.to_string()).or_insert_with(|| json!(curve.values[t]));
         }
         json!({ "generation": t, "metrics": metrics, "theory": theory }).to_string()
     }
 
-    /// Family-specific details of generation t for the page's text: the words lost at this
-    /// generation (tokens) as `{"lost_words": [...], "lost_count": n, "surviving": n}`; for text
-    /// also the generation's sample passage as `"passage": [[word, rare], ...]`.
+    /// Family-specific details of generation t for the page's text (the words lost at this
+    /// generation; for text also the generation's passage); `{}` when the family has none.
     pub fn details_json(&self, generation: u32) -> String {
         let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
-        match self.run.views.get(t) {
-            Some(View::Tokens(v)) => {
-                json!({ "lost_words": v.lost_words, "lost_count": v.lost_count, "surviving": v.surviving }).to_string()
-            }
-            Some(View::Text(v)) => {
-                let passage: Vec<Value> = v.passage.iter().map(|w| json!([w.text, w.rare])).collect();
-                json!({ "passage": passage, "lost_words": v.lost_words, "lost_count": v.lost_count }).to_string()
-            }
-            _ => "{}".into(),
-        }
+        self.run.views.get(t).map(|v| v.details()).unwrap_or_else(|| json!({})).to_string()
     }
 
-    /// Labels of the theory curves of a metric (for the legend).
-    pub fn theory_labels(&self, metric: &str) -> Vec<String> {
-        self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.label.clone()).collect()
-    }
-
-    /// Draws generation t's distribution view on a canvas.
+    /// Draws generation t's main view on a canvas (families whose main view is a chart).
     pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
         let t = (generation as usize).min(self.run.views.len().saturating_sub(1));
+        let (Some(view), Some(reference)) = (self.run.views.get(t), self.run.views.first()) else {
+            return Err(js_err("this run has no views"));
+        };
         let root = drawing_area(canvas)?;
-        match (&self.run.views[t], &self.run.views[0], &self.experiment) {
-            (View::Gaussian(now), View::Gaussian(reference), _) => {
-                render::draw_gaussian(&root, now, reference, t, scale).map_err(js_err)
-            }
-            (View::Tokens(now), _, Experiment::Tokens(families)) => {
-                render::draw_tokens(&root, now, families[0].human_probs(), t, scale).map_err(js_err)
-            }
-            _ => Err(js_err("this view has no chart")),
-        }
+        view.draw(reference.as_ref(), Target::Canvas(&root), t, scale).map_err(js_err)
     }
 
-    /// Draws one metric across generations with a marker at generation t, headed `title`.
+    /// Draws one metric across generations with a marker at generation t (its title and axis
+    /// from the family's description).
     pub fn draw_metric(
         &self,
         canvas: HtmlCanvasElement,
         metric: &str,
-        title: &str,
         generation: u32,
         scale: f64,
-        log_y: bool,
     ) -> Result<(), JsValue> {
-        let values = self.run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
+        let run = &self.run.run;
+        let values = run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
+        let info = self.experiment.family().metric(metric);
         let theory: Vec<&[f64]> =
-            self.run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
-        let root = drawing_area(canvas)?;
-        let lineages: Vec<Vec<f64>> =
-            (0..self.run.lineages.len()).filter_map(|k| self.run.lineage_series(k, metric)).collect();
-        let series = MetricSeries { title, values: &values, theory: &theory, lineages: &lineages, log_y };
-        render::draw_metric(&root, &series, generation as usize, scale).map_err(js_err)
+            run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
+        let lineages: Vec<Vec<f64>> = (0..run.lineages.len()).filter_map(|k| run.lineage_series(k, metric)).collect();
+        let series = MetricSeries {
+            title: info.map_or(metric, |m| m.title),
+            values: &values,
+            theory: &theory,
+            lineages: &lineages,
+            log_y: info.is_some_and(|m| m.log),
+        };
+        render::draw_metric(&drawing_area(canvas)?, &series, generation as usize, scale).map_err(js_err)
+    }
+
+    /// Plans analysis `kind` (`stops` or `mixing`) for the current scenario, dropping any earlier
+    /// progress of it; returns `{"total": cells, "replicates": R}`.
+    pub fn analysis_start(&mut self, kind: &str) -> Result<String, JsValue> {
+        let (i, kind) = analysis_index(kind)?;
+        let analysis = Analysis::plan(kind, self.experiment.scenario()).map_err(js_err)?;
+        let reply = json!({ "total": analysis.cells.len(), "replicates": analysis.replicates }).to_string();
+        self.analyses[i] = Some(analysis);
+        Ok(reply)
+    }
+
+    /// Computes the next cell of analysis `kind`; returns `{"completed", "total", "done"}`.
+    /// Nothing on screen changes but that analysis's chart.
+    pub fn analysis_step(&mut self, kind: &str) -> Result<String, JsValue> {
+        let (i, _) = analysis_index(kind)?;
+        let corpus = self.corpus.clone();
+        let analysis = self.analyses[i]
+            .as_mut()
+            .ok_or_else(|| js_err("the analysis was not started (or the settings changed)"))?;
+        if let Some(cell) = analysis.next_pending() {
+            analysis.run_cell(cell, corpus.as_ref()).map_err(js_err)?;
+        }
+        let done = analysis.next_pending().is_none();
+        Ok(json!({ "completed": analysis.completed(), "total": analysis.cells.len(), "done": done }).to_string())
+    }
+
+    /// Draws analysis `kind`: the cells computed so far, or the question and "press Compute".
+    pub fn draw_analysis(&self, canvas: HtmlCanvasElement, kind: &str, scale: f64) -> Result<(), JsValue> {
+        let (i, kind) = analysis_index(kind)?;
+        let chart = match &self.analyses[i] {
+            Some(analysis) => analysis.chart(),
+            None => Analysis::placeholder(kind),
+        };
+        render::draw_lines(&drawing_area(canvas)?, &chart, scale).map_err(js_err)
+    }
+
+    /// The one-line summary of a finished analysis, for the status line.
+    pub fn analysis_summary(&self, kind: &str) -> Result<String, JsValue> {
+        let (i, kind) = analysis_index(kind)?;
+        let analysis = self.analyses[i].as_ref().ok_or_else(|| js_err("the analysis was not started"))?;
+        Ok(format!("{}: {} settings × {} runs.", kind.question(), analysis.cells.len(), analysis.replicates))
+    }
+
+    /// Panics on purpose: the page's recovery from an internal error is tested with it.
+    pub fn panic_for_test(&self) {
+        panic!("a panic on purpose (panic_for_test)");
     }
 }

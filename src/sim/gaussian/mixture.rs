@@ -234,7 +234,7 @@ mod tests {
             Scenario { human: HumanDistribution::Bimodal, samples: 2000, generations: 1, ..Scenario::default() };
         let w2 = |form: Form| {
             let f = Gaussian::new(&scenario).with_form(form);
-            let run = crate::sim::simulate(std::slice::from_ref(&f), &scenario, &mut replicate_rng(5, 0), true);
+            let run = crate::sim::simulate_one(&f, &scenario, &mut replicate_rng(5, 0), true).0;
             run.series("w2_to_human").unwrap()[1]
         };
         let (single, mixture) = (w2(Form::Single), w2(Form::Mixture));

@@ -10,6 +10,7 @@
 //! Submodules: `mixture` (mixtures of normals, EM), `metrics` (what is measured of a model) and
 //! `theory` (the closed forms); their public items are re-exported here.
 
+mod describe;
 mod metrics;
 mod mixture;
 mod theory;
@@ -17,10 +18,11 @@ mod theory;
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
+pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, human_components, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
 pub use self::theory::{expected_log_variance, expected_pooled_variance, expected_variance};
-use super::{Bias, Family, TheoryCurve, View};
+use super::{Bias, Family, GenerationView, TheoryCurve};
 use crate::rng::SimRng;
 use crate::scenario::{FilterKind, Scenario, VarianceEstimator};
 
@@ -106,7 +108,15 @@ pub struct GaussianView {
     pub model_density: Vec<f64>,
 }
 
+/// The bell curve's details are all in its chart.
+impl GenerationView for GaussianView {
+    fn details(&self) -> serde_json::Value {
+        serde_json::json!({})
+    }
+}
+
 /// The Gaussian family for one scenario.
+#[derive(Clone, Debug)]
 pub struct Gaussian {
     human: Vec<Component>,
     estimator: VarianceEstimator,
@@ -149,10 +159,6 @@ impl Gaussian {
         self
     }
 
-    pub fn form(&self) -> Form {
-        self.form
-    }
-
     /// The human distribution's 1st and 99th percentiles.
     pub fn tail_cutoffs(&self) -> (f64, f64) {
         (self.q01, self.q99)
@@ -181,6 +187,7 @@ impl Family for Gaussian {
     type Model = GaussianModel;
     type Batch = Vec<f64>;
     type Stats = GaussianStats;
+    type View = GaussianView;
 
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -315,24 +322,24 @@ impl Family for Gaussian {
         &self,
         model: &GaussianModel,
         _previous: &GaussianModel,
-        human: &Vec<f64>,
+        human: Option<&Vec<f64>>,
         synthetic: Option<&Vec<f64>>,
-    ) -> View {
+    ) -> GaussianView {
         let empty = Vec::new();
-        let synthetic = synthetic.unwrap_or(&empty);
+        let (human, synthetic) = (human.unwrap_or(&empty), synthetic.unwrap_or(&empty));
         let total = human.len() + synthetic.len();
         let (human_bins, out_h) = Self::histogram(human, total);
         let (synthetic_bins, out_s) = Self::histogram(synthetic, total);
         let (lo, hi) = VIEW_RANGE;
         let x: Vec<f64> = (0..CURVE_POINTS).map(|i| lo + (hi - lo) * i as f64 / (CURVE_POINTS - 1) as f64).collect();
-        View::Gaussian(GaussianView {
+        GaussianView {
             human_bins,
             synthetic_bins,
             outside: (out_h + out_s) as f64 / total.max(1) as f64,
             human_density: x.iter().map(|&v| self.density(&GaussianModel::Human, v)).collect(),
             model_density: x.iter().map(|&v| self.density(model, v)).collect(),
             x,
-        })
+        }
     }
 
     fn theory(&self, scenario: &Scenario) -> Vec<TheoryCurve> {
@@ -404,7 +411,7 @@ mod tests {
         let mut rng = replicate_rng(2, 0);
         let h = f.draw_human(300, &mut rng);
         let s = f.draw_human(700, &mut rng);
-        let View::Gaussian(v) = f.view(&GaussianModel::Human, &GaussianModel::Human, &h, Some(&s)) else { panic!() };
+        let v = f.view(&GaussianModel::Human, &GaussianModel::Human, Some(&h), Some(&s));
         let width = (VIEW_RANGE.1 - VIEW_RANGE.0) / VIEW_BINS as f64;
         let area: f64 = v.human_bins.iter().chain(&v.synthetic_bins).sum::<f64>() * width;
         assert!((area + v.outside - 1.0).abs() < 1e-9);

@@ -4,7 +4,8 @@
 
 use crate::math::digamma;
 use crate::scenario::{DataRegime, FilterKind, HumanDistribution, Scenario, VarianceEstimator};
-use crate::sim::{independent_identical_lineages, web_active, TheoryCurve};
+use crate::sim::web::web_active;
+use crate::sim::{independent_identical_lineages, TheoryCurve};
 
 /// The theory curves of [`Gaussian`](super::Gaussian) for `scenario`, whose variance estimator
 /// is `estimator`: none where the closed forms do not apply.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{Text, TextBatch};
 use crate::corpus::Corpus;
-use crate::scenario::{ModelKind, Scenario};
+use crate::scenario::{FamilyKey, Scenario};
 use crate::sim::Bias;
 
 pub(super) fn corpus(text: &str) -> Arc<Corpus> {
@@ -12,7 +12,7 @@ pub(super) fn corpus(text: &str) -> Arc<Corpus> {
 }
 
 pub(super) fn family(text: &str, order: u32) -> Text {
-    let scenario = Scenario { ngram_order: order, ..Scenario::default_for(ModelKind::Text) };
+    let scenario = Scenario { ngram_order: order, ..Scenario::default_for(FamilyKey::named("text")) };
     Text::new(&scenario, corpus(text))
 }
 

@@ -70,12 +70,13 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{Bias, Family, TheoryCurve, View};
+use super::{Bias, Family, TheoryCurve};
 use crate::corpus::{Corpus, FIRST_WORD};
 use crate::rng::SimRng;
 use crate::scenario::{FilterKind, Scenario};
 
 mod batch;
+mod describe;
 mod filters;
 mod metrics;
 mod ngram;
@@ -86,6 +87,7 @@ mod view;
 mod fixtures;
 
 pub use batch::TextBatch;
+pub use describe::FAMILY;
 pub use metrics::sample_metrics;
 pub use ngram::{TextModel, TextStats};
 pub use view::{PassageWord, TextView};
@@ -97,14 +99,13 @@ pub const METRICS: &[&str] =
     &["types", "type_token_ratio", "distinct_2", "rare_word_share", "heldout_perplexity", "repeated_4gram_share"];
 /// Tokens in a view's passage.
 pub const PASSAGE_TOKENS: usize = 60;
-/// At most this many lost words are named in [`TextView::lost_words`].
-pub const MAX_LOST_WORDS: usize = 24;
 /// Longest measurement sample (tokens).
 pub const MEASURE_TOKENS: usize = 10_000;
 /// A human excerpt runs over whole sentences until it holds at least this many tokens.
 pub const EXCERPT_TOKENS: usize = 1_000;
 
 /// The text family for one scenario.
+#[derive(Clone)]
 pub struct Text {
     corpus: Arc<Corpus>,
     order: usize,
@@ -161,11 +162,6 @@ impl Text {
         }
     }
 
-    /// The corpus.
-    pub fn corpus(&self) -> &Arc<Corpus> {
-        &self.corpus
-    }
-
     /// The n-gram order.
     pub fn order(&self) -> usize {
         self.order
@@ -181,6 +177,7 @@ impl Family for Text {
     type Model = TextModel;
     type Batch = TextBatch;
     type Stats = TextStats;
+    type View = TextView;
 
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -247,10 +244,10 @@ impl Family for Text {
         &self,
         model: &TextModel,
         _previous: &TextModel,
-        _human: &TextBatch,
+        _human: Option<&TextBatch>,
         _synthetic: Option<&TextBatch>,
-    ) -> View {
-        View::Text(self.text_view(model))
+    ) -> TextView {
+        self.text_view(model)
     }
 
     /// No curves: see the module doc.
@@ -264,18 +261,18 @@ mod tests {
     use super::fixtures::{corpus, small_text};
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::{DataRegime, ModelKind};
-    use crate::sim::simulate;
+    use crate::scenario::{DataRegime, FamilyKey};
+    use crate::sim::simulate_one;
 
     #[test]
     fn runs_are_deterministic_and_generation_zero_is_the_human_model() {
         let c = corpus(&small_text());
-        let scenario = Scenario { generations: 5, samples: 300, ..Scenario::default_for(ModelKind::Text) };
+        let scenario = Scenario { generations: 5, samples: 300, ..Scenario::default_for(FamilyKey::named("text")) };
         let f = Text::new(&scenario, Arc::clone(&c));
-        let run = |f: &Text| simulate(std::slice::from_ref(f), &scenario, &mut replicate_rng(7, 0), true);
-        let (r1, r2) = (run(&f), run(&f));
+        let run = |f: &Text| simulate_one(f, &scenario, &mut replicate_rng(7, 0), true);
+        let ((r1, v1), (r2, v2)) = (run(&f), run(&f));
         assert_eq!(r1.metrics, r2.metrics);
-        assert_eq!(r1.views, r2.views);
+        assert_eq!(v1, v2);
         assert!(r1.theory.is_empty());
         let g0 = &r1.metrics[0];
         let training_types = (FIRST_WORD..c.type_count() as u32).filter(|&i| c.training_count(i) > 0).count();
@@ -287,7 +284,7 @@ mod tests {
         assert!(types.windows(2).all(|w| w[1] <= w[0]), "{types:?}");
         // A fresh family gives the same run (nothing is cached across families).
         let f2 = Text::new(&scenario, Arc::clone(&c));
-        assert_eq!(run(&f2).metrics, r1.metrics);
+        assert_eq!(run(&f2).0.metrics, r1.metrics);
         // Accumulating with filters runs too.
         for kind in [FilterKind::Quality, FilterKind::Diversity] {
             let s = Scenario {
@@ -296,7 +293,7 @@ mod tests {
                 filter: crate::scenario::Filter { kind, keep: 0.5 },
                 ..scenario.clone()
             };
-            let r = simulate(std::slice::from_ref(&Text::new(&s, Arc::clone(&c))), &s, &mut replicate_rng(7, 0), false);
+            let r = simulate_one(&Text::new(&s, Arc::clone(&c)), &s, &mut replicate_rng(7, 0), false).0;
             assert!(r.metrics.iter().flatten().all(|x| x.is_finite()));
         }
     }

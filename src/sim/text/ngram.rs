@@ -216,11 +216,6 @@ impl TextModel {
     pub fn events(&self) -> u64 {
         self.0.total
     }
-
-    /// Number of distinct contexts of order `k` (1..=order).
-    pub fn contexts(&self, k: usize) -> usize {
-        self.0.levels[k - 1].rows()
-    }
 }
 
 impl Text {

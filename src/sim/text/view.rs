@@ -3,9 +3,10 @@
 
 use rand::RngExt;
 
-use super::{Text, TextBatch, TextModel, MAX_LOST_WORDS, PASSAGE_TOKENS};
+use super::{Text, TextBatch, TextModel, PASSAGE_TOKENS};
 use crate::corpus::FIRST_WORD;
 use crate::rng::replicate_rng;
+use crate::sim::{GenerationView, MAX_LOST_WORDS};
 
 /// Salt of the passage's generator (model-derived, and generation 0's excerpt).
 const PASSAGE_SALT: u32 = 0x7061_7373;
@@ -30,6 +31,15 @@ pub struct TextView {
     pub lost_words: Vec<String>,
     /// How many such words there are in all.
     pub lost_count: usize,
+}
+
+/// The passage as `[[word, rare], ...]` and the lost words.
+impl GenerationView for TextView {
+    fn details(&self) -> serde_json::Value {
+        let passage: Vec<serde_json::Value> =
+            self.passage.iter().map(|w| serde_json::json!([w.text, w.rare])).collect();
+        serde_json::json!({ "passage": passage, "lost_words": self.lost_words, "lost_count": self.lost_count })
+    }
 }
 
 impl Text {
@@ -83,17 +93,17 @@ mod tests {
 
     use super::super::fixtures::{batch, corpus, small_text};
     use super::*;
-    use crate::scenario::{ModelKind, Scenario};
-    use crate::sim::{Family, View};
+    use crate::scenario::{FamilyKey, Scenario};
+    use crate::sim::Family;
 
     #[test]
     fn views_show_a_prompted_passage_and_the_lost_words() {
         let c = corpus(&small_text());
-        let scenario = Scenario { samples: 300, ..Scenario::default_for(ModelKind::Text) };
+        let scenario = Scenario { samples: 300, ..Scenario::default_for(FamilyKey::named("text")) };
         let f = Text::new(&scenario, Arc::clone(&c));
         assert_eq!(f.prompt(), Some(c.ranked_words()[0].as_str()));
         let human = f.human_model();
-        let View::Text(v0) = f.view(&human, &human, &TextBatch::default(), None) else { panic!("not a text view") };
+        let v0 = f.view(&human, &human, None, None);
         assert_eq!(v0.passage.len(), PASSAGE_TOKENS);
         assert_eq!(v0.passage[0].text, c.ranked_words()[0]);
         assert_eq!((v0.lost_count, v0.lost_words.len()), (0, 0));
@@ -106,8 +116,8 @@ mod tests {
         let only: Vec<u32> = c.training_sentences().next().unwrap().to_vec();
         f.add(&mut stats, &batch(&[&only], false));
         let m = f.fit(&stats);
-        let View::Text(v) = f.view(&m, &human, &TextBatch::default(), None) else { panic!() };
-        let View::Text(again) = f.view(&m, &human, &TextBatch::default(), None) else { panic!() };
+        let v = f.view(&m, &human, None, None);
+        let again = f.view(&m, &human, None, None);
         assert_eq!(v, again, "the passage is reproducible");
         assert_eq!(v.passage.len(), PASSAGE_TOKENS);
         assert_eq!(v.passage[0].text, c.ranked_words()[0]);

@@ -69,11 +69,11 @@ mod tests {
     use super::super::Tokens;
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::{FilterKind, ModelKind, Scenario};
+    use crate::scenario::{FamilyKey, FilterKind, Scenario};
     use crate::sim::{Bias, Family};
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(ModelKind::Tokens) }
+        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
     }
 
     #[test]

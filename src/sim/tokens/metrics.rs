@@ -30,10 +30,10 @@ pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
 mod tests {
     use super::super::Tokens;
     use super::*;
-    use crate::scenario::{ModelKind, Scenario};
+    use crate::scenario::{FamilyKey, Scenario};
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(ModelKind::Tokens) }
+        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
     }
 
     fn close(a: &[f64], b: &[f64], tol: f64) -> bool {

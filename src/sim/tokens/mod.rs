@@ -18,14 +18,16 @@
 //! Submodules: `metrics` (entropy, Gini–Simpson, total variation, the Zipf law), `filters` and
 //! `theory` (the closed forms); their public items are re-exported here.
 
+mod describe;
 mod filters;
 mod metrics;
 mod theory;
 
+pub use self::describe::FAMILY;
 pub use self::filters::{filter_diversity, filter_quality};
 pub use self::metrics::{entropy_bits, gini_simpson, total_variation, zipf_probs};
 pub use self::theory::{expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, simpson_recurrence};
-use super::{Bias, Family, TheoryCurve, View};
+use super::{Bias, Family, GenerationView, TheoryCurve, MAX_LOST_WORDS};
 use crate::rng::SimRng;
 use crate::sampling;
 use crate::scenario::{FilterKind, Scenario};
@@ -43,9 +45,6 @@ use crate::scenario::{FilterKind, Scenario};
 pub const METRICS: &[&str] =
     &["entropy_bits", "gini_simpson", "surviving_types", "tail_mass", "tv_to_human", "types_lost"];
 
-/// At most this many lost words are named per generation in [`TokensView::lost_words`].
-pub const MAX_LOST_WORDS: usize = 24;
-
 /// What the page draws for one generation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokensView {
@@ -59,6 +58,12 @@ pub struct TokensView {
     pub lost_count: usize,
     /// Types the model still gives positive probability.
     pub surviving: usize,
+}
+
+impl GenerationView for TokensView {
+    fn details(&self) -> serde_json::Value {
+        serde_json::json!({ "lost_words": self.lost_words, "lost_count": self.lost_count, "surviving": self.surviving })
+    }
 }
 
 /// The token family for one scenario.
@@ -106,6 +111,7 @@ impl Family for Tokens {
     type Batch = Vec<u32>;
     /// Counts per type (additive).
     type Stats = Vec<u64>;
+    type View = TokensView;
 
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -177,7 +183,13 @@ impl Family for Tokens {
         ]);
     }
 
-    fn view(&self, model: &Vec<f64>, previous: &Vec<f64>, _human: &Vec<u32>, _synthetic: Option<&Vec<u32>>) -> View {
+    fn view(
+        &self,
+        model: &Vec<f64>,
+        previous: &Vec<f64>,
+        _human: Option<&Vec<u32>>,
+        _synthetic: Option<&Vec<u32>>,
+    ) -> TokensView {
         let mut lost_words = Vec::new();
         let mut lost_count = 0;
         for (i, (&p, &q)) in model.iter().zip(previous).enumerate() {
@@ -188,12 +200,12 @@ impl Family for Tokens {
                 }
             }
         }
-        View::Tokens(TokensView {
+        TokensView {
             model_probs: model.clone(),
             lost_words,
             lost_count,
             surviving: model.iter().filter(|&&p| p > 0.0).count(),
-        })
+        }
     }
 
     /// Where the theory applies (no filter or `keep` = 1, temperature 1, top-p 1, `replace`):
@@ -208,11 +220,11 @@ impl Family for Tokens {
 mod tests {
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::ModelKind;
-    use crate::sim::simulate;
+    use crate::scenario::FamilyKey;
+    use crate::sim::simulate_one;
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(ModelKind::Tokens) }
+        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
     }
 
     fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
@@ -269,7 +281,7 @@ mod tests {
         let m = metrics(&f, &[0.2; 5], &[0.2; 5]);
         assert!((m[3] - 0.6).abs() < 1e-12);
         // Generation 0 of a real run: no types lost, distance 0.
-        let run = simulate(std::slice::from_ref(&f), &scenario(5, 100, 3), &mut replicate_rng(1, 0), false);
+        let run = simulate_one(&f, &scenario(5, 100, 3), &mut replicate_rng(1, 0), false).0;
         assert_eq!((run.metrics[0][4], run.metrics[0][5], run.metrics[0][2]), (0.0, 0.0, 5.0));
     }
 
@@ -278,8 +290,7 @@ mod tests {
         let s = scenario(200, 300, 300);
         let f = Tokens::new(&s, &[]);
         for seed in 0..5 {
-            let run =
-                simulate(std::slice::from_ref(&f), &Scenario { seed, ..s.clone() }, &mut replicate_rng(seed, 0), false);
+            let run = simulate_one(&f, &Scenario { seed, ..s.clone() }, &mut replicate_rng(seed, 0), false).0;
             let surviving = run.series("surviving_types").unwrap();
             let lost = run.series("types_lost").unwrap();
             for t in 1..surviving.len() {
@@ -295,7 +306,7 @@ mod tests {
         // With half the data fresh from p*, some generation regains a type it had lost.
         let s = Scenario { human_fraction: 0.5, ..scenario(500, 1000, 50) };
         let f = Tokens::new(&s, &[]);
-        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(2, 0), false);
+        let run = simulate_one(&f, &s, &mut replicate_rng(2, 0), false).0;
         let surviving = run.series("surviving_types").unwrap();
         assert!(surviving.windows(2).any(|w| w[1] > w[0]), "{surviving:?}");
     }
@@ -309,7 +320,7 @@ mod tests {
             .filter(|&&p| p > 0.0)
             .count();
         assert!(nucleus < 100, "nucleus {nucleus}");
-        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(5, 0), false);
+        let run = simulate_one(&f, &s, &mut replicate_rng(5, 0), false).0;
         let surviving = run.series("surviving_types").unwrap();
         assert_eq!(surviving[0], 1000.0);
         assert!(surviving[1] <= nucleus as f64 && surviving[1] > 0.0);
@@ -322,9 +333,8 @@ mod tests {
         let f = Tokens::new(&base, &[]);
         let cold = Scenario { temperature: 0.7, ..base.clone() };
         let hot = Scenario { temperature: 1.5, ..base.clone() };
-        let h = |s: &Scenario| {
-            simulate(std::slice::from_ref(&f), s, &mut replicate_rng(6, 0), false).series("entropy_bits").unwrap()[1]
-        };
+        let h =
+            |s: &Scenario| simulate_one(&f, s, &mut replicate_rng(6, 0), false).0.series("entropy_bits").unwrap()[1];
         let (h_cold, h_one, h_hot) = (h(&cold), h(&base), h(&hot));
         assert!(h_cold < h_one - 0.5 && h_one < h_hot, "{h_cold} {h_one} {h_hot}");
         // And for the biased distribution itself.
@@ -339,7 +349,7 @@ mod tests {
         let f = Tokens::new(&scenario(4, 100, 1), &words);
         let previous = vec![0.5, 0.2, 0.2, 0.1];
         let model = vec![0.7, 0.0, 0.3, 0.0];
-        let View::Tokens(v) = f.view(&model, &previous, &vec![0; 4], None) else { panic!("not a tokens view") };
+        let v = f.view(&model, &previous, None, None);
         assert_eq!(v.lost_words, vec!["of".to_string(), "#4".to_string()]);
         assert_eq!((v.lost_count, v.surviving), (2, 2));
         assert_eq!(v.model_probs, model);
@@ -347,11 +357,11 @@ mod tests {
         let f = Tokens::new(&scenario(100, 100, 1), &[]);
         let mut point = vec![0.0; 100];
         point[0] = 1.0;
-        let View::Tokens(v) = f.view(&point, &vec![0.01; 100], &vec![0; 100], None) else { panic!() };
+        let v = f.view(&point, &vec![0.01; 100], None, None);
         assert_eq!((v.lost_count, v.lost_words.len(), v.lost_words[0].as_str()), (99, MAX_LOST_WORDS, "#2"));
         // A run with views has one per generation.
         let s = scenario(100, 200, 4);
-        let run = simulate(std::slice::from_ref(&f), &s, &mut replicate_rng(1, 0), true);
-        assert_eq!(run.views.len(), 5);
+        let (_, views) = simulate_one(&f, &s, &mut replicate_rng(1, 0), true);
+        assert_eq!(views.len(), 5);
     }
 }

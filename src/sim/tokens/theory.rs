@@ -4,7 +4,8 @@
 
 use super::metrics::gini_simpson;
 use crate::scenario::{DataRegime, FilterKind, Scenario};
-use crate::sim::{independent_identical_lineages, web_active, TheoryCurve};
+use crate::sim::web::web_active;
+use crate::sim::{independent_identical_lineages, TheoryCurve};
 
 /// One step of the expected Simpson index S_t = E[Σ p_i,t²] under Wright–Fisher resampling with
 /// fresh human data (no filter, temperature 1, top-p 1, `replace`).
@@ -119,11 +120,11 @@ pub fn pooled_gini_simpson(d_lineage: f64, d_star: f64, models: u32, output: usi
 mod tests {
     use super::super::Tokens;
     use super::*;
-    use crate::scenario::{Filter, ModelKind};
+    use crate::scenario::{FamilyKey, Filter};
     use crate::sim::Family;
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(ModelKind::Tokens) }
+        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
     }
 
     #[test]

@@ -1,0 +1,178 @@
+//! The registry of model families: the one list the page, the wasm boundary and the command line
+//! ask about families, instead of matching on their names.
+//!
+//! Each family describes itself in a [`FamilyInfo`] beside its simulation (`sim/<family>/describe.rs`):
+//! its key and tab label, its default training-set size and number of generations, whether it
+//! needs the human text, its headline metric ("how far has collapse gone"), what each metric means,
+//! which controls apply to it, how its main view is captioned, and how a scenario of it is built
+//! into a runnable [`Simulation`]. Adding a family is one module plus one line in [`FAMILIES`]
+//! (and its own keys in the scenario schema, if it has any).
+
+use std::sync::Arc;
+
+use crate::corpus::Corpus;
+use crate::experiment::Simulation;
+use crate::scenario::Scenario;
+use crate::sim;
+
+/// Every registered family, in the order the page shows them; the first is the default.
+pub static FAMILIES: &[&FamilyInfo] = &[&sim::gaussian::FAMILY, &sim::tokens::FAMILY, &sim::text::FAMILY];
+
+/// What a family needs of the human text (the bundled corpus or the reader's own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HumanText {
+    /// It does not use it.
+    Unused,
+    /// It labels its types with the text's words when loaded, and works without it.
+    Labels,
+    /// It trains on it and cannot run without it.
+    Required,
+}
+
+/// What the page shows as a family's main view of one generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MainView {
+    /// A chart drawn by Rust on a canvas.
+    Chart,
+    /// Passages of text (the generation's details carry them).
+    Passages,
+}
+
+/// One metric as the reader sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricInfo {
+    /// The metric's name in a run (`Run::metric_names`) and in the command line's output.
+    pub key: &'static str,
+    /// Chart title and table label.
+    pub title: &'static str,
+    /// What the metric shows, in plain words (the chart's caption).
+    pub caption: &'static str,
+    /// Drawn on a logarithmic axis.
+    pub log: bool,
+}
+
+/// A family's description of itself.
+pub struct FamilyInfo {
+    /// The scenario's `model` value.
+    pub key: &'static str,
+    /// The page's tab label.
+    pub label: &'static str,
+    /// One sentence: what is modelled and what collapses.
+    pub summary: &'static str,
+    pub default_samples: u32,
+    pub default_generations: u32,
+    pub human_text: HumanText,
+    /// The metric that answers "how far has collapse gone" (the analyses plot it).
+    pub headline_metric: &'static str,
+    /// The family's metrics, in the order its runs report them.
+    pub metrics: &'static [MetricInfo],
+    /// The scenario keys of the controls that apply to this family beyond [`SHARED_CONTROLS`].
+    pub controls: &'static [&'static str],
+    /// Replicates per cell of the page's analyses (the family's cost decides).
+    pub analysis_replicates: u32,
+    pub main_view: MainView,
+    /// The main view's caption at generation `t` of `scenario`.
+    pub view_caption: fn(&Scenario, usize) -> String,
+    /// Builds a scenario of this family into a runnable simulation (fits generation 0, computes
+    /// the family's constants once). `human` is the loaded human text, if any.
+    pub prepare: Prepare,
+}
+
+/// How a family builds a scenario into a runnable simulation (see [`FamilyInfo::prepare`]).
+pub type Prepare = fn(&Scenario, Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String>;
+
+impl FamilyInfo {
+    /// The description of metric `key`: the family's own, else one of the loop's (the web's).
+    pub fn metric(&self, key: &str) -> Option<&'static MetricInfo> {
+        self.metrics.iter().chain(sim::web::WEB_METRIC_INFO).find(|m| m.key == key)
+    }
+
+    /// Whether the control of scenario key `key` applies to this family.
+    pub fn has_control(&self, key: &str) -> bool {
+        SHARED_CONTROLS.contains(&key) || self.controls.contains(&key)
+    }
+
+    /// Every control that applies, shared first.
+    pub fn all_controls(&self) -> Vec<&'static str> {
+        SHARED_CONTROLS.iter().chain(self.controls).copied().collect()
+    }
+}
+
+/// The controls every family has: the training mix, the generation loop, several models, the web.
+pub const SHARED_CONTROLS: &[&str] = &[
+    "samples",
+    "human_fraction",
+    "data",
+    "generations",
+    "temperature",
+    "seed",
+    "model_count",
+    "model_spread",
+    "shared_pool",
+    "contamination_rate",
+    "detector_recall",
+    "detector_false_positive_rate",
+];
+
+/// The family registered under `key`.
+pub fn find(key: &str) -> Option<&'static FamilyInfo> {
+    FAMILIES.iter().copied().find(|f| f.key == key)
+}
+
+/// The registered keys, in order.
+pub fn keys() -> Vec<&'static str> {
+    FAMILIES.iter().map(|f| f.key).collect()
+}
+
+/// A whole number with thousands separators, as captions print it: 20,000.
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The sentence a main-view caption starts with when several models are pooled.
+pub fn pool_note(s: &Scenario, t: usize) -> String {
+    if s.model_count > 1 && t > 0 {
+        format!("With {} models this shows the pool: one model fitted to all their output, what anyone training on that web would learn. ", s.model_count)
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(
+            [thousands(7), thousands(1000), thousands(20_000), thousands(1_234_567)],
+            ["7", "1,000", "20,000", "1,234,567"]
+        );
+    }
+
+    #[test]
+    fn keys_are_unique_and_every_family_describes_its_metrics_and_controls() {
+        let keys = keys();
+        for (i, key) in keys.iter().enumerate() {
+            assert!(!keys[i + 1..].contains(key), "{key} is registered twice");
+        }
+        let schema = Scenario::keys();
+        for family in FAMILIES {
+            assert!(family.metric(family.headline_metric).is_some(), "{}: headline metric undescribed", family.key);
+            for control in family.all_controls() {
+                assert!(schema.iter().any(|k| k == control), "{}: {control} is not a scenario key", family.key);
+            }
+            let scenario = Scenario::default_for(crate::scenario::FamilyKey::parse(family.key).unwrap());
+            assert_eq!((scenario.samples, scenario.generations), (family.default_samples, family.default_generations));
+            assert!(!(family.view_caption)(&scenario, 0).is_empty());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The bell-curve family's description of itself, for the registry ([`crate::families`]).
+
+use std::sync::Arc;
+
+use super::{Form, Gaussian};
+use crate::corpus::Corpus;
+use crate::experiment::{Lineages, Simulation};
+use crate::families::{FamilyInfo, HumanText, MainView, MetricInfo};
+use crate::sampling::Bias;
+use crate::scenario::Scenario;
+use crate::sim::ModelSpec;
+
+pub static FAMILY: FamilyInfo = FamilyInfo {
+    key: "gaussian",
+    label: "Bell curve",
+    summary: "A normal distribution refit by maximum likelihood to M samples of its own (Shumailov et al., Nature 2024): the variance shrinks, the mean wanders, the tails go first.",
+    default_samples: 100,
+    default_generations: 100,
+    human_text: HumanText::Unused,
+    // The variance can shrink to nothing or, with a hot model, explode: the distance covers both.
+    headline_metric: "w2_to_human",
+    metrics: &[
+        MetricInfo {
+            key: "mean",
+            title: "Mean",
+            caption: "Where the fitted bell curve is centred. It wanders as sampling errors pile up.",
+            log: false,
+        },
+        MetricInfo {
+            key: "variance",
+            title: "Variance (spread)",
+            caption: "How wide the fitted curve is, on a log scale. With no fresh data it falls generation by generation, and a typical run falls faster than the average.",
+            log: true,
+        },
+        MetricInfo {
+            key: "w2_to_human",
+            title: "Distance to human (W₂)",
+            caption: "How far the model has drifted from the human distribution (2-Wasserstein distance, in standard deviations).",
+            log: false,
+        },
+        MetricInfo {
+            key: "tail_mass",
+            title: "Tail mass",
+            caption: "Probability the model gives to the rare events: the region beyond the human 1st and 99th percentiles (2% for the human data).",
+            log: false,
+        },
+    ],
+    controls: &["variance_estimator", "human"],
+    analysis_replicates: 16,
+    main_view: MainView::Chart,
+    view_caption: caption,
+    prepare,
+};
+
+fn caption(s: &Scenario, t: usize) -> String {
+    let m = s.samples;
+    if t == 0 {
+        format!("Generation 0 is the human distribution (dashed blue). Bars: {m} human samples. Press Play: each generation fits a bell curve to {m} samples, then the next generation trains on samples from that fit.")
+    } else if s.model_count > 1 {
+        format!("Bars: {m} outputs of each of generation {t}'s {} models, pooled. Orange line: one bell curve fitted to the pool. Grey outline: the generation-0 sample. Dashed blue: the human distribution. Each model's own lineage is in the charts below.", s.model_count)
+    } else {
+        format!("Bars: the {m} samples generation {t} was trained on (blue: fresh human data, orange: made by generation {}'s model), stacked. Orange line: the curve fitted to them. Grey outline: the generation-0 sample. Dashed blue: the human distribution.", t - 1)
+    }
+}
+
+/// Model k has its own bias and form (a single normal, or a two-component mixture; see
+/// [`Scenario::model_bias`]).
+fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
+    let models = (0..scenario.model_count)
+        .map(|k| {
+            let bias = scenario.model_bias(k);
+            let form = if bias.gaussian_mixture { Form::Mixture } else { Form::Single };
+            ModelSpec {
+                family: Gaussian::new(&scenario.for_model(k)).with_form(form),
+                bias: Bias { temperature: bias.temperature, top_p: bias.top_p },
+            }
+        })
+        .collect();
+    Ok(Box::new(Lineages::new(scenario, models)))
+}
