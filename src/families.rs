@@ -175,4 +175,20 @@ mod tests {
             assert!(!(family.view_caption)(&scenario, 0).is_empty());
         }
     }
+
+    #[test]
+    fn every_family_describes_exactly_the_metrics_its_runs_report() {
+        let sentences: String = (0..60).map(|i| format!("The whale number {i} swam far away from the ship. ")).collect();
+        let human = Arc::new(Corpus::from_text(&sentences).unwrap());
+        for family in FAMILIES {
+            let scenario = Scenario {
+                generations: 2,
+                samples: 50,
+                ..Scenario::default_for(crate::scenario::FamilyKey::parse(family.key).unwrap())
+            };
+            let run = crate::experiment::Experiment::new(&scenario, Some(&human)).unwrap().run(0);
+            let described: Vec<&str> = family.metrics.iter().map(|m| m.key).collect();
+            assert_eq!(run.metric_names, described, "{}", family.key);
+        }
+    }
 }

@@ -22,9 +22,9 @@ pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, human_components, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
 pub use self::theory::{expected_log_variance, expected_pooled_variance, expected_variance};
-use super::{Bias, Family, GenerationView, TheoryCurve};
+use super::{Bias, Family, GenerationView, Selection, TheoryCurve};
 use crate::rng::SimRng;
-use crate::scenario::{FilterKind, Scenario, VarianceEstimator};
+use crate::scenario::{Scenario, VarianceEstimator};
 
 /// A model: the human mixture (generation 0), a fitted normal, or a fitted two-component
 /// mixture (the `Mixture` form).
@@ -258,20 +258,19 @@ impl Family for Gaussian {
         model: &GaussianModel,
         mut batch: Vec<f64>,
         keep: usize,
-        kind: FilterKind,
+        kind: Selection,
         _rng: &mut SimRng,
     ) -> Vec<f64> {
         if keep >= batch.len() {
             return batch;
         }
         match kind {
-            FilterKind::None => batch,
-            FilterKind::Quality => {
+            Selection::Quality => {
                 batch.sort_by(|a, b| self.density(model, *b).total_cmp(&self.density(model, *a)));
                 batch.truncate(keep);
                 batch
             }
-            FilterKind::Diversity => {
+            Selection::Diversity => {
                 batch.sort_by(f64::total_cmp);
                 if keep == 1 {
                     return vec![batch[batch.len() / 2]];
@@ -384,9 +383,9 @@ mod tests {
         let model = GaussianModel::Normal { mean: 0.0, variance: 1.0 };
         let mut rng = replicate_rng(1, 0);
         let batch = vec![-3.0, -0.1, 2.0, 0.2, 5.0, -1.0];
-        let q = f.filter(&model, batch.clone(), 3, FilterKind::Quality, &mut rng);
+        let q = f.filter(&model, batch.clone(), 3, Selection::Quality, &mut rng);
         assert_eq!(q, vec![-0.1, 0.2, -1.0]);
-        let d = f.filter(&model, batch, 3, FilterKind::Diversity, &mut rng);
+        let d = f.filter(&model, batch, 3, Selection::Diversity, &mut rng);
         assert_eq!(d, vec![-3.0, 0.2, 5.0]);
     }
 

@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 
 use super::{Text, TextBatch, TextModel};
 use crate::corpus::Corpus;
-use crate::scenario::FilterKind;
+use crate::sim::Selection;
 
 impl Text {
     /// `batch` cut to `keep` tokens by the filter `kind` (the whole batch when it is no longer).
@@ -15,22 +15,17 @@ impl Text {
         model: &TextModel,
         batch: TextBatch,
         keep: usize,
-        kind: FilterKind,
+        kind: Selection,
     ) -> TextBatch {
         if keep >= batch.len() {
             return batch;
         }
         match kind {
-            FilterKind::None => {
-                let mut batch = batch;
-                batch.truncate(keep);
-                batch
-            }
-            FilterKind::Quality => {
+            Selection::Quality => {
                 let order = self.quality_order(model, &batch);
                 keep_sentences(&batch, order.into_iter(), keep)
             }
-            FilterKind::Diversity => {
+            Selection::Diversity => {
                 let order = self.diversity_order(&batch, keep);
                 keep_sentences(&batch, order.into_iter(), keep)
             }
@@ -135,19 +130,19 @@ mod tests {
         let mut rng = replicate_rng(1, 0);
         let m = f.human_model();
         // Scores: "a b ." beats "a c ." (b follows a three times out of four).
-        let kept = f.filter(&m, batch(&[&ac, &ab, &ab], false), 4, FilterKind::Quality, &mut rng);
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ab], false), 4, Selection::Quality, &mut rng);
         assert_eq!(kept.tokens, [&ab[..], &ab[..1]].concat());
         assert_eq!((kept.sentence_ends.clone(), kept.truncated), (vec![3, 4], true));
         // Exactly two sentences: no cut.
-        let kept = f.filter(&m, batch(&[&ac, &ab, &ac], false), 6, FilterKind::Quality, &mut rng);
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ac], false), 6, Selection::Quality, &mut rng);
         assert_eq!((kept.tokens.clone(), kept.truncated), ([&ab[..], &ac[..]].concat(), false));
         // A sentence that was cut short goes last, whatever its score.
-        let kept = f.filter(&m, batch(&[&ac, &ab, &ab[..2]], true), 5, FilterKind::Quality, &mut rng);
+        let kept = f.filter(&m, batch(&[&ac, &ab, &ab[..2]], true), 5, Selection::Quality, &mut rng);
         assert_eq!(kept.tokens, [&ab[..], &ab[..2]].concat());
         assert!(kept.truncated && kept.sentence_ends == [3, 5]);
         // Asking for everything returns the batch as it is.
         let all = batch(&[&ac, &ab], false);
-        assert_eq!(f.filter(&m, all.clone(), 6, FilterKind::Quality, &mut rng), all);
+        assert_eq!(f.filter(&m, all.clone(), 6, Selection::Quality, &mut rng), all);
     }
 
     #[test]
@@ -161,7 +156,7 @@ mod tests {
         let mut rng = replicate_rng(1, 0);
         // Gains: s2 4 (a e f g); then s1 2 (c d) ties s3 (b c) and comes first; then s0 and s3
         // add b (1 each): s0 first. 5 + 4 + 3 = 12 tokens, cut to 11.
-        let kept = f.filter(&f.human_model(), b, 11, FilterKind::Diversity, &mut rng);
+        let kept = f.filter(&f.human_model(), b, 11, Selection::Diversity, &mut rng);
         assert_eq!(kept.tokens, [&s2[..], &s1[..], &s0[..2]].concat());
         assert_eq!((kept.sentence_ends.clone(), kept.truncated), (vec![5, 9, 11], true));
     }

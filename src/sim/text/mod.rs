@@ -70,10 +70,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::{Bias, Family, TheoryCurve};
+use super::{Bias, Family, Selection, TheoryCurve};
 use crate::corpus::{Corpus, FIRST_WORD};
 use crate::rng::SimRng;
-use crate::scenario::{FilterKind, Scenario};
+use crate::scenario::Scenario;
 
 mod batch;
 mod describe;
@@ -200,7 +200,7 @@ impl Family for Text {
         model: &TextModel,
         batch: TextBatch,
         keep: usize,
-        kind: FilterKind,
+        kind: Selection,
         _rng: &mut SimRng,
     ) -> TextBatch {
         self.filter_sentences(model, batch, keep, kind)
@@ -261,7 +261,7 @@ mod tests {
     use super::fixtures::{corpus, small_text};
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::{DataRegime, FamilyKey};
+    use crate::scenario::{DataRegime, FamilyKey, FilterKind};
     use crate::sim::simulate_one;
 
     #[test]

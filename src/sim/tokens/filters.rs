@@ -69,8 +69,8 @@ mod tests {
     use super::super::Tokens;
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::{FamilyKey, FilterKind, Scenario};
-    use crate::sim::{Bias, Family};
+    use crate::scenario::{FamilyKey, Scenario};
+    use crate::sim::{Bias, Family, Selection};
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
         Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
@@ -118,15 +118,15 @@ mod tests {
         let mut rng = replicate_rng(4, 0);
         let model = f.human_model();
         let batch = f.generate(&model, 5000, &Bias { temperature: 1.0, top_p: 1.0 }, &mut rng);
-        for kind in [FilterKind::Quality, FilterKind::Diversity] {
+        for kind in [Selection::Quality, Selection::Diversity] {
             let kept = f.filter(&model, batch.clone(), 1234, kind, &mut rng);
             assert_eq!(kept.iter().map(|&c| u64::from(c)).sum::<u64>(), 1234, "{kind:?}");
             assert!(kept.iter().zip(&batch).all(|(k, c)| k <= c));
         }
         let present = batch.iter().filter(|&&c| c > 0).count();
-        let kept = f.filter(&model, batch.clone(), 1234, FilterKind::Diversity, &mut rng);
+        let kept = f.filter(&model, batch.clone(), 1234, Selection::Diversity, &mut rng);
         assert_eq!(kept.iter().filter(|&&c| c > 0).count(), present.min(1234));
-        let kept = f.filter(&model, batch.clone(), 1234, FilterKind::Quality, &mut rng);
+        let kept = f.filter(&model, batch.clone(), 1234, Selection::Quality, &mut rng);
         assert!(kept.iter().filter(|&&c| c > 0).count() < present);
     }
 }

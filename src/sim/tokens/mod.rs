@@ -27,10 +27,10 @@ pub use self::describe::FAMILY;
 pub use self::filters::{filter_diversity, filter_quality};
 pub use self::metrics::{entropy_bits, gini_simpson, total_variation, zipf_probs};
 pub use self::theory::{expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, simpson_recurrence};
-use super::{Bias, Family, GenerationView, TheoryCurve, MAX_LOST_WORDS};
+use super::{Bias, Family, GenerationView, Selection, TheoryCurve, MAX_LOST_WORDS};
 use crate::rng::SimRng;
 use crate::sampling;
-use crate::scenario::{FilterKind, Scenario};
+use crate::scenario::Scenario;
 
 /// The metric names, in the order [`Family::measure`] writes them:
 /// - `entropy_bits`: Shannon entropy of the model, -Σ p_i log2 p_i;
@@ -132,11 +132,10 @@ impl Family for Tokens {
     }
 
     /// See [`filter_quality`] and [`filter_diversity`]; the filters are deterministic.
-    fn filter(&self, model: &Vec<f64>, batch: Vec<u32>, keep: usize, kind: FilterKind, _rng: &mut SimRng) -> Vec<u32> {
+    fn filter(&self, model: &Vec<f64>, batch: Vec<u32>, keep: usize, kind: Selection, _rng: &mut SimRng) -> Vec<u32> {
         match kind {
-            FilterKind::None => batch,
-            FilterKind::Quality => filter_quality(model, &batch, keep),
-            FilterKind::Diversity => filter_diversity(model, &batch, keep),
+            Selection::Quality => filter_quality(model, &batch, keep),
+            Selection::Diversity => filter_diversity(model, &batch, keep),
         }
     }
 
