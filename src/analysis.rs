@@ -5,8 +5,9 @@
 //!
 //! - **Where does collapse stop?** ([`AnalysisKind::Stops`]): the headline metric for each share
 //!   of fresh human data, at three training-set sizes (a quarter, the same, four times).
-//! - **Many models or one?** ([`AnalysisKind::Mixing`]): the pool of K models against how
-//!   different they are, beside one model given the same total data and one given one model's
+//! - **Many models or one?** ([`AnalysisKind::Mixing`]): the pool of K models, each with a blind
+//!   spot, against how much of their blind spots they share (0: distinct, 1: one shared bias),
+//!   beside one model with the same blind spot given the same total data, and given one model's
 //!   share.
 
 use std::sync::Arc;
@@ -21,8 +22,10 @@ use crate::scenario::{Scenario, ScenarioError};
 const MAX_SAMPLES: u32 = 1_000_000;
 /// Shares of fresh human data in "where does collapse stop?".
 const HUMAN_FRACTIONS: [f64; 8] = [0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0];
-/// Model spreads in "many models or one?".
-const SPREADS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+/// Shares of the blind spots the models have in common, in "many models or one?".
+const OVERLAPS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+/// Each model's blind spot in "many models or one?" when the scenario has none.
+const DEFAULT_BLIND_SPOT: f64 = 0.2;
 /// Models pooled in "many models or one?" when the scenario has a single one.
 const DEFAULT_POOL: u32 = 4;
 
@@ -133,39 +136,38 @@ impl Analysis {
             }
             AnalysisKind::Mixing => {
                 let k = if base.model_count > 1 { base.model_count } else { DEFAULT_POOL };
+                let blind = if base.blind_spot > 0.0 { base.blind_spot } else { DEFAULT_BLIND_SPOT };
                 let total = samples.saturating_mul(k).min(MAX_SAMPLES);
+                let percent = (blind * 100.0).round();
                 series.push(Series {
-                    label: format!("pool of {k} models, {} items each", thousands(samples)),
+                    label: format!("pool of {k} models, {} items each, each blind to {percent}%", thousands(samples)),
                     dashed: false,
                     flat: false,
                 });
-                for &spread in &SPREADS {
-                    let scenario = Scenario { model_count: k, model_spread: spread, ..base.clone() };
-                    let settings = vec![("model_count", f64::from(k)), ("model_spread", spread)];
-                    cells.push(Cell { series: 0, x: spread, settings, scenario, value: None });
+                for &overlap in &OVERLAPS {
+                    let scenario =
+                        Scenario { model_count: k, blind_spot: blind, blind_spot_overlap: overlap, ..base.clone() };
+                    let settings =
+                        vec![("model_count", f64::from(k)), ("blind_spot", blind), ("blind_spot_overlap", overlap)];
+                    cells.push(Cell { series: 0, x: overlap, settings, scenario, value: None });
                 }
                 series.push(Series {
                     label: format!("one model, {} items (same total)", thousands(total)),
                     dashed: true,
                     flat: true,
                 });
-                let one_total = Scenario { model_count: 1, samples: total, ..base.clone() };
-                let settings = vec![("model_count", 1.0), ("samples", f64::from(total))];
+                let one_total = Scenario { model_count: 1, samples: total, blind_spot: blind, ..base.clone() };
+                let settings = vec![("model_count", 1.0), ("samples", f64::from(total)), ("blind_spot", blind)];
                 cells.push(Cell { series: 1, x: 0.0, settings, scenario: one_total, value: None });
                 series.push(Series {
                     label: format!("one model, {} items", thousands(samples)),
                     dashed: true,
                     flat: true,
                 });
-                let one = Scenario { model_count: 1, ..base.clone() };
-                cells.push(Cell {
-                    series: 2,
-                    x: 0.0,
-                    settings: vec![("model_count", 1.0)],
-                    scenario: one,
-                    value: None,
-                });
-                (format!("how different the {k} models are (model spread)"), "upper_left")
+                let one = Scenario { model_count: 1, blind_spot: blind, ..base.clone() };
+                let settings = vec![("model_count", 1.0), ("blind_spot", blind)];
+                cells.push(Cell { series: 2, x: 0.0, settings, scenario: one, value: None });
+                (format!("how much of their blind spots the {k} models share (0: none, 1: all)"), "upper_left")
             }
         };
         for cell in &cells {
@@ -277,10 +279,10 @@ mod tests {
         assert_eq!(stops.metric.key, "w2_to_human");
 
         let mixing = Analysis::plan(AnalysisKind::Mixing, &base).unwrap();
-        assert_eq!(mixing.cells.len(), SPREADS.len() + 2);
+        assert_eq!(mixing.cells.len(), OVERLAPS.len() + 2);
         assert!(mixing.cells[..5].iter().all(|c| c.scenario.model_count == DEFAULT_POOL));
         assert_eq!(mixing.cells[5].scenario.samples, 400);
-        assert_eq!(mixing.cells[6].scenario, Scenario { model_count: 1, ..base });
+        assert_eq!(mixing.cells[6].scenario, Scenario { model_count: 1, blind_spot: DEFAULT_BLIND_SPOT, ..base });
     }
 
     #[test]
@@ -300,7 +302,7 @@ mod tests {
         assert!(mixing.chart().lines.iter().all(|l| l.points.is_empty()));
         mixing.run_all(None).unwrap();
         let chart = mixing.chart();
-        assert_eq!(chart.lines[0].points.len(), SPREADS.len());
+        assert_eq!(chart.lines[0].points.len(), OVERLAPS.len());
         assert_eq!(chart.lines[1].points.iter().map(|p| p.0).collect::<Vec<_>>(), vec![0.0, 1.0]);
         assert_eq!(chart.lines[1].points[0].1, chart.lines[1].points[1].1);
         assert_eq!(chart.title, "Distance to human (W₂) at generation 5");

@@ -66,21 +66,23 @@ pub struct Lineages<F: Family> {
     scenario: Scenario,
     config: LoopConfig,
     models: Vec<ModelSpec<F>>,
+    /// The family the pool of several models is fitted and measured with: the scenario's own.
+    pool: F,
     theory: Vec<TheoryCurve>,
 }
 
 impl<F: Family> Lineages<F> {
-    /// `models[k]` is model k, built from `scenario` with its own bias and form.
-    pub fn new(scenario: &Scenario, models: Vec<ModelSpec<F>>) -> Lineages<F> {
+    /// `models[k]` is model k, built from `scenario` with its own form and blind spot; `pool` is
+    /// the family at the scenario's own settings.
+    pub fn new(scenario: &Scenario, models: Vec<ModelSpec<F>>, pool: F) -> Lineages<F> {
         assert!(!models.is_empty(), "a run has at least one model");
-        let theory = models[0].family.theory(scenario);
-        Lineages { scenario: scenario.clone(), config: LoopConfig::of(scenario), models, theory }
+        let theory = pool.theory(scenario);
+        Lineages { scenario: scenario.clone(), config: LoopConfig::of(scenario), models, pool, theory }
     }
 
     fn simulate(&self, replicate: u32, with_views: bool) -> (Run, Vec<F::View>) {
         let mut rng = replicate_rng(self.scenario.seed, replicate);
-        // The pool is measured with model 1's family.
-        let (mut run, views) = simulate(&self.models, &self.models[0].family, &self.config, &mut rng, with_views);
+        let (mut run, views) = simulate(&self.models, &self.pool, &self.config, &mut rng, with_views);
         run.theory = self.theory.clone();
         (run, views)
     }

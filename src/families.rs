@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn every_family_describes_exactly_the_metrics_its_runs_report() {
-        let sentences: String = (0..60).map(|i| format!("The whale number {i} swam far away from the ship. ")).collect();
+        let sentences: String =
+            (0..60).map(|i| format!("The whale number {i} swam far away from the ship. ")).collect();
         let human = Arc::new(Corpus::from_text(&sentences).unwrap());
         for family in FAMILIES {
             let scenario = Scenario {

@@ -54,10 +54,10 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         id: "pooled-models",
-        title: "Four different models, pooled",
+        title: "Four models, different blind spots",
         paper: "",
-        description: "Four models with different sampling habits each train on their own output and on the pooled web of all four: compare the pool with each lineage.",
-        query: "model=tokens&model_count=4&model_spread=0.6&shared_pool=0.5",
+        description: "Four models, each unable to produce its own fifth of the human word mass, train on their own output: each loses its blind spot at once, but the pool of all four (thick line) keeps far more words than any one of them. Raise “blind spots shared” and the advantage of mixing goes.",
+        query: "model=tokens&model_count=4&blind_spot=0.2",
     },
     Preset {
         id: "contaminated-web",

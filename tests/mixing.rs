@@ -96,21 +96,28 @@ fn a_shared_pool_ties_the_lineages_together() {
 fn with_one_model_the_pool_is_the_model_itself() {
     let s = tokens(100, 500, 10);
     let alone = Experiment::new(&s, None).unwrap().run(0);
-    let shared = Scenario { shared_pool: 1.0, model_spread: 1.0, ..s.clone() };
+    let shared = Scenario { shared_pool: 1.0, model_spread: 1.0, blind_spot_overlap: 1.0, ..s.clone() };
     let same = Experiment::new(&shared, None).unwrap().run(0);
     assert_eq!(alone.metrics, same.metrics);
     assert!(alone.lineages.is_empty());
 }
 
 #[test]
-fn spread_models_differ_and_are_reported_one_by_one() {
-    let s = Scenario { model_count: 3, model_spread: 1.0, ..tokens(500, 2000, 10) };
-    let run = Experiment::new(&s, None).unwrap().run(0);
-    assert_eq!(run.lineages.len(), 3);
-    // Model 1 samples at T = 0.5, model 3 at T = 2: model 1 loses far more entropy.
-    let cold = run.lineage_series(0, "entropy_bits").unwrap()[10];
-    let hot = run.lineage_series(2, "entropy_bits").unwrap()[10];
-    assert!(cold + 1.0 < hot, "T=0.5 lineage {cold} bits vs T=2 lineage {hot} bits");
+fn distinct_blind_spots_make_mixing_pay_and_shared_ones_do_not() {
+    // Four models, each unable to produce its own fifth of the human word mass.
+    let distinct = Scenario { model_count: 4, blind_spot: 0.2, ..tokens(2000, 4000, 10) };
+    let run = Experiment::new(&distinct, None).unwrap().run(0);
+    assert_eq!(run.lineages.len(), 4);
+    let pool = run.series("surviving_types").unwrap()[10];
+    let best = (0..4).map(|k| run.lineage_series(k, "surviving_types").unwrap()[10]).fold(0.0, f64::max);
+    assert!(pool > 1.5 * best, "pool {pool} vs best lineage {best}");
+    // The same blind spot for all: the pool is no better than its best model.
+    let shared = Scenario { blind_spot_overlap: 1.0, ..distinct.clone() };
+    let run = Experiment::new(&shared, None).unwrap().run(0);
+    let pool_shared = run.series("surviving_types").unwrap()[10];
+    let best_shared = (0..4).map(|k| run.lineage_series(k, "surviving_types").unwrap()[10]).fold(0.0, f64::max);
+    assert!(pool_shared < 1.2 * best_shared, "pool {pool_shared} vs best lineage {best_shared}");
+    assert!(pool_shared < pool, "sharing the blind spots loses the benefit of mixing");
 }
 
 #[test]

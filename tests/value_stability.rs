@@ -36,12 +36,14 @@ fn token_default_scenario_seed_one() {
 #[test]
 fn several_gaussian_models_on_a_contaminated_web_seed_one() {
     let query = "model_count=3&model_spread=0.5&shared_pool=0.3&contamination_rate=0.3&detector_recall=0.5";
-    assert_pinned(&series(query, "variance", 3), &[1.0, 1.1374752680791236, 1.1187170706729814, 1.7021022057129092]);
+    // Re-pinned deliberately when models stopped differing by temperature (they differ by form
+    // and blind spots; see sim::blind_spot).
+    assert_pinned(&series(query, "variance", 3), &[1.0, 0.9377490399057418, 0.8884659948731144, 1.072519778195561]);
     let scenario = Scenario::from_query(query).unwrap();
     let run = Experiment::new(&scenario, None).unwrap().run(0);
     assert_pinned(
         &run.lineage_series(1, "variance").unwrap()[..=3],
-        &[1.0, 0.952356087280582, 0.9094537024280828, 0.9741913765020573],
+        &[1.0, 0.9792698732164749, 0.969634738197933, 1.0091653177929119],
     );
 }
 

@@ -11,6 +11,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::families::{self, FamilyInfo};
+use crate::sampling::Bias;
+use crate::sim::blind_spot::BlindSpot;
 
 mod codec;
 
@@ -71,6 +73,17 @@ impl<'de> Deserialize<'de> for FamilyKey {
         let key = String::deserialize(deserializer)?;
         FamilyKey::parse(&key).map_err(serde::de::Error::custom)
     }
+}
+
+/// Where each generation's human share comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HumanData {
+    /// Drawn fresh from the human distribution every generation.
+    Fresh,
+    /// One human sample, drawn once before generation 1 and reused every generation (the
+    /// setting of several papers: a fixed real dataset mixed with ever newer synthetic data).
+    Fixed,
 }
 
 /// What each generation trains on.
@@ -148,6 +161,8 @@ pub struct Scenario {
     pub human_fraction: f64,
     /// `replace` or `accumulate`.
     pub data: DataRegime,
+    /// `fresh` (a new human sample every generation) or `fixed` (one sample, reused).
+    pub human_data: HumanData,
     /// Sampling bias when a model generates: Gaussian N(mu, T sigma^2); tokens and text p^(1/T).
     pub temperature: f64,
     /// Nucleus truncation when tokens or text are generated: keep the smallest set of most
@@ -173,8 +188,14 @@ pub struct Scenario {
 
     /// Number of different models trained side by side each generation (1 to 8).
     pub model_count: u32,
-    /// How different the models' biases are, 0 (identical) to 1; see [`Scenario::model_bias`].
+    /// How different the models' forms are, 0 (identical) to 1: n-gram orders (text) or single
+    /// normals and mixtures (Gaussian); see [`Scenario::model_form`].
     pub model_spread: f64,
+    /// Each model's blind spot: the share of the human distribution it cannot generate (see
+    /// `sim::blind_spot`).
+    pub blind_spot: f64,
+    /// The share of each blind spot that every model has (1: one shared bias; 0: distinct).
+    pub blind_spot_overlap: f64,
     /// Share of each model's synthetic training data taken from the pooled output of all models
     /// (0: independent lineages, each training on its own output; 1: all train on the pool).
     pub shared_pool: f64,
@@ -213,6 +234,7 @@ impl Scenario {
             samples: 100,
             human_fraction: 0.0,
             data: DataRegime::Replace,
+            human_data: HumanData::Fresh,
             temperature: 1.0,
             top_p: 1.0,
             filter: Filter::default(),
@@ -224,6 +246,8 @@ impl Scenario {
             ngram_order: 2,
             model_count: 1,
             model_spread: 0.0,
+            blind_spot: 0.0,
+            blind_spot_overlap: 0.0,
             shared_pool: 0.0,
             contamination_rate: 0.0,
             detector_recall: 0.0,
@@ -232,11 +256,10 @@ impl Scenario {
     }
 }
 
-/// One model's own bias and form in a multi-model run (see [`Scenario::model_bias`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ModelBias {
-    pub temperature: f64,
-    pub top_p: f64,
+/// One model's own form in a multi-model run (see [`Scenario::model_form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelForm {
+    /// Text: the model's n-gram order.
     pub ngram_order: u32,
     /// Gaussian: a two-component mixture rather than a single normal.
     pub gaussian_mixture: bool,
@@ -288,6 +311,8 @@ pub const RANGES: &[Range] = &[
     Range { key: "ngram_order", min: 1.0, max: 3.0 },
     Range { key: "model_count", min: 1.0, max: 8.0 },
     Range { key: "model_spread", min: 0.0, max: 1.0 },
+    Range { key: "blind_spot", min: 0.0, max: 0.5 },
+    Range { key: "blind_spot_overlap", min: 0.0, max: 1.0 },
     Range { key: "shared_pool", min: 0.0, max: 1.0 },
     Range { key: "contamination_rate", min: 0.0, max: 1.0 },
     Range { key: "detector_recall", min: 0.0, max: 1.0 },
@@ -295,28 +320,32 @@ pub const RANGES: &[Range] = &[
 ];
 
 impl Scenario {
-    /// The sampling bias and form of model `k` of `model_count`. Models sit at evenly spaced
-    /// positions z_k from -1 to 1 (z = 0 for a single model); with spread s:
-    /// temperature_k = temperature * 2^(s z_k) (at s = 1, from half to twice the temperature);
-    /// top_p_k = 1 - (1 - top_p) * 2^(s z_k), clamped to [0.01, 1] (so top-p differs only when
-    /// it is below 1); ngram_order_k = ngram_order + round(s z_k), clamped to 1..3 (text only);
-    /// and for the Gaussian every second model (k odd) is a two-component mixture when s > 0.
-    /// At s = 0 every model is the same.
-    pub fn model_bias(&self, k: u32) -> ModelBias {
+    /// The form of model `k` of `model_count`. Models sit at evenly spaced positions z_k from
+    /// -1 to 1 (z = 0 for a single model); with spread s: ngram_order_k = ngram_order +
+    /// round(s z_k), clamped to 1..3 (text), and for the Gaussian every second model (k odd) is
+    /// a two-component mixture when s > 0. At s = 0 every model has the scenario's form. (Models
+    /// differ in what they cannot generate by their blind spots: [`Scenario::blind_spot_of`].)
+    pub fn model_form(&self, k: u32) -> ModelForm {
         let z = if self.model_count > 1 { 2.0 * f64::from(k) / f64::from(self.model_count - 1) - 1.0 } else { 0.0 };
-        let factor = (self.model_spread * z).exp2();
-        ModelBias {
-            temperature: (self.temperature * factor).clamp(0.05, 5.0),
-            top_p: (1.0 - (1.0 - self.top_p) * factor).clamp(0.01, 1.0),
+        ModelForm {
             ngram_order: (f64::from(self.ngram_order) + (self.model_spread * z).round()).clamp(1.0, 3.0) as u32,
             gaussian_mixture: self.model_spread > 0.0 && k % 2 == 1,
         }
     }
 
-    /// The scenario as model `k` of a multi-model run sees it: its own bias and form.
+    /// The scenario as model `k` of a multi-model run sees it: its own n-gram order.
     pub fn for_model(&self, k: u32) -> Scenario {
-        let bias = self.model_bias(k);
-        Scenario { temperature: bias.temperature, top_p: bias.top_p, ngram_order: bias.ngram_order, ..self.clone() }
+        Scenario { ngram_order: self.model_form(k).ngram_order, ..self.clone() }
+    }
+
+    /// The sampling bias every model generates with.
+    pub fn sampling_bias(&self) -> Bias {
+        Bias { temperature: self.temperature, top_p: self.top_p }
+    }
+
+    /// Model `k`'s blind spot (see `sim::blind_spot`).
+    pub fn blind_spot_of(&self, k: u32) -> BlindSpot {
+        BlindSpot::of_model(k, self.model_count, self.blind_spot, self.blind_spot_overlap)
     }
 
     /// The number of fresh human items in a training set of `samples` (rounded to the nearest).
@@ -330,21 +359,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn model_biases_spread_evenly_and_coincide_at_zero_spread() {
+    fn model_forms_spread_evenly_and_coincide_at_zero_spread() {
         let s = Scenario { model_count: 3, model_spread: 1.0, top_p: 0.9, ngram_order: 2, ..Scenario::default() };
-        let b: Vec<ModelBias> = (0..3).map(|k| s.model_bias(k)).collect();
-        assert_eq!(b.iter().map(|b| b.temperature).collect::<Vec<_>>(), vec![0.5, 1.0, 2.0]);
-        assert!(
-            (b[0].top_p - 0.95).abs() < 1e-12 && (b[1].top_p - 0.9).abs() < 1e-12 && (b[2].top_p - 0.8).abs() < 1e-12
-        );
-        assert_eq!(b.iter().map(|b| b.ngram_order).collect::<Vec<_>>(), vec![1, 2, 3]);
-        let same = Scenario { model_count: 5, ..s.clone() };
-        let same = Scenario { model_spread: 0.0, ..same };
-        assert!((0..5).all(|k| same.model_bias(k) == same.model_bias(0)));
-        assert_eq!(
-            Scenario::default().model_bias(0),
-            ModelBias { temperature: 1.0, top_p: 1.0, ngram_order: 2, gaussian_mixture: false }
-        );
-        assert_eq!(b.iter().map(|b| b.gaussian_mixture).collect::<Vec<_>>(), vec![false, true, false]);
+        let f: Vec<ModelForm> = (0..3).map(|k| s.model_form(k)).collect();
+        assert_eq!(f.iter().map(|f| f.ngram_order).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(f.iter().map(|f| f.gaussian_mixture).collect::<Vec<_>>(), vec![false, true, false]);
+        let same = Scenario { model_count: 5, model_spread: 0.0, ..s.clone() };
+        assert!((0..5).all(|k| same.model_form(k) == same.model_form(0)));
+        assert_eq!(Scenario::default().model_form(0), ModelForm { ngram_order: 2, gaussian_mixture: false });
+        // Every model samples with the scenario's bias; blind spots are off by default.
+        assert_eq!(s.sampling_bias(), Bias { temperature: 1.0, top_p: 0.9 });
+        assert!((0..3).all(|k| s.blind_spot_of(k).is_empty()));
+        let blind = Scenario { blind_spot: 0.2, model_count: 4, ..Scenario::default() };
+        assert!((blind.blind_spot_of(3).mass() - 0.2).abs() < 1e-12);
     }
 }

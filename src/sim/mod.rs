@@ -13,6 +13,7 @@
 //! A run holds one or more models side by side (a single model is a pool of one); see
 //! [`simulate`].
 
+pub mod blind_spot;
 pub mod gaussian;
 pub mod text;
 pub mod tokens;
@@ -22,7 +23,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::rng::SimRng;
 pub use crate::sampling::Bias;
-use crate::scenario::{DataRegime, FilterKind, Scenario};
+use crate::scenario::{DataRegime, FilterKind, HumanData, Scenario};
 
 /// A filter that selects synthetic data before training: the schema's `filter.kind` other than
 /// `none` (with no filter the loop does not call [`Family::filter`] at all).
@@ -153,6 +154,7 @@ pub fn independent_identical_lineages(scenario: &Scenario) -> bool {
     scenario.model_count > 1
         && scenario.shared_pool == 0.0
         && scenario.model_spread == 0.0
+        && scenario.blind_spot == 0.0
         && !web::web_active(scenario)
 }
 
@@ -182,6 +184,8 @@ pub struct LoopConfig {
     pub accumulate: bool,
     /// The contaminated web and the detector, when active.
     pub web: Option<Web>,
+    /// The human share is one sample drawn at generation 1 and reused (`human_data = fixed`).
+    pub fixed_human: bool,
 }
 
 impl LoopConfig {
@@ -205,6 +209,7 @@ impl LoopConfig {
             filter,
             accumulate: scenario.data == DataRegime::Accumulate,
             web: Web::of(scenario),
+            fixed_human: scenario.human_data == HumanData::Fixed,
         }
     }
 }
@@ -215,6 +220,17 @@ struct Lineage<'a, F: Family> {
     spec: &'a ModelSpec<F>,
     model: F::Model,
     gathered: Option<F::Stats>,
+    /// With fixed human data, the scrape of generation 1, reused every generation.
+    fixed: Option<Scrape<F>>,
+}
+
+/// One training set's scraped share: the human items kept, the model-written items that passed
+/// the detector (on a contaminated web), and the web columns (the real human share of the new
+/// training data and its size).
+struct Scrape<F: Family> {
+    human: F::Batch,
+    contaminated: Option<F::Batch>,
+    web_row: [f64; 2],
 }
 
 /// `count` items drawn from the pool of the previous generation's models: each item comes from
@@ -241,8 +257,8 @@ struct Fitted<F: Family> {
     gathered: Option<F::Stats>,
     /// The web columns: the real human share of the new training data, and its size.
     web_row: [f64; 2],
-    /// The training batches (human, synthetic), kept for the view of a single model.
-    batches: Option<(F::Batch, F::Batch)>,
+    /// The scrape to keep for the following generations (fixed human data, generation 1).
+    keep_scrape: Option<Scrape<F>>,
 }
 
 /// Runs models side by side for `config.generations` generations. `models[k]` is model k (one
@@ -279,8 +295,12 @@ pub fn simulate<F: Family>(
         vec![Vec::with_capacity(generations + 1); if several { models.len() } else { 0 }];
     let mut views = Vec::new();
 
-    let mut lineages: Vec<Lineage<F>> =
-        models.iter().map(|spec| Lineage { spec, model: spec.family.human_model(), gathered: None }).collect();
+    let mut lineages: Vec<Lineage<F>> = models
+        .iter()
+        .map(|spec| Lineage { spec, model: spec.family.human_model(), gathered: None, fixed: None })
+        .collect();
+    // What the top-level metrics and views describe: the pool, or the single model itself.
+    let shown = if several { pool } else { &models[0].family };
 
     // A row of metrics: the family's, then (on a contaminated web) the real human share and the
     // size of the generation's new training data.
@@ -293,8 +313,8 @@ pub fn simulate<F: Family>(
         row
     };
     let human_web_row = [1.0, config.samples as f64];
-    let human = pool.human_model();
-    metrics.push(row(pool, &human, &human, human_web_row));
+    let human = shown.human_model();
+    metrics.push(row(shown, &human, &human, human_web_row));
     for (k, lineage) in lineages.iter().enumerate().filter(|_| several) {
         lineage_metrics[k].push(row(&lineage.spec.family, &lineage.model, &lineage.model, human_web_row));
     }
@@ -303,8 +323,8 @@ pub fn simulate<F: Family>(
     // (views off) then see identical numbers for the same seed.
     let mut reference_rng = SimRng::seed_from_u64(rng.next_u64());
     if with_views {
-        let reference = pool.draw_human(config.samples, &mut reference_rng);
-        views.push(pool.view(&human, &human, Some(&reference), None));
+        let reference = shown.draw_human(config.samples, &mut reference_rng);
+        views.push(shown.view(&human, &human, Some(&reference), None));
     }
     // The pool's model of the previous generation (several models only; one model is its own pool).
     let mut pool_model = several.then(|| human.clone());
@@ -316,17 +336,24 @@ pub fn simulate<F: Family>(
         let mut fitted: Vec<Fitted<F>> = Vec::with_capacity(lineages.len());
         for (k, lineage) in lineages.iter().enumerate() {
             let (family, bias) = (&lineage.spec.family, &lineage.spec.bias);
-            // The scraped share: human, or written by earlier models; then the detector.
-            let (human, contaminated, web_row) = match &config.web {
+            // The scraped share: human, or written by earlier models; then the detector. With
+            // fixed human data, generation 1's scrape is reused.
+            let fresh = lineage.fixed.is_none().then(|| match &config.web {
                 Some(web) => {
                     let scraped = web.scrape(config.scraped, t, rng);
                     let items = scraped.human + scraped.contaminated + config.synthetic;
                     let share = if items > 0 { scraped.human as f64 / items as f64 } else { 0.0 };
-                    let human = family.draw_human(scraped.human, rng);
-                    (human, Some(draw_from_pool(&lineages, scraped.contaminated, rng)), [share, items as f64])
+                    Scrape {
+                        human: family.draw_human(scraped.human, rng),
+                        contaminated: Some(draw_from_pool(&lineages, scraped.contaminated, rng)),
+                        web_row: [share, items as f64],
+                    }
                 }
-                None => (family.draw_human(config.scraped, rng), None, human_web_row),
-            };
+                None => {
+                    Scrape { human: family.draw_human(config.scraped, rng), contaminated: None, web_row: human_web_row }
+                }
+            });
+            let scrape = lineage.fixed.as_ref().or(fresh.as_ref()).expect("a scrape, fresh or fixed");
             // The deliberate synthetic share: from the model itself and from the pool.
             let mut synthetic = family.generate(&lineage.model, config.generated - config.from_pool, bias, rng);
             if config.from_pool > 0 {
@@ -336,14 +363,18 @@ pub fn simulate<F: Family>(
                 synthetic = family.filter(&lineage.model, synthetic, config.synthetic, kind, rng);
             }
             let mut stats = gathered[k].take().unwrap_or_else(|| family.empty_stats());
-            family.add(&mut stats, &human);
-            if let Some(batch) = &contaminated {
+            family.add(&mut stats, &scrape.human);
+            if let Some(batch) = &scrape.contaminated {
                 family.add(&mut stats, batch);
             }
             family.add(&mut stats, &synthetic);
             let model = family.fit(&stats);
-            let batches = (with_views && !several).then_some((human, synthetic));
-            fitted.push(Fitted { model, gathered: config.accumulate.then_some(stats), web_row, batches });
+            if with_views && !several {
+                views.push(family.view(&model, &lineage.model, Some(&scrape.human), Some(&synthetic)));
+            }
+            let web_row = scrape.web_row;
+            let keep_scrape = if config.fixed_human { fresh } else { None };
+            fitted.push(Fitted { model, gathered: config.accumulate.then_some(stats), web_row, keep_scrape });
         }
 
         if let Some(previous_pool) = pool_model.take() {
@@ -375,14 +406,14 @@ pub fn simulate<F: Family>(
             pool_model = Some(new_pool);
         } else {
             let (new, previous) = (&fitted[0], &lineages[0].model);
-            metrics.push(row(pool, &new.model, previous, new.web_row));
-            if let Some((human, synthetic)) = &new.batches {
-                views.push(pool.view(&new.model, previous, Some(human), Some(synthetic)));
-            }
+            metrics.push(row(shown, &new.model, previous, new.web_row));
         }
         for (lineage, new) in lineages.iter_mut().zip(fitted) {
             lineage.model = new.model;
             lineage.gathered = new.gathered;
+            if new.keep_scrape.is_some() {
+                lineage.fixed = new.keep_scrape;
+            }
         }
     }
 

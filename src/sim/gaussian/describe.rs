@@ -6,7 +6,6 @@ use super::{Form, Gaussian};
 use crate::corpus::Corpus;
 use crate::experiment::{Lineages, Simulation};
 use crate::families::{FamilyInfo, HumanText, MainView, MetricInfo};
-use crate::sampling::Bias;
 use crate::scenario::Scenario;
 use crate::sim::ModelSpec;
 
@@ -63,18 +62,14 @@ fn caption(s: &Scenario, t: usize) -> String {
     }
 }
 
-/// Model k has its own bias and form (a single normal, or a two-component mixture; see
-/// [`Scenario::model_bias`]).
+/// Model k has its own form (a single normal, or a two-component mixture; see
+/// [`Scenario::model_form`]); the pool is measured with a single normal.
 fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
     let models = (0..scenario.model_count)
         .map(|k| {
-            let bias = scenario.model_bias(k);
-            let form = if bias.gaussian_mixture { Form::Mixture } else { Form::Single };
-            ModelSpec {
-                family: Gaussian::new(&scenario.for_model(k)).with_form(form),
-                bias: Bias { temperature: bias.temperature, top_p: bias.top_p },
-            }
+            let form = if scenario.model_form(k).gaussian_mixture { Form::Mixture } else { Form::Single };
+            ModelSpec { family: Gaussian::new(scenario).with_form(form), bias: scenario.sampling_bias() }
         })
         .collect();
-    Ok(Box::new(Lineages::new(scenario, models)))
+    Ok(Box::new(Lineages::new(scenario, models, Gaussian::new(scenario))))
 }

@@ -6,7 +6,6 @@ use super::Text;
 use crate::corpus::Corpus;
 use crate::experiment::{Lineages, Simulation};
 use crate::families::{pool_note, thousands, FamilyInfo, HumanText, MainView, MetricInfo};
-use crate::sampling::Bias;
 use crate::scenario::Scenario;
 use crate::sim::ModelSpec;
 
@@ -66,27 +65,26 @@ fn caption(s: &Scenario, t: usize) -> String {
     }
 }
 
-/// Model k has its own bias and n-gram order. Fitting generation 0 to the book is the costly
-/// part: once per n-gram order, then each model takes that fit with its own bias.
+/// Model k has its own n-gram order; the pool is fitted and measured at the scenario's own order
+/// and bias (so the pool's generation 0 is the human row). Fitting generation 0 to the book is the
+/// costly part: once per n-gram order, then each model takes that fit.
 fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
     let corpus = human.ok_or("the text model needs a human text (none is loaded)")?;
     let mut by_order: Vec<Text> = Vec::new();
-    let mut models = Vec::with_capacity(scenario.model_count as usize);
-    for k in 0..scenario.model_count {
-        let own = scenario.for_model(k);
-        let order = own.ngram_order.clamp(1, 3) as usize;
+    let mut fitted = |s: &Scenario| -> Text {
+        let order = s.ngram_order.clamp(1, 3) as usize;
         let i = match by_order.iter().position(|t| t.order() == order) {
             Some(i) => i,
             None => {
-                by_order.push(Text::new(&own, Arc::clone(corpus)));
+                by_order.push(Text::new(s, Arc::clone(corpus)));
                 by_order.len() - 1
             }
         };
-        let bias = scenario.model_bias(k);
-        models.push(ModelSpec {
-            family: by_order[i].with_scenario(&own),
-            bias: Bias { temperature: bias.temperature, top_p: bias.top_p },
-        });
-    }
-    Ok(Box::new(Lineages::new(scenario, models)))
+        by_order[i].with_scenario(s)
+    };
+    let models = (0..scenario.model_count)
+        .map(|k| ModelSpec { family: fitted(&scenario.for_model(k)), bias: scenario.sampling_bias() })
+        .collect();
+    let pool = fitted(scenario);
+    Ok(Box::new(Lineages::new(scenario, models, pool)))
 }

@@ -6,7 +6,6 @@ use super::Tokens;
 use crate::corpus::Corpus;
 use crate::experiment::{Lineages, Simulation};
 use crate::families::{pool_note, thousands, FamilyInfo, HumanText, MainView, MetricInfo};
-use crate::sampling::Bias;
 use crate::scenario::Scenario;
 use crate::sim::ModelSpec;
 
@@ -72,15 +71,12 @@ fn caption(s: &Scenario, t: usize) -> String {
 }
 
 /// Every model shares the Zipf law and the labels (the human text's words, most frequent first,
-/// when one is loaded); model k has its own bias.
+/// when one is loaded).
 fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
     let labels = human.map(|c| c.ranked_words()).unwrap_or(&[]);
     let family = Tokens::new(scenario, labels);
     let models = (0..scenario.model_count)
-        .map(|k| {
-            let bias = scenario.model_bias(k);
-            ModelSpec { family: family.clone(), bias: Bias { temperature: bias.temperature, top_p: bias.top_p } }
-        })
+        .map(|_| ModelSpec { family: family.clone(), bias: scenario.sampling_bias() })
         .collect();
-    Ok(Box::new(Lineages::new(scenario, models)))
+    Ok(Box::new(Lineages::new(scenario, models, family)))
 }
