@@ -66,6 +66,11 @@ pub struct FamilyInfo {
     pub headline_metric: &'static str,
     /// The family's metrics, in the order its runs report them.
     pub metrics: &'static [MetricInfo],
+    /// "Confidently wrong": the metric of the model's confidence in its own output (its entropy or
+    /// perplexity on what it generates) and the metric of its error on human data (cross-entropy
+    /// or perplexity of human data under the model), in the same unit; the page draws them on one
+    /// chart.
+    pub confidence: Option<(&'static str, &'static str)>,
     /// The scenario keys of the controls that apply to this family beyond [`SHARED_CONTROLS`].
     pub controls: &'static [&'static str],
     /// Replicates per cell of the page's analyses (the family's cost decides).
@@ -167,6 +172,9 @@ mod tests {
         let schema = Scenario::keys();
         for family in FAMILIES {
             assert!(family.metric(family.headline_metric).is_some(), "{}: headline metric undescribed", family.key);
+            if let Some((own, human)) = family.confidence {
+                assert!(family.metric(own).is_some() && family.metric(human).is_some(), "{}: confidence", family.key);
+            }
             for control in family.all_controls() {
                 assert!(schema.iter().any(|k| k == control), "{}: {control} is not a scenario key", family.key);
             }

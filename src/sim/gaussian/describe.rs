@@ -44,6 +44,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
             log: false,
         },
     ],
+    confidence: None,
     controls: &["variance_estimator", "human"],
     analysis_replicates: 16,
     main_view: MainView::Chart,

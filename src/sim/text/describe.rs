@@ -50,6 +50,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
             log: false,
         },
     ],
+    confidence: None,
     controls: &["top_p", "ngram_order", "filter.kind", "filter.keep"],
     analysis_replicates: 1,
     main_view: MainView::Passages,

@@ -55,6 +55,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
             log: false,
         },
     ],
+    confidence: None,
     controls: &["top_p", "vocab", "zipf_exponent", "filter.kind", "filter.keep"],
     analysis_replicates: 4,
     main_view: MainView::Chart,
