@@ -136,6 +136,12 @@ impl Experiment {
         self.simulation.run(replicate)
     }
 
+    /// The control arm of this experiment (see [`Scenario::control`]), built with the same human
+    /// text.
+    pub fn control(&self, human: Option<&Arc<Corpus>>) -> Result<Experiment, String> {
+        Experiment::new(&self.scenario.control(), human)
+    }
+
     /// Replicate `replicate` with the views the page draws (the same metrics as [`Self::run`]).
     pub fn run_with_views(&self, replicate: u32) -> ViewedRun {
         self.simulation.run_with_views(replicate)

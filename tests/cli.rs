@@ -167,3 +167,37 @@ fn analyse_prints_one_line_per_cell_with_the_numbers_the_page_draws() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stops, mixing"));
 }
+
+#[test]
+fn control_and_theory_columns_come_from_the_same_code_as_the_page() {
+    let args = ["run", "--set", "generations=6", "--set", "samples=30", "--runs", "20", "--control", "--theory"];
+    let lines = json_lines(&collapse(&args, None));
+    // The control arm is the same scenario trained on fresh human data only.
+    let control = json_lines(&collapse(
+        &["run", "--set", "generations=6", "--set", "samples=30", "--runs", "20", "--set", "human_fraction=1"],
+        None,
+    ));
+    for (line, own) in lines.iter().zip(&control) {
+        for metric in ["mean", "variance", "w2_to_human", "tail_mass"] {
+            assert_eq!(line[format!("control.{metric}")], own[metric], "{metric}");
+        }
+    }
+    // The closed form as a plain number: E[variance_t] = ((M-1)/M)^t.
+    for (t, line) in lines.iter().enumerate() {
+        let want = (29.0f64 / 30.0).powi(t as i32);
+        assert!((line["theory.variance"].as_f64().unwrap() - want).abs() < 1e-12, "{t}");
+    }
+    // No closed form applies with fresh human data mixed in: no theory column.
+    let mixed =
+        json_lines(&collapse(&["run", "--set", "human_fraction=0.5", "--set", "generations=2", "--theory"], None));
+    assert!(mixed[1].get("theory.variance").is_none());
+}
+
+#[test]
+fn huge_numbers_print_in_exponent_form() {
+    let out = collapse(&["run", "--set", "temperature=5", "--set", "generations=200"], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(last.contains("e1") || last.contains("null"), "{}", &last[..200.min(last.len())]);
+    assert!(!last.split(|c: char| !c.is_ascii_digit()).any(|digits| digits.len() > 20), "no 300-digit numbers");
+}

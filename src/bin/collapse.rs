@@ -20,7 +20,7 @@ collapse: simulate model collapse (a model retrained on its own output), the pag
 
 USAGE:
     collapse run [--scenario FILE.json | -] [--set KEY=VALUE]... [--runs R] [--format json|csv]
-                 [--corpus FILE.txt] [--threads N]
+                 [--control] [--theory] [--corpus FILE.txt] [--threads N]
     collapse analyse stops|mixing [--scenario FILE.json | -] [--set KEY=VALUE]... [--format json|csv]
                  [--corpus FILE.txt]                   the page's analyses, one line per cell
     collapse scenario [--scenario FILE.json | -] [--set KEY=VALUE]...   print the full scenario
@@ -36,10 +36,14 @@ OPTIONS:
     --corpus FILE     human text for the text model and the token labels
                       [www/data/moby-dick.txt, fetched by scripts/fetch-corpus.sh]
     --threads N       worker threads for the replicates [all cores]
+    --control         also run the control arm (the same model trained every generation on
+                      fresh human data only) and print it as control.<metric>
+    --theory          also print the closed forms that apply as theory.<metric> (plain numbers)
 
 OUTPUT:
     run: one record per generation t = 0..generations; every metric as
-    {\"mean\", \"se\", \"p10\", \"median\", \"p90\"} across the R runs.
+    {\"mean\", \"se\", \"p10\", \"median\", \"p90\"} across the R runs; null (an empty CSV cell) where
+    a value is not a finite number (the run overflowed). Large and tiny numbers use exponents.
     analyse: one record per cell of the grid: its line, x, the keys it changes, and the mean of
     the family's headline metric at the last generation over the analysis's replicates (the
     numbers the page draws for the same scenario and seed).
@@ -54,6 +58,10 @@ struct Options {
     csv: bool,
     threads: usize,
     corpus: Option<PathBuf>,
+    /// `run --control`: add the control arm's metrics as `control.<metric>`.
+    control: bool,
+    /// `run --theory`: add the closed forms as `theory.<metric>`.
+    theory: bool,
 }
 
 /// Where `scripts/fetch-corpus.sh` puts the default corpus.
@@ -91,6 +99,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
     let mut csv = false;
     let mut corpus = None;
     let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let (mut control, mut theory) = (false, false);
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match flag.as_str() {
@@ -114,6 +123,8 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
                     .filter(|&r| (1..=100_000).contains(&r))
                     .ok_or(format!("--runs: `{v}` is not a whole number from 1 to 100000"))?;
             }
+            "--control" => control = true,
+            "--theory" => theory = true,
             "--threads" => {
                 let v = value("--threads")?;
                 threads =
@@ -153,7 +164,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         Some(path) => format!("scenario {path}: {e}"),
         None => format!("--set {e}"),
     })?;
-    Ok(Options { command, analysis, scenario, runs, csv, threads, corpus })
+    Ok(Options { command, analysis, scenario, runs, csv, threads, corpus, control, theory })
 }
 
 fn execute(options: Options) -> Result<(), String> {
@@ -194,12 +205,31 @@ fn execute(options: Options) -> Result<(), String> {
                     row.extend(extra);
                 }
             }
+            if options.control {
+                // The same replicates of the control arm (fresh human data only), same code path.
+                let control =
+                    run_replicates(&options.scenario.control(), corpus.as_ref(), options.runs, options.threads)?;
+                names.extend(control[0].metric_names.iter().map(|n| format!("control.{n}")));
+                for (row, extra) in stats.iter_mut().zip(summarize(&control)) {
+                    row.extend(extra);
+                }
+            }
+            // Closed forms where they apply: the first curve of a metric is `theory.<metric>`,
+            // further ones `theory.<metric>.2`, ... (the page's legend order).
+            let mut plain: Vec<(String, Vec<f64>)> = Vec::new();
+            if options.theory {
+                for curve in &runs[0].theory {
+                    let n = plain.iter().filter(|(name, _)| name.split('.').nth(1) == Some(curve.metric)).count();
+                    let suffix = if n == 0 { String::new() } else { format!(".{}", n + 1) };
+                    plain.push((format!("theory.{}{suffix}", curve.metric), curve.values.clone()));
+                }
+            }
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let names = names.as_slice();
+            let table = Table { names: &names, stats: &stats, plain: &plain };
             if options.csv {
-                write_csv(&mut out, names, &stats).map_err(write_err)?;
+                write_csv(&mut out, &table).map_err(write_err)?;
             } else {
-                write_json_lines(&mut out, names, &stats).map_err(write_err)?;
+                write_json_lines(&mut out, &table).map_err(write_err)?;
             }
         }
     }
@@ -254,19 +284,32 @@ fn run_replicates(
     Ok(slots.into_iter().flatten().collect())
 }
 
-/// A number as JSON: non-finite values (possible only for a metric that is undefined) become null.
+/// A number as printed: plain notation in the everyday range, exponent notation beyond it (no
+/// 300-digit integers); non-finite values (a run that overflowed, or a metric undefined there)
+/// print as JSON `null` (an empty CSV cell), never as a number.
 fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
+    if !x.is_finite() {
         "null".into()
+    } else if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
-fn write_json_lines(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -> io::Result<()> {
-    for (t, row) in stats.iter().enumerate() {
+/// What `run` prints: per generation, statistics across the runs for each named column, then
+/// plain numbers (the theory).
+struct Table<'a> {
+    names: &'a [&'a str],
+    /// `stats[t][column]`.
+    stats: &'a [Vec<Stat>],
+    plain: &'a [(String, Vec<f64>)],
+}
+
+fn write_json_lines(out: &mut impl Write, table: &Table) -> io::Result<()> {
+    for (t, row) in table.stats.iter().enumerate() {
         write!(out, "{{\"generation\":{t}")?;
-        for (name, s) in names.iter().zip(row) {
+        for (name, s) in table.names.iter().zip(row) {
             write!(
                 out,
                 ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
@@ -276,6 +319,9 @@ fn write_json_lines(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -
                 num(s.median),
                 num(s.p90)
             )?;
+        }
+        for (name, values) in table.plain {
+            write!(out, ",\"{name}\":{}", num(values.get(t).copied().unwrap_or(f64::NAN)))?;
         }
         writeln!(out, "}}")?;
     }
@@ -293,7 +339,7 @@ fn write_analysis(out: &mut impl Write, analysis: &Analysis, csv: bool) -> io::R
         let settings: Vec<String> = cell.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let value = cell.value.unwrap_or(f64::NAN);
         if csv {
-            let cell_text = if value.is_finite() { format!("{value}") } else { String::new() };
+            let cell_text = if value.is_finite() { num(value) } else { String::new() };
             writeln!(
                 out,
                 "{},\"{line}\",{},{},{},{cell_text}",
@@ -329,19 +375,25 @@ fn whole_or_real(v: f64) -> serde_json::Value {
     }
 }
 
-fn write_csv(out: &mut impl Write, names: &[&str], stats: &[Vec<Stat>]) -> io::Result<()> {
+fn write_csv(out: &mut impl Write, table: &Table) -> io::Result<()> {
     write!(out, "generation")?;
-    for name in names {
+    for name in table.names {
         for part in ["mean", "se", "p10", "median", "p90"] {
             write!(out, ",{name}.{part}")?;
         }
     }
+    for (name, _) in table.plain {
+        write!(out, ",{name}")?;
+    }
     writeln!(out)?;
-    let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
-    for (t, row) in stats.iter().enumerate() {
+    let cell = |x: f64| if x.is_finite() { num(x) } else { String::new() };
+    for (t, row) in table.stats.iter().enumerate() {
         write!(out, "{t}")?;
         for s in row {
             write!(out, ",{},{},{},{},{}", cell(s.mean), cell(s.se), cell(s.p10), cell(s.median), cell(s.p90))?;
+        }
+        for (_, values) in table.plain {
+            write!(out, ",{}", cell(values.get(t).copied().unwrap_or(f64::NAN)))?;
         }
         writeln!(out)?;
     }

@@ -1,5 +1,7 @@
 //! A metric across generations: the run as a solid line (over each model's thin line when
-//! several are pooled), theory dashed, a marker at the generation on screen.
+//! several are pooled), the control (the same model trained on fresh human data only) in the
+//! human colour, the human value as a faint level, theory dashed, a marker at the generation on
+//! screen.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,6 +18,9 @@ pub struct MetricSeries<'a> {
     pub theory: &'a [&'a [f64]],
     /// Each model's own lineage when several models are pooled (thin lines under the pool's).
     pub lineages: &'a [Vec<f64>],
+    /// The control: the same model trained every generation on fresh human data only, so the
+    /// gap between it and the run is the photocopy effect (not the smaller sample).
+    pub control: Option<&'a [f64]>,
     /// Logarithmic y axis (for quantities that decay geometrically).
     pub log_y: bool,
 }
@@ -34,6 +39,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .iter()
         .chain(series.theory.iter().flat_map(|c| c.iter()))
         .chain(series.lineages.iter().flat_map(|c| c.iter()))
+        .chain(series.control.iter().flat_map(|c| c.iter()))
         .cloned();
     let finite: Vec<f64> = all.filter(|&v| drawable(v)).collect();
     let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
@@ -63,6 +69,17 @@ pub fn draw_metric<DB: DrawingBackend>(
     for (k, lineage) in series.lineages.iter().enumerate() {
         chart
             .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(theme.thin)))
+            .map_err(draw_error)?;
+    }
+    if let Some(&human) = series.values.first().filter(|v| drawable(**v)) {
+        // The human value (generation 0) as a faint level across the chart.
+        let level =
+            PathElement::new(vec![(0.0, human), ((n - 1) as f64, human)], palette::FAINT.stroke_width(theme.thin));
+        chart.draw_series(std::iter::once(level)).map_err(draw_error)?;
+    }
+    if let Some(control) = series.control {
+        chart
+            .draw_series(LineSeries::new(points(control), palette::HUMAN.mix(0.9).stroke_width(theme.normal)))
             .map_err(draw_error)?;
     }
     for curve in series.theory {

@@ -98,10 +98,18 @@ mod tests {
 
         let values = run.series("variance").unwrap();
         let theory: Vec<&[f64]> = run.theory.iter().map(|c| c.values.as_slice()).collect();
-        let series = MetricSeries { title: "variance", values: &values, theory: &theory, lineages: &[], log_y: false };
+        let control = vec![1.0; values.len()];
+        let series = MetricSeries {
+            title: "variance",
+            values: &values,
+            theory: &theory,
+            lineages: &[],
+            control: Some(&control),
+            log_y: false,
+        };
         let picture = svg(|root| draw_metric(&root, &series, 4, 1.0));
         assert!(picture.contains("variance"));
-        assert!(picture.matches("<polyline").count() >= 2, "the run and the theory line");
+        assert!(picture.matches("<polyline").count() >= 3, "the run, the control and the theory line");
 
         // Through the type-erased views the page draws: the same picture.
         let shown = Experiment::new(&scenario, None).unwrap().run_with_views(0);

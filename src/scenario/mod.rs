@@ -86,6 +86,17 @@ pub enum HumanData {
     Fixed,
 }
 
+/// What the provenance detector does with what it flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectorMode {
+    /// Flagged items are dropped.
+    Drop,
+    /// Flagged items count with a lower weight: how likely they are to be human, given the flag,
+    /// relative to unflagged items (importance reweighting toward human text; see `sim::web`).
+    Reweight,
+}
+
 /// What each generation trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -209,6 +220,8 @@ pub struct Scenario {
     /// Share of real human items among the scraped data that the detector wrongly flags (and so
     /// drops: human data lost).
     pub detector_false_positive_rate: f64,
+    /// `drop` what the detector flags, or `reweight` it toward likely-human text.
+    pub detector_mode: DetectorMode,
 }
 
 impl Default for Scenario {
@@ -252,6 +265,7 @@ impl Scenario {
             contamination_rate: 0.0,
             detector_recall: 0.0,
             detector_false_positive_rate: 0.0,
+            detector_mode: DetectorMode::Drop,
         }
     }
 }
@@ -346,6 +360,28 @@ impl Scenario {
     /// Model `k`'s blind spot (see `sim::blind_spot`).
     pub fn blind_spot_of(&self, k: u32) -> BlindSpot {
         BlindSpot::of_model(k, self.model_count, self.blind_spot, self.blind_spot_overlap)
+    }
+
+    /// The control arm of this scenario: the same model family and settings trained every
+    /// generation on `samples` fresh human items only — no synthetic data, no filter, no web,
+    /// one model without a blind spot, `replace`. It shows what learning from a finite sample
+    /// does by itself; the gap between it and the run is the photocopy effect.
+    pub fn control(&self) -> Scenario {
+        Scenario {
+            human_fraction: 1.0,
+            data: DataRegime::Replace,
+            human_data: HumanData::Fresh,
+            filter: Filter { kind: FilterKind::None, ..self.filter },
+            model_count: 1,
+            model_spread: 0.0,
+            blind_spot: 0.0,
+            blind_spot_overlap: 0.0,
+            shared_pool: 0.0,
+            contamination_rate: 0.0,
+            detector_recall: 0.0,
+            detector_false_positive_rate: 0.0,
+            ..self.clone()
+        }
     }
 
     /// The number of fresh human items in a training set of `samples` (rounded to the nearest).

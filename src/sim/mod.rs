@@ -237,17 +237,78 @@ struct Scrape<F: Family> {
 /// a model chosen uniformly (the pooled output of equally productive models), so the counts per
 /// model are one multinomial draw.
 fn draw_from_pool<F: Family>(lineages: &[Lineage<F>], count: usize, rng: &mut SimRng) -> F::Batch {
-    let k = lineages.len();
+    let writers: Vec<(&ModelSpec<F>, &F::Model)> = lineages.iter().map(|l| (l.spec, &l.model)).collect();
+    draw_from(&writers, count, rng)
+}
+
+/// `count` items written by `writers` (each model's specification and fitted model), each item
+/// by a writer chosen uniformly.
+fn draw_from<F: Family>(writers: &[(&ModelSpec<F>, &F::Model)], count: usize, rng: &mut SimRng) -> F::Batch {
+    let k = writers.len();
     let shares = crate::sampling::multinomial(count as u64, &vec![1.0 / k as f64; k], rng);
-    let first = lineages[0].spec;
-    let mut batch = first.family.generate(&lineages[0].model, shares[0] as usize, &first.bias, rng);
-    for (lineage, &n) in lineages.iter().zip(&shares).skip(1) {
+    let (first, first_model) = writers[0];
+    let mut batch = first.family.generate(first_model, shares[0] as usize, &first.bias, rng);
+    for (&(spec, model), &n) in writers.iter().zip(&shares).skip(1) {
         if n > 0 {
-            let part = lineage.spec.family.generate(&lineage.model, n as usize, &lineage.spec.bias, rng);
+            let part = spec.family.generate(model, n as usize, &spec.bias, rng);
             first.family.merge(&mut batch, part);
         }
     }
     batch
+}
+
+/// The models of past generations, as the writers of the web's model text: `generations[i]` holds
+/// the models of generation `first + i`, at most `capacity` generations (the oldest are forgotten;
+/// their text is then drawn from the oldest writers kept, see [`Web::writers_kept`]).
+struct WebWriters<M> {
+    first: usize,
+    generations: std::collections::VecDeque<Vec<M>>,
+    capacity: usize,
+}
+
+impl<M: Clone> WebWriters<M> {
+    fn remember(&mut self, generation: usize, models: Vec<M>) {
+        if self.generations.is_empty() {
+            self.first = generation;
+        }
+        self.generations.push_back(models);
+        if self.generations.len() > self.capacity {
+            self.generations.pop_front();
+            self.first += 1;
+        }
+    }
+
+    /// The models of generation `s` (or the oldest kept).
+    fn of(&self, s: usize) -> &[M] {
+        let i = s.saturating_sub(self.first).min(self.generations.len() - 1);
+        &self.generations[i]
+    }
+}
+
+/// `count` > 0 items of model text scraped at generation t: each from the generation s < t that
+/// wrote it (chosen uniformly: every generation added an equal increment to the web), by one of
+/// that generation's models.
+fn draw_web_text<F: Family>(
+    specs: &[ModelSpec<F>],
+    writers: &WebWriters<F::Model>,
+    count: usize,
+    generation: usize,
+    rng: &mut SimRng,
+) -> F::Batch
+where
+    F::Model: Clone,
+{
+    let by = |s: usize| -> Vec<(&ModelSpec<F>, &F::Model)> { specs.iter().zip(writers.of(s)).collect() };
+    let counts = web::authors(count, generation, rng);
+    let mut batch: Option<F::Batch> = None;
+    for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let part = draw_from(&by(i + 1), n as usize, rng);
+        match batch.as_mut() {
+            Some(all) => specs[0].family.merge(all, part),
+            None => batch = Some(part),
+        }
+    }
+    batch.expect("count > 0 items from some generation")
 }
 
 /// A generation's new model of one lineage, with what it trained on.
@@ -326,6 +387,13 @@ pub fn simulate<F: Family>(
         let reference = shown.draw_human(config.samples, &mut reference_rng);
         views.push(shown.view(&human, &human, Some(&reference), None));
     }
+    // The models that wrote the web's model text, generation by generation.
+    let writes_web = config.web.is_some_and(|w| w.contamination_rate > 0.0);
+    let mut writers = WebWriters {
+        first: 1,
+        generations: Default::default(),
+        capacity: Web::writers_kept(config.samples, models.len()),
+    };
     // The pool's model of the previous generation (several models only; one model is its own pool).
     let mut pool_model = several.then(|| human.clone());
 
@@ -345,7 +413,11 @@ pub fn simulate<F: Family>(
                     let share = if items > 0 { scraped.human as f64 / items as f64 } else { 0.0 };
                     Scrape {
                         human: family.draw_human(scraped.human, rng),
-                        contaminated: Some(draw_from_pool(&lineages, scraped.contaminated, rng)),
+                        contaminated: Some(if scraped.contaminated > 0 {
+                            draw_web_text(models, &writers, scraped.contaminated, t, rng)
+                        } else {
+                            draw_from_pool(&lineages, 0, rng)
+                        }),
                         web_row: [share, items as f64],
                     }
                 }
@@ -408,6 +480,9 @@ pub fn simulate<F: Family>(
             let (new, previous) = (&fitted[0], &lineages[0].model);
             metrics.push(row(shown, &new.model, previous, new.web_row));
         }
+        if writes_web {
+            writers.remember(t, fitted.iter().map(|new| new.model.clone()).collect());
+        }
         for (lineage, new) in lineages.iter_mut().zip(fitted) {
             lineage.model = new.model;
             lineage.gathered = new.gathered;
@@ -433,4 +508,52 @@ pub fn simulate_one<F: Family + Clone>(
     let (mut run, views) = simulate(std::slice::from_ref(&spec), family, &LoopConfig::of(scenario), rng, with_views);
     run.theory = family.theory(scenario);
     (run, views)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::replicate_rng;
+    use crate::sim::gaussian::{Gaussian, GaussianModel};
+
+    #[test]
+    fn web_text_comes_from_the_generations_that_wrote_it() {
+        let scenario = Scenario::default();
+        let spec = ModelSpec { family: Gaussian::new(&scenario), bias: scenario.sampling_bias() };
+        let mut writers = WebWriters { first: 1, generations: Default::default(), capacity: 8 };
+        // Generations 1, 2, 3 wrote text around 0, 10 and 20.
+        for (t, mean) in [(1, 0.0), (2, 10.0), (3, 20.0)] {
+            writers.remember(t, vec![GaussianModel::Normal { mean, variance: 0.01 }]);
+        }
+        let mut rng = replicate_rng(9, 0);
+        let text = draw_web_text(std::slice::from_ref(&spec), &writers, 30_000, 4, &mut rng);
+        for centre in [0.0, 10.0, 20.0] {
+            let near = text.iter().filter(|x| (*x - centre).abs() < 1.0).count();
+            assert!((near as f64 - 10_000.0).abs() < 400.0, "{near} items near {centre}");
+        }
+        // At generation 3 only generations 1 and 2 have written.
+        let text = draw_web_text(std::slice::from_ref(&spec), &writers, 1000, 3, &mut rng);
+        assert!(text.iter().all(|x| *x < 15.0));
+        // Forgotten generations' text comes from the oldest writers kept.
+        let mut short = WebWriters { first: 1, generations: Default::default(), capacity: 2 };
+        for (t, mean) in [(1, 0.0), (2, 10.0), (3, 20.0)] {
+            short.remember(t, vec![GaussianModel::Normal { mean, variance: 0.01 }]);
+        }
+        assert_eq!(short.of(1), short.of(2));
+    }
+
+    #[test]
+    fn fixed_human_data_is_drawn_once_and_reused() {
+        // All human, fixed: every generation trains on the same sample, so every model is the same.
+        let fixed =
+            Scenario { human_fraction: 1.0, human_data: HumanData::Fixed, generations: 5, ..Scenario::default() };
+        let run = crate::experiment::Experiment::new(&fixed, None).unwrap().run(0);
+        let variance = run.series("variance").unwrap();
+        assert!(variance[1..].iter().all(|v| *v == variance[1]), "{variance:?}");
+        // Fresh: a new sample every generation.
+        let fresh = Scenario { human_data: HumanData::Fresh, ..fixed };
+        let run = crate::experiment::Experiment::new(&fresh, None).unwrap().run(0);
+        let variance = run.series("variance").unwrap();
+        assert_ne!(variance[1], variance[2]);
+    }
 }

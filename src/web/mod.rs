@@ -21,6 +21,7 @@ use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
 use crate::render::{self, MetricSeries, Target};
 use crate::scenario::Scenario;
+use crate::sim::Run;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -39,6 +40,8 @@ pub struct Explorer {
     /// word labels from it). The page loads the bundled corpus or the reader's own text.
     corpus: Option<Arc<Corpus>>,
     run: ViewedRun,
+    /// The control arm's run (fresh human data only, see `Scenario::control`), metrics only.
+    control: Run,
     /// The analyses of the current scenario, in [`AnalysisKind::ALL`] order, once started.
     analyses: [Option<Analysis>; 2],
 }
@@ -49,10 +52,20 @@ fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, 
     Ok(backend.into_drawing_area())
 }
 
-fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, ViewedRun), JsValue> {
+/// A scenario's experiment, its run with views (replicate 0) and its control's run.
+fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experiment, ViewedRun, Run), JsValue> {
     let experiment = Experiment::new(scenario, corpus).map_err(js_err)?;
     let run = experiment.run_with_views(0);
-    Ok((experiment, run))
+    let control = experiment.control(corpus).map_err(js_err)?.run(0);
+    Ok((experiment, run, control))
+}
+
+fn finite_or_null(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
 }
 
 fn metric_json(m: &families::MetricInfo) -> Value {
@@ -84,8 +97,8 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Result<Explorer, JsValue> {
         let scenario = Scenario::from_query(query).map_err(js_err)?;
-        let (experiment, run) = simulate(&scenario, None)?;
-        Ok(Explorer { experiment, corpus: None, run, analyses: [None, None] })
+        let (experiment, run, control) = simulate(&scenario, None)?;
+        Ok(Explorer { experiment, corpus: None, run, control, analyses: [None, None] })
     }
 
     /// Every registered family: `[{"key", "label", "summary", "needs_corpus", "requires_corpus",
@@ -109,9 +122,10 @@ impl Explorer {
     }
 
     fn replace(&mut self, scenario: Scenario) -> Result<String, JsValue> {
-        let (experiment, run) = simulate(&scenario, self.corpus.as_ref())?;
+        let (experiment, run, control) = simulate(&scenario, self.corpus.as_ref())?;
         self.experiment = experiment;
         self.run = run;
+        self.control = control;
         self.analyses = [None, None];
         Ok(scenario.to_query())
     }
@@ -122,10 +136,11 @@ impl Explorer {
     pub fn set_corpus(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
         let corpus = Arc::new(Corpus::from_bytes(bytes).map_err(js_err)?);
         let summary = format!("{} words, {} distinct", corpus.word_count(), corpus.word_type_count());
-        let (experiment, run) = simulate(self.experiment.scenario(), Some(&corpus))?;
+        let (experiment, run, control) = simulate(self.experiment.scenario(), Some(&corpus))?;
         self.corpus = Some(corpus);
         self.experiment = experiment;
         self.run = run;
+        self.control = control;
         self.analyses = [None, None];
         Ok(summary)
     }
@@ -199,18 +214,24 @@ impl Explorer {
         (self.experiment.family().view_caption)(self.experiment.scenario(), t)
     }
 
-    /// `{"metrics": {...}, "theory": {...}}` at generation t (theory: the first curve of each
-    /// metric that has one).
+    /// `{"generation", "metrics": {...}, "control": {...}, "theory": {...}, "overflow": g|null}`
+    /// at generation t: the run's metrics, its control's, the first theory curve of each metric
+    /// that has one, and the first generation at which any metric stopped being a finite number
+    /// (JSON has no NaN or infinity: such a value is `null`, and the page says it overflowed).
     pub fn values_json(&self, generation: u32) -> String {
         let run = &self.run.run;
         let t = (generation as usize).min(run.metrics.len() - 1);
-        let metrics: Map<String, Value> =
-            run.metric_names.iter().zip(&run.metrics[t]).map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let row = |run: &Run| -> Map<String, Value> {
+            let t = t.min(run.metrics.len() - 1);
+            run.metric_names.iter().zip(&run.metrics[t]).map(|(k, v)| (k.to_string(), finite_or_null(*v))).collect()
+        };
         let mut theory = Map::new();
         for curve in &run.theory {
-            theory.entry(curve.metric.to_string()).or_insert_with(|| json!(curve.values[t]));
+            theory.entry(curve.metric.to_string()).or_insert_with(|| finite_or_null(curve.values[t]));
         }
-        json!({ "generation": t, "metrics": metrics, "theory": theory }).to_string()
+        let overflow = run.metrics.iter().position(|row| row.iter().any(|v| !v.is_finite()));
+        json!({ "generation": t, "metrics": row(run), "control": row(&self.control), "theory": theory, "overflow": overflow })
+            .to_string()
     }
 
     /// Family-specific details of generation t for the page's text (the words lost at this
@@ -245,11 +266,13 @@ impl Explorer {
         let theory: Vec<&[f64]> =
             run.theory.iter().filter(|c| c.metric == metric).map(|c| c.values.as_slice()).collect();
         let lineages: Vec<Vec<f64>> = (0..run.lineages.len()).filter_map(|k| run.lineage_series(k, metric)).collect();
+        let control = self.control.series(metric);
         let series = MetricSeries {
             title: info.map_or(metric, |m| m.title),
             values: &values,
             theory: &theory,
             lineages: &lineages,
+            control: control.as_deref(),
             log_y: info.is_some_and(|m| m.log),
         };
         render::draw_metric(&drawing_area(canvas)?, &series, generation as usize, scale).map_err(js_err)
