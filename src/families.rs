@@ -108,15 +108,19 @@ pub const SHARED_CONTROLS: &[&str] = &[
     "samples",
     "human_fraction",
     "data",
+    "human_data",
     "generations",
     "temperature",
     "seed",
     "model_count",
     "model_spread",
+    "blind_spot",
+    "blind_spot_overlap",
     "shared_pool",
     "contamination_rate",
     "detector_recall",
     "detector_false_positive_rate",
+    "detector_mode",
 ];
 
 /// The family registered under `key`.

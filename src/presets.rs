@@ -53,6 +53,13 @@ pub const PRESETS: &[Preset] = &[
         query: "model=tokens&top_p=0.9",
     },
     Preset {
+        id: "fixed-human-data",
+        title: "A fixed human dataset, reused",
+        paper: "Bertrand et al., ICLR 2024",
+        description: "10% human data as in “Fresh human data at 10%”, but the same human sample every generation, as when a fixed real dataset is mixed with ever newer synthetic data: compare the two presets.",
+        query: "model=tokens&human_fraction=0.1&generations=200&human_data=fixed",
+    },
+    Preset {
         id: "pooled-models",
         title: "Four models, different blind spots",
         paper: "",

@@ -16,32 +16,35 @@ export function fitCanvas(canvas) {
   return scale;
 }
 
-// One figure per metric of the current run, rebuilt when the metrics change.
+function figure(canvasData, title) {
+  const figure = document.createElement("figure");
+  figure.className = "metric";
+  const canvas = document.createElement("canvas");
+  Object.assign(canvas.dataset, canvasData);
+  canvas.setAttribute("aria-label", title);
+  figure.append(canvas, document.createElement("figcaption"));
+  return figure;
+}
+
+// One figure per metric of the current run, and the family's "confidently wrong" chart when it
+// has one, rebuilt when the metrics change. Every caption, naming each line of its chart, is
+// the simulation's own (Rust).
 export function buildMetricFigures() {
   const metrics = state.metrics;
+  const confidence = state.confidence;
   const box = $("#metrics");
-  const names = metrics.map((m) => m.key).join();
+  const names = metrics.map((m) => m.key).join() + (confidence ? ",confidence" : "");
   if (box.dataset.names !== names) {
     box.dataset.names = names;
-    box.replaceChildren(
-      ...metrics.map((m) => {
-        const figure = document.createElement("figure");
-        figure.className = "metric";
-        const canvas = document.createElement("canvas");
-        canvas.dataset.metric = m.key;
-        canvas.setAttribute("aria-label", m.title);
-        figure.append(canvas, document.createElement("figcaption"));
-        return figure;
-      }),
-    );
+    const figures = metrics.map((m) => figure({ metric: m.key }, m.title));
+    if (confidence) figures.splice(0, 0, figure({ confidence: "true" }, confidence.title));
+    box.replaceChildren(...figures);
   }
-  // The dashed lines are named by the simulation itself: its theory curves for this scenario.
-  const several = state.scenario.model_count > 1;
-  for (const [i, caption] of $$("#metrics figcaption").entries()) {
-    const m = metrics[i];
-    const dashed = m.theory.length > 0 ? ` Dashed: ${m.theory.join("; ")}.` : "";
-    const lines = several ? " Thick: the pool; thin: each model." : "";
-    caption.textContent = m.caption + dashed + lines;
+  for (const caption of $$("#metrics figcaption")) {
+    const canvas = caption.previousElementSibling;
+    caption.textContent = canvas.dataset.confidence
+      ? confidence.caption
+      : metrics.find((m) => m.key === canvas.dataset.metric).caption;
   }
 }
 
@@ -59,7 +62,10 @@ export function drawAll(t) {
   $("#passages").hidden = !passages;
   if (passages) showPassages(t);
   else explorer.draw_view(view, t, fitCanvas(view));
-  for (const canvas of $$("#metrics canvas")) explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
+  for (const canvas of $$("#metrics canvas")) {
+    if (canvas.dataset.confidence) explorer.draw_confidence(canvas, t, fitCanvas(canvas));
+    else explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
+  }
   $("#view-caption").textContent = explorer.view_caption(t);
   showNumbers(JSON.parse(explorer.values_json(t)));
   showDetails(JSON.parse(explorer.details_json(t)), t);
@@ -117,6 +123,13 @@ function showDetails(details, t) {
 }
 
 function showNumbers(values) {
+  // A run whose numbers stopped being finite says so where the numbers are, never a perfect score.
+  const overflow = $("#overflow");
+  const overflowed = values.overflow !== null && values.generation >= values.overflow;
+  overflow.hidden = !overflowed;
+  if (overflowed) {
+    overflow.textContent = `This run overflowed at generation ${values.overflow}: its numbers grew beyond what a computer can hold, so from there on they are shown as “not finite”, not as values.`;
+  }
   const rows = state.metrics.map((m) => {
     const row = document.createElement("div");
     row.className = "number";
@@ -126,8 +139,16 @@ function showNumbers(values) {
     name.textContent = m.title;
     const value = document.createElement("span");
     value.className = "value";
-    value.textContent = formatNumber(values.metrics[m.key]);
+    const v = values.metrics[m.key];
+    value.textContent = v === null ? "not finite" : formatNumber(v);
     row.append(name, value);
+    const control = values.control[m.key];
+    if (control !== undefined) {
+      const fresh = document.createElement("span");
+      fresh.className = "control";
+      fresh.textContent = `fresh human data only ${control === null ? "not finite" : formatNumber(control)}`;
+      row.append(fresh);
+    }
     const theory = values.theory[m.key];
     if (theory !== undefined) {
       const expected = document.createElement("span");

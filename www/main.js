@@ -97,7 +97,7 @@ function lookup(obj, dotted) {
 
 function formatValue(key, value) {
   if (typeof value !== "number") return String(value);
-  if (key === "human_fraction" || key === "filter.keep" || key === "top_p") return `${Math.round(value * 100)}%`;
+  if (["human_fraction", "filter.keep", "top_p", "blind_spot", "blind_spot_overlap"].includes(key)) return `${Math.round(value * 100)}%`;
   if (Number.isInteger(value)) return value.toLocaleString("en-US");
   return value.toFixed(2);
 }
@@ -108,6 +108,7 @@ function syncControls() {
   state.scenario = scenario;
   state.family = familyOf(scenario.model);
   state.metrics = JSON.parse(state.explorer.metrics_json());
+  state.confidence = JSON.parse(state.explorer.confidence_json());
   for (const input of $$("[data-param]")) {
     const value = lookup(scenario, input.dataset.param);
     if (input.type === "radio") input.checked = input.value === String(value);

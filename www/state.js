@@ -9,6 +9,7 @@ export const state = {
   family: null, // the current family's entry
   scenario: null, // the explorer's scenario, read once per change (not per frame)
   metrics: [], // the current run's metric descriptors, in order
+  confidence: null, // the family's "confidently wrong" chart ({title, caption}), if any
   generation: 0,
   playing: false,
   lastFrame: 0,

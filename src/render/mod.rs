@@ -7,6 +7,7 @@
 //! The sizes for a scale are the [`Theme`]'s; every chart is drawn in the same frame (`frame.rs`).
 
 mod bell_curve;
+mod confidence_chart;
 mod frame;
 mod line_chart;
 mod metric_chart;
@@ -15,6 +16,7 @@ mod view;
 mod word_frequencies;
 
 pub use bell_curve::draw_gaussian;
+pub use confidence_chart::{draw_confidence, ConfidenceSeries};
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
 pub use theme::{palette, Theme};
@@ -117,6 +119,23 @@ mod tests {
         let direct = svg(|root| draw_gaussian(&root, &views[10], &views[0], 10, 1.0));
         let erased = svg(|root| shown.views[10].draw(shown.views[0].as_ref(), Target::Svg(&root), 10, 1.0));
         assert_eq!(direct, erased);
+    }
+
+    #[test]
+    fn the_confidence_chart_draws_both_series_with_their_legend() {
+        let own = [3.0, 2.5, 2.0, 1.5];
+        let human = [3.0, 3.4, 3.9, 4.5];
+        let series = ConfidenceSeries {
+            title: "Confidently wrong",
+            own: &own,
+            own_label: "its own output",
+            human: &human,
+            human_label: "human data",
+            log_y: false,
+        };
+        let picture = svg(|root| draw_confidence(&root, &series, 2, 1.0));
+        assert!(picture.contains("its own output") && picture.contains("human data"));
+        assert!(picture.matches("<polyline").count() >= 2);
     }
 
     #[test]

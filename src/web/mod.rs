@@ -60,6 +60,9 @@ fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experi
     Ok((experiment, run, control))
 }
 
+/// What the control line of every metric chart is.
+const CONTROL_CAPTION: &str = " Blue: the control, the same model trained every generation on fresh human data only, so it shows what learning from a finite sample does by itself; the gap between orange and blue is the photocopy effect.";
+
 fn finite_or_null(x: f64) -> Value {
     if x.is_finite() {
         json!(x)
@@ -186,12 +189,13 @@ impl Explorer {
     }
 
     /// The current run's metrics in order, as the charts show them: `[{"key", "title",
-    /// "caption", "log", "theory": [labels of its dashed curves]}]`.
+    /// "caption", "log", "theory": [labels of its dashed curves]}]`; the caption says what the
+    /// metric is and what each line of its chart is.
     pub fn metrics_json(&self) -> String {
         let family = self.experiment.family();
-        let list: Vec<Value> = self
-            .run
-            .run
+        let run = &self.run.run;
+        let several = !run.lineages.is_empty();
+        let list: Vec<Value> = run
             .metric_names
             .iter()
             .map(|name| {
@@ -200,12 +204,63 @@ impl Explorer {
                     .map(metric_json)
                     .unwrap_or_else(|| json!({ "key": name, "title": name, "caption": "", "log": false }));
                 let theory: Vec<&str> =
-                    self.run.run.theory.iter().filter(|c| c.metric == *name).map(|c| c.label.as_str()).collect();
+                    run.theory.iter().filter(|c| c.metric == *name).map(|c| c.label.as_str()).collect();
+                let mut caption = entry["caption"].as_str().unwrap_or_default().to_string();
+                caption.push_str(if several {
+                    " Thick orange: the pool; thin: each model."
+                } else {
+                    " Orange: this run."
+                });
+                if self.control.series(name).is_some() {
+                    caption.push_str(CONTROL_CAPTION);
+                }
+                caption.push_str(" Grey level: the human value.");
+                if !theory.is_empty() {
+                    caption.push_str(&format!(" Dashed: {}.", theory.join("; ")));
+                }
+                entry["caption"] = json!(caption);
                 entry["theory"] = json!(theory);
                 entry
             })
             .collect();
         Value::Array(list).to_string()
+    }
+
+    /// The "confidently wrong" chart of the family, if it has one: `{"title", "caption"}` (or
+    /// `null`).
+    pub fn confidence_json(&self) -> String {
+        let family = self.experiment.family();
+        match family.confidence.and_then(|(own, human)| Some((family.metric(own)?, family.metric(human)?))) {
+            Some((own, human)) => json!({
+                "title": "Confidently wrong",
+                "caption": format!(
+                    "Orange: {} — how sure the model is of what it writes itself (lower: more sure). Blue: {} — how badly it predicts real human data (higher: worse). Collapse makes the model more confident while it grows more wrong.",
+                    own.title,
+                    human.title
+                ),
+            })
+            .to_string(),
+            None => "null".into(),
+        }
+    }
+
+    /// Draws the family's "confidently wrong" chart with a marker at generation t.
+    pub fn draw_confidence(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
+        let family = self.experiment.family();
+        let (own, human) = family.confidence.ok_or_else(|| js_err("this family has no confidence chart"))?;
+        let run = &self.run.run;
+        let own_values = run.series(own).ok_or_else(|| js_err(format!("no metric named {own}")))?;
+        let human_values = run.series(human).ok_or_else(|| js_err(format!("no metric named {human}")))?;
+        let (own_info, human_info) = (family.metric(own), family.metric(human));
+        let series = render::ConfidenceSeries {
+            title: "Confidently wrong",
+            own: &own_values,
+            own_label: own_info.map_or(own, |m| m.title),
+            human: &human_values,
+            human_label: human_info.map_or(human, |m| m.title),
+            log_y: own_info.is_some_and(|m| m.log),
+        };
+        render::draw_confidence(&drawing_area(canvas)?, &series, generation as usize, scale).map_err(js_err)
     }
 
     /// The main view's caption at generation t.

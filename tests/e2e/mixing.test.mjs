@@ -18,7 +18,7 @@ test("the models and mixing sliders change the pool, the lineages and the number
   await slide(page, "model_count", 4);
   await page.waitForFunction(() => location.search.includes("model_count=4"));
   assert.match(await page.textContent("#models-hint"), /4 models each train on 2,000 items, so together they see 4× the data/);
-  assert.match(await page.textContent('canvas[data-metric="gini_simpson"] + figcaption'), /Thick: the pool; thin: each model/);
+  assert.match(await page.textContent('canvas[data-metric="gini_simpson"] + figcaption'), /Thick orange: the pool; thin: each model/);
   const four = await numbers(page);
   assert.notEqual(four.surviving_types, one.surviving_types);
   assert.notEqual(await canvasDigest(page, 'canvas[data-metric="gini_simpson"]'), chart, "the lineages are drawn");
@@ -30,9 +30,16 @@ test("the models and mixing sliders change the pool, the lineages and the number
   const pooled = await numbers(page);
   assert.notEqual(pooled.surviving_types, four.surviving_types);
 
-  await slide(page, "model_spread", 0.8);
-  await page.waitForFunction(() => location.search.includes("model_spread=0.8"));
-  assert.notDeepEqual(await numbers(page), pooled);
+  // Blind spots: each model loses its own; the pool of distinct blind spots keeps more words
+  // than the pool of models that share one.
+  await slide(page, "shared_pool", 0);
+  await slide(page, "blind_spot", 0.2);
+  await page.waitForFunction(() => location.search.includes("blind_spot=0.2") && !location.search.includes("shared_pool"));
+  const distinct = await numbers(page);
+  await slide(page, "blind_spot_overlap", 1);
+  await page.waitForFunction(() => location.search.includes("blind_spot_overlap=1"));
+  const same = await numbers(page);
+  assert.ok(distinct.surviving_types > same.surviving_types, `distinct ${distinct.surviving_types} vs shared ${same.surviving_types}`);
   await page.screenshot({ path: `${RESULTS}/mixing-tokens.png`, fullPage: true });
   assert.deepEqual(problems, []);
   assert.deepEqual(foreign, []);
@@ -78,7 +85,8 @@ test("every preset sets up its published setting in one click and one URL", asyn
   assert.match(links["fresh-data"], /human_fraction=0\.1/);
   assert.match(links["accumulate"], /data=accumulate/);
   assert.match(links["top-p"], /top_p=0\.9/);
-  assert.match(links["pooled-models"], /model_count=4/);
+  assert.match(links["pooled-models"], /model_count=4&blind_spot=0\.2/);
+  assert.match(links["fixed-human-data"], /human_data=fixed/);
   assert.match(links["contaminated-web"], /contamination_rate=0\.8/);
   assert.match(await page.textContent("#preset-note"), /A web that fills with AI text/);
   // The preset's link, opened afresh, is the same setting.
