@@ -5,11 +5,13 @@
 use std::sync::{Arc, OnceLock};
 
 use collapse::corpus::{Corpus, FIRST_WORD};
+use collapse::experiment::Experiment;
 use collapse::rng::replicate_rng;
 use collapse::scenario::{DataRegime, FamilyKey, Scenario};
+use collapse::sim::blind_spot::BlindSpot;
 use collapse::sim::text::Text;
 use collapse::sim::text::TextView;
-use collapse::sim::{simulate_one, Run};
+use collapse::sim::{simulate_one, Family, Run};
 
 fn moby_dick() -> Arc<Corpus> {
     static CORPUS: OnceLock<Arc<Corpus>> = OnceLock::new();
@@ -102,4 +104,93 @@ fn views_show_passages_and_lost_words() {
     assert!(v3.lost_count > 5_000 && v3.lost_words.len() == 24);
     // Identical views from the same seed.
     assert_eq!(run_with_views(&scenario, true).1, views);
+}
+
+#[test]
+fn a_blind_spot_is_never_written_and_is_lost_at_generation_one() {
+    let c = moby_dick();
+    let scenario = Scenario { generations: 1, ..pure_bigram() };
+    let family = Text::new(&scenario, Arc::clone(&c)).with_blind_spot(&BlindSpot::of_model(0, 1, 0.2, 0.0));
+    let blocked: Vec<u32> = (0..=c.type_count() as u32).filter(|&id| family.is_blocked(id)).collect();
+    let mass = |ids: &[u32]| ids.iter().map(|&id| f64::from(c.training_count(id))).sum::<f64>();
+    let words: Vec<u32> = (FIRST_WORD..c.type_count() as u32).collect();
+    let share = mass(&blocked) / mass(&words);
+    eprintln!("blind spot: {} words, {share:.4} of the word mass", blocked.len());
+    assert!(blocked.iter().all(|&id| id >= FIRST_WORD && c.training_count(id) > 0));
+    assert!((0.15..0.25).contains(&share), "blocked share {share}");
+    // Generation 0's human model never writes a blocked word, so generation 1 lost them all.
+    let bias = scenario.sampling_bias();
+    let text = family.generate(&family.human_model(), 20_000, &bias, &mut replicate_rng(5, 0));
+    assert_eq!(text.len(), 20_000);
+    assert!(text.tokens.iter().all(|&w| !family.is_blocked(w)));
+    let mut stats = family.empty_stats();
+    family.add(&mut stats, &text);
+    let m1 = family.fit(&stats);
+    let lost: Vec<u32> = words.iter().copied().filter(|&id| c.training_count(id) > 0 && m1.count(id) == 0).collect();
+    assert!(blocked.iter().all(|id| lost.binary_search(id).is_ok()), "the lost words include the blind spot");
+    // The same through the registry: model 0's blind spot of the scenario.
+    let blind = Scenario { blind_spot: 0.2, ..scenario.clone() };
+    let r = Experiment::new(&blind, Some(&c)).unwrap().run(0);
+    let (types, plain) = (r.series("types").unwrap(), run(&scenario).series("types").unwrap());
+    eprintln!("types with the blind spot {types:?}, without {plain:?}");
+    assert_eq!(types[0], plain[0]);
+    assert!(types[1] <= types[0] - blocked.len() as f64 && types[1] < plain[1], "{types:?} {plain:?}");
+    // Its passages and its measurement sample hold no blocked word; the most frequent lost word
+    // shown is the most frequent blocked word.
+    let (_, views) = simulate_one(&family, &scenario, &mut replicate_rng(scenario.seed, 0), true);
+    assert!(views[1].passage.iter().all(|w| !family.is_blocked(c.id(&w.text).unwrap())));
+    assert!(views[1].lost_count >= blocked.len());
+    assert_eq!(views[1].lost_words[0], c.token(blocked[0]));
+}
+
+#[test]
+fn the_pool_of_models_of_orders_one_to_three_starts_at_the_human_row() {
+    // Regression: the pool was fitted and measured at the first model's order (a unigram,
+    // held-out perplexity ~690) instead of the scenario's (the bigram's ~333).
+    let c = moby_dick();
+    let single = Scenario { generations: 1, ..Scenario::default_for(FamilyKey::named("text")) };
+    let multi = Scenario { model_count: 3, model_spread: 1.0, ..single.clone() };
+    assert_eq!((0..3).map(|k| multi.model_form(k).ngram_order).collect::<Vec<_>>(), [1, 2, 3]);
+    let pooled = Experiment::new(&multi, Some(&c)).unwrap().run(0);
+    let alone = Experiment::new(&single, Some(&c)).unwrap().run(0);
+    assert_eq!(pooled.metrics[0], alone.metrics[0]);
+    let ppl = pooled.series("heldout_perplexity").unwrap()[0];
+    let unigram = pooled.lineage_series(0, "heldout_perplexity").unwrap()[0];
+    eprintln!("generation 0 held-out perplexity: pool {ppl}, unigram model {unigram}");
+    assert!((300.0..370.0).contains(&ppl), "{ppl}");
+    assert!(unigram > 600.0, "{unigram}");
+}
+
+#[test]
+fn the_model_grows_sure_of_its_own_text_while_it_gets_real_text_wrong() {
+    let scenario = pure_bigram();
+    let r = run(&scenario);
+    let own = r.series("self_perplexity").unwrap();
+    let ppl = r.series("heldout_perplexity").unwrap();
+    eprintln!("self_perplexity {own:?}\nheldout_perplexity {ppl:?}");
+    assert!(own[0].is_finite() && own[0] > 1.0);
+    assert!(own[0] < ppl[0], "the human model knows its own text better than held-out text");
+    assert!(own.windows(2).all(|w| w[1] < w[0]), "self_perplexity {own:?}");
+    assert!(ppl.windows(2).all(|w| w[1] > w[0]), "heldout_perplexity {ppl:?}");
+}
+
+#[test]
+fn the_first_drop_is_the_smaller_sample_and_the_gap_to_fresh_human_data_is_recursion() {
+    // The control the page draws: the same model trained every generation on `samples` fresh
+    // human words. Generation 1 loses about as much either way; the run then falls below it.
+    let c = moby_dick();
+    let defaults = Scenario { generations: 10, ..Scenario::default_for(FamilyKey::named("text")) };
+    let control = Scenario { human_fraction: 1.0, ..defaults.clone() };
+    let series = |s: &Scenario| {
+        let r = Experiment::new(s, Some(&c)).unwrap().run(0);
+        (r.series("types").unwrap(), r.series("rare_word_share").unwrap())
+    };
+    let ((types, rare), (control_types, control_rare)) = (series(&defaults), series(&control));
+    eprintln!("run: types {types:?}\n  rare {rare:?}\ncontrol: types {control_types:?}\n  rare {control_rare:?}");
+    assert_eq!(types[0], control_types[0]);
+    let near = |a: f64, b: f64| (a - b).abs() <= 0.15 * b;
+    assert!(types[1] < 0.3 * types[0] && near(types[1], control_types[1]), "{types:?} {control_types:?}");
+    assert!(rare[1] < 0.2 && near(rare[1], control_rare[1]), "{rare:?} {control_rare:?}");
+    assert!(types[10] < 0.7 * control_types[10], "{types:?} {control_types:?}");
+    assert!(rare[10] < 0.7 * control_rare[10], "{rare:?} {control_rare:?}");
 }

@@ -1,5 +1,6 @@
 //! The per-generation metrics ([`super::METRICS`], defined in the `text` module doc): the
-//! measurement sample and its statistics, the rare-word share and the held-out perplexity.
+//! measurement sample and its statistics, the rare-word share, the held-out perplexity and the
+//! perplexity on the model's own measurement sample.
 
 use super::{Text, TextBatch, TextModel};
 use crate::corpus::Corpus;
@@ -15,6 +16,22 @@ impl Text {
         let (mut sum, mut events) = (0.0, 0usize);
         for sentence in self.corpus.heldout_sentences() {
             let (s, e) = self.sentence_log_prob(&model.0, sentence, true);
+            sum += s;
+            events += e;
+        }
+        if events == 0 {
+            return f64::NAN;
+        }
+        libm::exp(-sum / events as f64)
+    }
+
+    /// Perplexity of `model` on `sample`, text it wrote (see the `text` module doc,
+    /// `self_perplexity`): the same probability as [`Text::heldout_perplexity`], with an end
+    /// event for every sentence but a last one cut short; NaN for an empty sample.
+    pub fn self_perplexity(&self, model: &TextModel, sample: &TextBatch) -> f64 {
+        let (mut sum, mut events) = (0.0, 0usize);
+        for (i, sentence) in sample.sentences().enumerate() {
+            let (s, e) = self.sentence_log_prob(&model.0, sentence, sample.is_complete(i));
             sum += s;
             events += e;
         }
@@ -51,6 +68,7 @@ impl Text {
             self.rare_word_share(model),
             self.heldout_perplexity(model),
             repeated_4,
+            self.self_perplexity(model, &sample),
         ]);
     }
 }

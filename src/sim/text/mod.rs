@@ -23,6 +23,23 @@
 //! runs over whole consecutive sentences (wrapping round at the end) until it holds at least
 //! [`EXCERPT_TOKENS`] tokens; excerpts are concatenated until `n` tokens (the last one cut).
 //!
+//! # Blind spots ([`Text::with_blind_spot`], see [`crate::sim::blind_spot`])
+//! A model's blind spot is a set of word types (ids from [`FIRST_WORD`]) chosen by
+//! [`blocked_types`] with each word weighted by its count in the training part, so the blind spot
+//! holds its share of the human word mass; punctuation and the sentence boundary are never
+//! blocked. The model never writes a blocked word: in every context the sampler sets the blocked
+//! continuations to zero, and temperature and top-p then act on what is left. A context whose
+//! every continuation is blocked is a dead end and backs off to the shorter context as above;
+//! at the unigram level, if every continuation is blocked (a model that knows only blocked words),
+//! the token is drawn unrestricted, so generation never stalls. This holds for all of a model's
+//! writing, generation 0's human model included: its training data for the next generation, its
+//! measurement sample and its passage, which then starts with the most frequent word not blocked
+//! (the human excerpt of generation 0 is real text and keeps every word). The model's tables are
+//! not changed: `types`, `rare_word_share` and the probabilities of the held-out perplexity and
+//! the quality filter are those of its counts (at generation 0 the human model's), and the
+//! blocked words are lost from generation 1 on unless fresh human text brings them back. Without
+//! a blind spot, generation takes exactly the same random draws as before blind spots existed.
+//!
 //! # Filters (on the oversampled synthetic text, split into its sentences)
 //! - `quality` ranks sentences by their mean log-probability per event (each token and, unless
 //!   the sentence was cut short, its end) under the generating model, smoothed as in the
@@ -57,6 +74,12 @@
 //!   Pk(w | h) = P(k-1)(w | h'). Always finite.
 //! - `repeated_4gram_share`: share of the measurement sample's 4-gram positions whose 4-gram
 //!   occurs more than once in it.
+//! - `self_perplexity`: the model's perplexity on its own writing: exp(-mean ln P) over the
+//!   measurement sample's sentences, with the same smoothed probability P as
+//!   `heldout_perplexity` (one event per token, plus one per sentence end except for the last
+//!   sentence when it is cut short). As a model collapses it grows sure of what it writes (this
+//!   falls) while it grows wrong about human text (`heldout_perplexity` rises): the page's
+//!   "confidently wrong" pair.
 //!
 //! # No closed-form theory
 //! [`Family::theory`] returns nothing: the model is a categorical distribution per context, and
@@ -70,6 +93,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use super::blind_spot::{blocked_types, BlindSpot};
 use super::{Bias, Family, Selection, TheoryCurve};
 use crate::corpus::{Corpus, FIRST_WORD};
 use crate::rng::SimRng;
@@ -95,8 +119,15 @@ pub use view::{PassageWord, TextView};
 use ngram::{empty_model, ID_MASK};
 
 /// The metric names, in the order [`Family::measure`] writes them (see the module doc).
-pub const METRICS: &[&str] =
-    &["types", "type_token_ratio", "distinct_2", "rare_word_share", "heldout_perplexity", "repeated_4gram_share"];
+pub const METRICS: &[&str] = &[
+    "types",
+    "type_token_ratio",
+    "distinct_2",
+    "rare_word_share",
+    "heldout_perplexity",
+    "repeated_4gram_share",
+    "self_perplexity",
+];
 /// Tokens in a view's passage.
 pub const PASSAGE_TOKENS: usize = 60;
 /// Longest measurement sample (tokens).
@@ -116,6 +147,9 @@ pub struct Text {
     boundary: u32,
     /// The first word of passages.
     prompt: Option<u32>,
+    /// The blind spot: `blocked[id]` for the word types this family's models never write
+    /// (indexed by token id, the boundary included); `None` without a blind spot.
+    blocked: Option<Arc<[bool]>>,
     human: TextModel,
     human_metrics: OnceLock<Vec<f64>>,
 }
@@ -132,6 +166,7 @@ impl Text {
             measure_tokens: (scenario.samples as usize).min(MEASURE_TOKENS),
             boundary,
             prompt: (corpus.word_type_count() > 0).then_some(FIRST_WORD),
+            blocked: None,
             human: TextModel(Arc::new(empty_model(0))),
             human_metrics: OnceLock::new(),
             corpus,
@@ -144,8 +179,8 @@ impl Text {
         text
     }
 
-    /// The same family (same corpus and n-gram order, generation 0's fit shared) with the
-    /// sampling bias and sample size of `scenario`, for one model of a multi-model run. Its
+    /// The same family (same corpus, n-gram order and blind spot, generation 0's fit shared) with
+    /// the sampling bias and sample size of `scenario`, for one model of a multi-model run. Its
     /// `ngram_order` must be this family's order.
     pub fn with_scenario(&self, scenario: &Scenario) -> Text {
         debug_assert_eq!(scenario.ngram_order.clamp(1, 3) as usize, self.order);
@@ -156,10 +191,37 @@ impl Text {
             measure_tokens: (scenario.samples as usize).min(MEASURE_TOKENS),
             boundary: self.boundary,
             prompt: self.prompt,
+            blocked: self.blocked.clone(),
             human: self.human.clone(),
             // Generation 0's metrics depend on the bias (the measurement sample): not shared.
             human_metrics: OnceLock::new(),
         }
+    }
+
+    /// The same family with blind spot `spot` (see the module doc, "Blind spots"): the word types
+    /// [`blocked_types`] blocks, weighted by their training-part counts, are never generated.
+    /// Punctuation and the sentence boundary are never blocked. An empty blind spot (or one that
+    /// blocks no word) leaves the family as it is, down to its random draws.
+    pub fn with_blind_spot(mut self, spot: &BlindSpot) -> Text {
+        let human: Vec<f64> = (0..self.boundary)
+            .map(|id| if id >= FIRST_WORD { f64::from(self.corpus.training_count(id)) } else { 0.0 })
+            .collect();
+        let mut blocked = blocked_types(spot, &human);
+        blocked.push(false); // the sentence boundary
+        let any = blocked.iter().any(|&b| b);
+        self.blocked = any.then(|| Arc::from(blocked));
+        // Passages start with the most frequent word the model can write.
+        if let Some(prompt) = self.prompt {
+            self.prompt = (prompt..self.boundary).find(|&id| !self.is_blocked(id)).or(Some(prompt));
+        }
+        // Generation 0's measurement sample changes with the blind spot.
+        self.human_metrics = OnceLock::new();
+        self
+    }
+
+    /// Whether `id` is in this family's blind spot (a word its models never write).
+    pub fn is_blocked(&self, id: u32) -> bool {
+        self.blocked.as_ref().is_some_and(|b| b.get(id as usize).copied().unwrap_or(false))
     }
 
     /// The n-gram order.

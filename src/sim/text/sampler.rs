@@ -1,5 +1,6 @@
 //! Text generation: sentences drawn token by token from a model's continuation tables under the
-//! sampling bias (temperature, then top-p, per context), backing off from dead-end contexts.
+//! sampling bias (temperature, then top-p, per context), backing off from dead-end contexts;
+//! with a blind spot, its words are skipped in every context (see the `text` module doc).
 
 use rand::RngExt;
 
@@ -9,46 +10,71 @@ use crate::rng::SimRng;
 use crate::sampling;
 use crate::sim::Bias;
 
+/// `Sampler::offsets` of a row not computed yet.
+const UNCOMPUTED: u32 = u32::MAX;
+/// `Sampler::offsets` of a row whose every continuation is in the blind spot.
+const ALL_BLOCKED: u32 = u32::MAX - 1;
+
 /// Draws next tokens, computing each context's biased distribution once (lazily).
 struct Sampler<'a> {
     m: &'a ModelData,
     bias: Bias,
-    /// No bias (temperature 1, no top-p cut): draws straight from the counts.
+    /// The blind spot (by token id), if any: those continuations are never drawn.
+    blocked: Option<&'a [bool]>,
+    /// No bias (temperature 1, no top-p cut) and no blind spot: draws straight from the counts.
     plain: bool,
-    /// Per level and row: offset into `cumulative`, or u32::MAX when not computed yet.
+    /// Per level and row: offset into `cumulative`, or [`UNCOMPUTED`], or [`ALL_BLOCKED`].
     offsets: Vec<Vec<u32>>,
     /// The cumulative biased distributions of the contexts computed so far, one after another.
     cumulative: Vec<f64>,
 }
 
 impl<'a> Sampler<'a> {
-    fn new(m: &'a ModelData, bias: &Bias) -> Sampler<'a> {
-        let plain = bias.temperature == 1.0 && bias.top_p >= 1.0;
-        let offsets = if plain { Vec::new() } else { m.levels.iter().map(|l| vec![u32::MAX; l.rows()]).collect() };
-        Sampler { m, bias: *bias, plain, offsets, cumulative: Vec::new() }
+    fn new(m: &'a ModelData, bias: &Bias, blocked: Option<&'a [bool]>) -> Sampler<'a> {
+        let plain = blocked.is_none() && bias.temperature == 1.0 && bias.top_p >= 1.0;
+        let offsets = if plain { Vec::new() } else { m.levels.iter().map(|l| vec![UNCOMPUTED; l.rows()]).collect() };
+        Sampler { m, bias: *bias, blocked, plain, offsets, cumulative: Vec::new() }
     }
 
-    /// The next token after `hist`, backing off to shorter contexts; None for an empty model.
+    /// The next token after `hist`, backing off to shorter contexts (from a context with no
+    /// continuation, or whose every continuation is blocked); None for an empty model.
     fn next(&mut self, hist: &[u32; 2], rng: &mut SimRng) -> Option<u32> {
         for k in (1..=self.m.order).rev() {
             if let Some(row) = self.m.levels[k - 1].row(context_key(hist, k)) {
-                return Some(self.draw(k - 1, row, rng));
+                if let Some(w) = self.draw(k - 1, row, rng) {
+                    return Some(w);
+                }
             }
         }
         None
     }
 
-    /// A continuation of row `row` of level `li`.
-    fn draw(&mut self, li: usize, row: usize, rng: &mut SimRng) -> u32 {
+    /// A continuation of row `row` of level `li`: None when every continuation of a context
+    /// (level > 0) is blocked. At the unigram level (`li` 0) a fully blocked row is drawn from
+    /// unrestricted, so a model whose every word is blocked still writes.
+    fn draw(&mut self, li: usize, row: usize, rng: &mut SimRng) -> Option<u32> {
         let level = &self.m.levels[li];
         let span = level.span(row);
         if self.plain {
             let u = rng.random_range(0..level.total(row));
             let i = level.cum[span.clone()].partition_point(|&c| c <= u);
-            return level.targets[span.start + i];
+            return Some(level.targets[span.start + i]);
         }
-        if self.offsets[li][row] == u32::MAX {
-            let p: Vec<f64> = level.counts(row).map(f64::from).collect();
+        if self.offsets[li][row] == UNCOMPUTED {
+            let mut p: Vec<f64> = level.counts(row).map(f64::from).collect();
+            if let Some(blocked) = self.blocked {
+                let open: Vec<f64> = p
+                    .iter()
+                    .zip(&level.targets[span.clone()])
+                    .map(|(&x, &t)| if blocked[t as usize] { 0.0 } else { x })
+                    .collect();
+                if open.iter().any(|&x| x > 0.0) {
+                    p = open;
+                } else if li > 0 {
+                    self.offsets[li][row] = ALL_BLOCKED;
+                    return None;
+                }
+            }
             let q = sampling::biased(&p, &self.bias);
             self.offsets[li][row] = self.cumulative.len() as u32;
             let mut acc = 0.0;
@@ -56,6 +82,9 @@ impl<'a> Sampler<'a> {
                 acc += x;
                 self.cumulative.push(acc);
             }
+        }
+        if self.offsets[li][row] == ALL_BLOCKED {
+            return None;
         }
         let off = self.offsets[li][row] as usize;
         let cum = &self.cumulative[off..off + span.len()];
@@ -65,7 +94,7 @@ impl<'a> Sampler<'a> {
             // Rounding: the last type with positive probability.
             i = (0..cum.len()).rev().find(|&j| cum[j] > if j > 0 { cum[j - 1] } else { 0.0 }).unwrap_or(0);
         }
-        level.targets[span.start + i]
+        Some(level.targets[span.start + i])
     }
 }
 
@@ -84,7 +113,7 @@ impl Text {
         if n == 0 || m.total == 0 {
             return batch;
         }
-        let mut sampler = Sampler::new(m, bias);
+        let mut sampler = Sampler::new(m, bias, self.blocked.as_deref());
         let mut prompt = prompt;
         while batch.len() < n {
             let start = batch.len();
@@ -124,10 +153,23 @@ impl Text {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::super::fixtures::{batch, family, ids, PLAIN};
     use super::*;
+    use crate::corpus::FIRST_WORD;
     use crate::rng::replicate_rng;
+    use crate::sim::blind_spot::BlindSpot;
     use crate::sim::Family;
+
+    /// `f` with exactly the words of `words` blocked.
+    fn blocking(f: &Text, words: &str) -> Text {
+        let mut blocked = vec![false; f.boundary as usize + 1];
+        for id in ids(f, words) {
+            blocked[id as usize] = true;
+        }
+        Text { blocked: Some(Arc::from(blocked)), ..f.clone() }
+    }
 
     #[test]
     fn a_deterministic_model_reproduces_its_only_sentence_and_cuts_the_last() {
@@ -184,5 +226,71 @@ mod tests {
             f.generate(&f.human_model(), 500, &bias, &mut r1),
             f.generate(&f.human_model(), 500, &bias, &mut r2)
         );
+    }
+
+    #[test]
+    fn a_blocked_word_is_never_written_and_the_bias_acts_on_what_is_left() {
+        // After "a": b three times, c once. With b blocked, c is all that is left after "a", so
+        // even top-p 0.7 (which alone cuts c) writes c.
+        let f = family("a b. a b. a b. a c.", 2);
+        let g = blocking(&f, "b");
+        let (b_id, c_id, a_id) = (f.corpus.id("b").unwrap(), f.corpus.id("c").unwrap(), f.corpus.id("a").unwrap());
+        for bias in [PLAIN, Bias { temperature: 1.0, top_p: 0.7 }, Bias { temperature: 0.5, top_p: 1.0 }] {
+            let t = g.generate(&g.human_model(), 2000, &bias, &mut replicate_rng(8, 0));
+            assert_eq!(t.len(), 2000);
+            assert!(!t.tokens.contains(&b_id), "{bias:?}");
+            let after_a: Vec<u32> = t.tokens.windows(2).filter(|w| w[0] == a_id).map(|w| w[1]).collect();
+            assert!(!after_a.is_empty() && after_a.iter().all(|&x| x == c_id), "{bias:?}");
+        }
+        // Without a blind spot (or an empty one), exactly the same draws as before.
+        let spotless = f.clone().with_blind_spot(&BlindSpot::none());
+        assert!(spotless.blocked.is_none());
+        let bias = Bias { temperature: 0.7, top_p: 0.9 };
+        for b in [PLAIN, bias] {
+            assert_eq!(
+                spotless.generate(&f.human_model(), 500, &b, &mut replicate_rng(9, 0)),
+                f.generate(&f.human_model(), 500, &b, &mut replicate_rng(9, 0))
+            );
+        }
+    }
+
+    #[test]
+    fn a_fully_blocked_context_backs_off_and_a_fully_blocked_unigram_draws_unrestricted() {
+        // After "a" only b: with b blocked the bigram row of "a" is a dead end, so the next token
+        // comes from the unigram distribution without b (a, c, ".", or the end).
+        let f = family("a b. a b. c a b. c.", 2);
+        let g = blocking(&f, "b");
+        let (a_id, b_id) = (f.corpus.id("a").unwrap(), f.corpus.id("b").unwrap());
+        let t = g.generate(&g.human_model(), 3000, &PLAIN, &mut replicate_rng(10, 0));
+        assert_eq!(t.len(), 3000);
+        assert!(!t.tokens.contains(&b_id));
+        assert!(t.tokens.windows(2).any(|w| w[0] == a_id), "a is written and continued");
+        // A model that knows only blocked words (a text cut short: no punctuation, no end)
+        // draws them unrestricted rather than stall.
+        let mut stats = f.empty_stats();
+        f.add(&mut stats, &batch(&[&ids(&f, "a b")], true));
+        let m = f.fit(&stats);
+        let all = blocking(&f, "a b");
+        let t = all.generate(&m, 50, &PLAIN, &mut replicate_rng(11, 0));
+        assert_eq!(t.len(), 50);
+        assert!(t.tokens.iter().all(|&x| ids(&f, "a b").contains(&x)));
+    }
+
+    #[test]
+    fn a_blind_spot_blocks_words_only_and_holds_its_share_of_the_word_mass() {
+        let f = family(&super::super::fixtures::small_text(), 2);
+        let spot = BlindSpot::of_model(0, 1, 0.3, 0.0);
+        let g = f.clone().with_blind_spot(&spot);
+        let blocked: Vec<u32> = (0..=f.boundary).filter(|&id| g.is_blocked(id)).collect();
+        assert!(!blocked.is_empty() && blocked.iter().all(|&id| id >= FIRST_WORD && id < f.boundary));
+        let count = |id: u32| f64::from(f.corpus.training_count(id));
+        let words: f64 = (FIRST_WORD..f.boundary).map(count).sum();
+        let mass: f64 = blocked.iter().map(|&id| count(id)).sum::<f64>() / words;
+        assert!(mass > 0.05 && mass < 0.6, "blocked mass {mass}");
+        // Passages start with the most frequent word not blocked.
+        let prompt = f.corpus.id(g.prompt().unwrap()).unwrap();
+        assert!(!g.is_blocked(prompt) && (FIRST_WORD..prompt).all(|id| g.is_blocked(id)));
+        let t = g.generate(&g.human_model(), 5000, &Bias { temperature: 0.8, top_p: 0.95 }, &mut replicate_rng(12, 0));
+        assert!(t.tokens.iter().all(|&x| !g.is_blocked(x)));
     }
 }
