@@ -91,3 +91,20 @@ fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn S
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, family)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_say_above_the_human_level_is_flatter_and_the_confidence_pair_is_set() {
+        let caption = |key: &str| FAMILY.metric(key).unwrap().caption;
+        for key in ["entropy_bits", "gini_simpson", "tv_to_human"] {
+            assert!(caption(key).contains("flatter than human text"), "{key}: {}", caption(key));
+        }
+        assert!(caption("entropy_bits").contains("diversity filter"));
+        assert_eq!(FAMILY.confidence, Some(("entropy_bits", "human_cross_entropy_bits")));
+        let keys: Vec<&str> = FAMILY.metrics.iter().map(|m| m.key).collect();
+        assert_eq!(keys, super::super::METRICS);
+    }
+}
