@@ -1,11 +1,11 @@
 //! Several models, a web that fills with AI text, and a provenance detector: statistical tests
 //! where theory applies (the pool of independent lineages, the contaminated share), and tests of
-//! the topology and the detector's bookkeeping.
+//! the topology and the detector's bookkeeping. The token pool's theory is in
+//! `tests/pool_theory_tokens.rs`.
 
 use collapse::experiment::Experiment;
 use collapse::scenario::{FamilyKey, Scenario, VarianceEstimator};
 use collapse::sim::gaussian::expected_pooled_variance;
-use collapse::sim::tokens::{expected_gini_simpson, gini_simpson, pooled_gini_simpson, zipf_probs};
 use collapse::sim::Run;
 use collapse::summary::Stat;
 
@@ -29,36 +29,6 @@ fn assert_close(s: Stat, expected: f64, slack: f64, what: &str) {
 
 fn tokens(vocab: u32, samples: u32, generations: u32) -> Scenario {
     Scenario { vocab, samples, generations, seed: 31, ..Scenario::default_for(FamilyKey::named("tokens")) }
-}
-
-#[test]
-fn the_pool_of_independent_token_lineages_keeps_its_expected_diversity() {
-    // Theory: E[D_pool,t] = (1 - 1/(K N)) (D* - (D* - D_t)/K), D_t one lineage's Wright–Fisher
-    // expectation; with fresh human data D_t follows the recurrence instead.
-    for human_fraction in [0.0, 0.2] {
-        let s = Scenario { model_count: 4, human_fraction, ..tokens(40, 100, 40) };
-        let runs = runs(&s, 1000);
-        let d_star = gini_simpson(&zipf_probs(40, s.zipf_exponent));
-        let n_human = s.human_count();
-        for t in [1usize, 5, 20, 40] {
-            let lineage = expected_gini_simpson(t as u32, d_star, n_human, 100);
-            let pool = pooled_gini_simpson(lineage, d_star, 4, 100, t);
-            assert_close(
-                stat(&runs, |r| r.series("gini_simpson").unwrap()[t]),
-                pool,
-                2e-3,
-                &format!("pool D_{t} at rho {human_fraction}"),
-            );
-            assert_close(
-                stat(&runs, |r| r.lineage_series(2, "gini_simpson").unwrap()[t]),
-                lineage,
-                2e-3,
-                &format!("model 3's D_{t}"),
-            );
-            // The curve the page draws dashed is this expectation.
-            assert!((runs[0].theory[0].values[t] - pool).abs() < 1e-12);
-        }
-    }
 }
 
 #[test]

@@ -121,3 +121,71 @@ fn expected_model_probabilities_stay_at_the_human_distribution() {
         assert_eq!(family.human_model(), human);
     }
 }
+
+#[test]
+fn the_model_grows_confident_and_wrong_about_human_text() {
+    use collapse::sim::tokens::{entropy_bits, human_cross_entropy_bits};
+    // Generation 0 is the human distribution: its smoothed cross-entropy is the human entropy
+    // plus the smoothing's cost, 0 ≤ H(p*, q') - H* ≤ log2(1 + V/N) (q'_i ≥ N p*_i / (N + V)).
+    for (vocab, samples) in [(10_000, 10_000), (1000, 100_000), (1000, 2000)] {
+        let s = scenario(vocab, samples, 1, 0.0);
+        let (family, runs) = runs(&s, 1);
+        let human = family.human_probs();
+        let h_star = entropy_bits(human);
+        let cross = runs[0].series("human_cross_entropy_bits").unwrap()[0];
+        assert_eq!(cross, human_cross_entropy_bits(human, human, f64::from(samples)));
+        let bound = (1.0 + f64::from(vocab) / f64::from(samples)).log2();
+        assert!(cross >= h_star && cross - h_star <= bound, "V {vocab}, N {samples}: {cross} vs H* {h_star}");
+        assert_eq!(runs[0].series("entropy_bits").unwrap()[0], h_star);
+    }
+    // Under drift the model's entropy falls (it grows sure of its own output) while its error on
+    // human data rises: Gibbs keeps the cross-entropy above H* in every run.
+    let s = scenario(1000, 2000, 30, 0.0);
+    let (family, runs) = runs(&s, 300);
+    let h_star = entropy_bits(family.human_probs());
+    let mut previous: Option<((f64, f64), (f64, f64))> = None;
+    for t in [0usize, 1, 5, 10, 30] {
+        let own = mean_se(&at(&runs, "entropy_bits", t));
+        let cross = mean_se(&at(&runs, "human_cross_entropy_bits", t));
+        assert!(at(&runs, "human_cross_entropy_bits", t).iter().all(|&x| x >= h_star - 1e-12));
+        if let Some((own_before, cross_before)) = previous {
+            assert!(own.0 < own_before.0 - 4.0 * (own.1 + own_before.1), "t {t}: entropy {own:?} after {own_before:?}");
+            assert!(
+                cross.0 > cross_before.0 + 4.0 * (cross.1 + cross_before.1),
+                "t {t}: cross-entropy {cross:?} after {cross_before:?}"
+            );
+        }
+        previous = Some((own, cross));
+    }
+    let ((own, _), (cross, _)) = previous.unwrap();
+    assert!(own < h_star - 0.5 && cross > h_star + 0.5, "t 30: entropy {own}, cross-entropy {cross}, H* {h_star}");
+}
+
+#[test]
+fn the_diversity_filter_keeps_words_by_flattening_the_frequencies() {
+    use collapse::scenario::{Filter, FilterKind};
+    use collapse::sim::tokens::entropy_bits;
+    // Defaults (10,000 words, N = 10,000), keeping half of twice the synthetic draws by
+    // water-filling: more words survive than with no filter, but the model ends flatter than
+    // human text (entropy above H*) and further from it in total variation.
+    let plain = Scenario { seed: 7, ..Scenario::default_for(FamilyKey::named("tokens")) };
+    let filtered = Scenario { filter: Filter { kind: FilterKind::Diversity, keep: 0.5 }, ..plain.clone() };
+    let (family, none) = runs(&plain, 4);
+    let (_, diverse) = runs(&filtered, 4);
+    let h_star = entropy_bits(family.human_probs());
+    let g = plain.generations as usize;
+    for t in [10usize, g] {
+        let (h, _) = mean_se(&at(&diverse, "entropy_bits", t));
+        let (h_none, _) = mean_se(&at(&none, "entropy_bits", t));
+        assert!(
+            h > h_star + 1.0 && h_none < h_star,
+            "t {t}: entropy {h} with the filter, {h_none} without, H* {h_star}"
+        );
+        let (tv, tv_se) = mean_se(&at(&diverse, "tv_to_human", t));
+        let (tv_none, tv_none_se) = mean_se(&at(&none, "tv_to_human", t));
+        assert!(tv > tv_none + 4.0 * (tv_se + tv_none_se), "t {t}: TV {tv} with the filter, {tv_none} without");
+        let (kept, _) = mean_se(&at(&diverse, "surviving_types", t));
+        let (kept_none, _) = mean_se(&at(&none, "surviving_types", t));
+        assert!(kept > kept_none, "t {t}: {kept} words survive with the filter, {kept_none} without");
+    }
+}

@@ -21,13 +21,13 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         MetricInfo {
             key: "entropy_bits",
             title: "Entropy (bits)",
-            caption: "How unpredictable the next word is. Less entropy, blander text.",
+            caption: "How unpredictable the next word is by the model's own reckoning: the lower, the more confident the model is in its own output, and the blander its text. Above the human level is not richer: the model is flatter than human text, using rare words nearly as often as common ones (the diversity filter does this).",
             log: false,
         },
         MetricInfo {
             key: "gini_simpson",
             title: "Diversity (Gini–Simpson)",
-            caption: "The chance that two random words differ.",
+            caption: "The chance that two random words differ. Above the human level means flatter than human text, not closer to it.",
             log: false,
         },
         MetricInfo {
@@ -45,7 +45,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         MetricInfo {
             key: "tv_to_human",
             title: "Distance to human (TV)",
-            caption: "Total variation distance between the model's word frequencies and the human ones (0 = identical, 1 = disjoint).",
+            caption: "Total variation distance between the model's word frequencies and the human ones (0 = identical, 1 = disjoint). A model flatter than human text (entropy above the human level, as with the diversity filter) is far from it too: keeping every word alive is not keeping the frequencies.",
             log: false,
         },
         MetricInfo {
@@ -54,8 +54,14 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
             caption: "How many words vanished in this generation.",
             log: false,
         },
+        MetricInfo {
+            key: "human_cross_entropy_bits",
+            title: "Error on human text (bits)",
+            caption: "How surprised the model is by real human text: the average bits per human word under the model (cross-entropy; a word the model has lost gets the small chance of one extra count in its training set). The human level is the human entropy; above it, the model is wrong about human text, however confident it has become.",
+            log: false,
+        },
     ],
-    confidence: None,
+    confidence: Some(("entropy_bits", "human_cross_entropy_bits")),
     controls: &["top_p", "vocab", "zipf_exponent", "filter.kind", "filter.keep"],
     analysis_replicates: 4,
     main_view: MainView::Chart,
@@ -72,12 +78,33 @@ fn caption(s: &Scenario, t: usize) -> String {
 }
 
 /// Every model shares the Zipf law and the labels (the human text's words, most frequent first,
-/// when one is loaded).
+/// when one is loaded); model k cannot generate the words of its blind spot
+/// ([`Scenario::blind_spot_of`]). The pool is measured with the family itself, with no blind spot.
 fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
     let labels = human.map(|c| c.ranked_words()).unwrap_or(&[]);
     let family = Tokens::new(scenario, labels);
     let models = (0..scenario.model_count)
-        .map(|_| ModelSpec { family: family.clone(), bias: scenario.sampling_bias() })
+        .map(|k| ModelSpec {
+            family: family.clone().with_blind_spot(&scenario.blind_spot_of(k)),
+            bias: scenario.sampling_bias(),
+        })
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, family)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_say_above_the_human_level_is_flatter_and_the_confidence_pair_is_set() {
+        let caption = |key: &str| FAMILY.metric(key).unwrap().caption;
+        for key in ["entropy_bits", "gini_simpson", "tv_to_human"] {
+            assert!(caption(key).contains("flatter than human text"), "{key}: {}", caption(key));
+        }
+        assert!(caption("entropy_bits").contains("diversity filter"));
+        assert_eq!(FAMILY.confidence, Some(("entropy_bits", "human_cross_entropy_bits")));
+        let keys: Vec<&str> = FAMILY.metrics.iter().map(|m| m.key).collect();
+        assert_eq!(keys, super::super::METRICS);
+    }
 }

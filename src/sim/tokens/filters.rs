@@ -31,6 +31,11 @@ pub fn filter_quality(model: &[f64], counts: &[u32], keep: usize) -> Vec<u32> {
 /// over (fewer than the types with c_i > L) go one each to the types with c_i > L that the
 /// model finds least likely (ascending model probability, ties: lower index first). A batch of
 /// at most `keep` tokens is returned unchanged.
+///
+/// Its cost: capping every type at L tokens flattens the frequencies. Words survive longer than
+/// with no filter, but the model ends far flatter than human text (at the defaults, keeping half:
+/// entropy about 11.2 bits against the human 8.4, total variation 0.78 against 0.55 with no
+/// filter after 100 generations; `tests/theory_tokens.rs`).
 pub fn filter_diversity(model: &[f64], counts: &[u32], keep: usize) -> Vec<u32> {
     let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
     if keep as u64 >= total {

@@ -21,6 +21,24 @@ pub fn gini_simpson(p: &[f64]) -> f64 {
     1.0 - p.iter().map(|x| x * x).sum::<f64>()
 }
 
+/// The cross-entropy of the human distribution `human` = p* under `model` = q, in bits, with the
+/// model smoothed so that it is finite when types have vanished:
+///
+/// H(p*, q') = -Σ p*_i log2 q'_i,   q'_i = (n q_i + 1) / (n + V),
+///
+/// add-one (Laplace) smoothing of the counts n q_i of a training set of `n` items (the scenario's
+/// `samples`), V = the number of types. It is the model's error on human data: at least the human
+/// entropy (Gibbs), and growing as the model loses the words human text uses. Types with p*_i = 0
+/// contribute nothing.
+pub fn human_cross_entropy_bits(human: &[f64], model: &[f64], n: f64) -> f64 {
+    let log_total = (n + human.len() as f64).log2();
+    human
+        .iter()
+        .zip(model)
+        .filter(|(&p, _)| p > 0.0)
+        .fold(0.0, |h, (&p, &q)| h + p * (log_total - (n * q + 1.0).log2()))
+}
+
 /// Total variation distance ½ Σ |p_i - q_i|, clamped to [0, 1].
 pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
     (0.5 * p.iter().zip(q).map(|(a, b)| (a - b).abs()).sum::<f64>()).clamp(0.0, 1.0)
@@ -55,5 +73,21 @@ mod tests {
         assert!(p.windows(2).all(|w| w[0] > w[1]));
         // p_1 / p_10 = 10^1.1 for the default exponent.
         assert!((p[0] / p[9] - 10f64.powf(1.1)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cross_entropy_is_add_one_smoothed_by_hand() {
+        // p* = (1/2, 1/2), q = (1, 0), n = 2: q' = (3/4, 1/4), H = ½ log2(4/3) + ½ log2 4.
+        let h = human_cross_entropy_bits(&[0.5, 0.5], &[1.0, 0.0], 2.0);
+        assert!((h - (0.5 * (4.0f64 / 3.0).log2() + 1.0)).abs() < 1e-12, "{h}");
+        // q = p* uniform: q' = p*, so the cross-entropy is the entropy, log2 4 = 2 bits.
+        assert!((human_cross_entropy_bits(&[0.25; 4], &[0.25; 4], 100.0) - 2.0).abs() < 1e-12);
+        // Finite for a point mass, and at least the human entropy (Gibbs).
+        let p = zipf_probs(50, 1.1);
+        let mut point = vec![0.0; 50];
+        point[0] = 1.0;
+        let h = human_cross_entropy_bits(&p, &point, 100.0);
+        assert!(h.is_finite() && h > human_cross_entropy_bits(&p, &p, 100.0));
+        assert!(human_cross_entropy_bits(&p, &p, 100.0) >= entropy_bits(&p) - 1e-12);
     }
 }

@@ -25,8 +25,11 @@ mod theory;
 
 pub use self::describe::FAMILY;
 pub use self::filters::{filter_diversity, filter_quality};
-pub use self::metrics::{entropy_bits, gini_simpson, total_variation, zipf_probs};
-pub use self::theory::{expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, simpson_recurrence};
+pub use self::metrics::{entropy_bits, gini_simpson, human_cross_entropy_bits, total_variation, zipf_probs};
+pub use self::theory::{
+    expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, shared_pool_gini_simpson, simpson_recurrence,
+};
+use super::blind_spot::{blocked_types, BlindSpot};
 use super::{Bias, Family, GenerationView, Selection, TheoryCurve, MAX_LOST_WORDS};
 use crate::rng::SimRng;
 use crate::sampling;
@@ -41,9 +44,21 @@ use crate::scenario::Scenario;
 ///   as rare);
 /// - `tv_to_human`: total variation distance to p*, ½ Σ |p_i - p*_i| ∈ [0, 1];
 /// - `types_lost`: types with p_i > 0 in the previous generation's model and p_i = 0 now (0 at
-///   generation 0).
-pub const METRICS: &[&str] =
-    &["entropy_bits", "gini_simpson", "surviving_types", "tail_mass", "tv_to_human", "types_lost"];
+///   generation 0);
+/// - `human_cross_entropy_bits`: the cross-entropy of the human distribution under the model,
+///   -Σ p*_i log2 q'_i, with q' the model smoothed by add-one (Laplace) smoothing of the counts
+///   it was fitted to, q'_i = (n q_i + 1) / (n + V), n = `samples` (one training set), V the
+///   vocabulary; see [`human_cross_entropy_bits`]. It is the model's error on human data, where
+///   `entropy_bits` is its confidence in its own output.
+pub const METRICS: &[&str] = &[
+    "entropy_bits",
+    "gini_simpson",
+    "surviving_types",
+    "tail_mass",
+    "tv_to_human",
+    "types_lost",
+    "human_cross_entropy_bits",
+];
 
 /// What the page draws for one generation.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +90,10 @@ pub struct Tokens {
     labels: Vec<String>,
     /// First index of the rarer half of the vocabulary (ranks > V/2).
     tail_start: usize,
+    /// n of the add-one smoothing in `human_cross_entropy_bits`: the training-set size `samples`.
+    samples: f64,
+    /// The types this model cannot generate (its blind spot), when it has one that blocks any.
+    blocked: Option<Vec<bool>>,
 }
 
 impl Tokens {
@@ -85,7 +104,20 @@ impl Tokens {
         let vocab = (scenario.vocab as usize).max(1);
         let human = zipf_probs(vocab, scenario.zipf_exponent);
         let labels = (0..vocab).map(|i| labels.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1))).collect();
-        Tokens { human, labels, tail_start: vocab / 2 }
+        Tokens { human, labels, tail_start: vocab / 2, samples: f64::from(scenario.samples), blocked: None }
+    }
+
+    /// The same family for a model with blind spot `spot`: it cannot generate the types
+    /// [`blocked_types`] lays out inside the spot (a set of words holding about `spot.mass()` of
+    /// the human mass). An empty spot (or one that blocks no type) leaves the family unchanged.
+    pub fn with_blind_spot(self, spot: &BlindSpot) -> Tokens {
+        let blocked = blocked_types(spot, &self.human);
+        Tokens { blocked: blocked.iter().any(|&b| b).then_some(blocked), ..self }
+    }
+
+    /// Which types the model cannot generate (none without a blind spot), indexed by rank - 1.
+    pub fn blocked(&self) -> Option<&[bool]> {
+        self.blocked.as_deref()
     }
 
     /// The human distribution p*, indexed by rank - 1.
@@ -126,9 +158,21 @@ impl Family for Tokens {
         sampling::multinomial(n as u64, &self.human, rng)
     }
 
-    /// A multinomial draw of `n` tokens from the model after temperature, then top-p.
+    /// A multinomial draw of `n` tokens from the model after temperature, then top-p. With a
+    /// blind spot the blocked types are then zeroed and the rest renormalised, so a blocked type
+    /// is never drawn; if the blocked types held all of the biased mass, the draw is from the
+    /// biased model unrestricted (a model must produce something). Without a blind spot the draw
+    /// is exactly the unrestricted one.
     fn generate(&self, model: &Vec<f64>, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<u32> {
-        sampling::multinomial(n as u64, &sampling::biased(model, bias), rng)
+        let mut q = sampling::biased(model, bias);
+        if let Some(blocked) = &self.blocked {
+            let mut allowed: Vec<f64> = q.iter().zip(blocked).map(|(&p, &b)| if b { 0.0 } else { p }).collect();
+            if allowed.iter().any(|&p| p > 0.0) {
+                sampling::normalise(&mut allowed);
+                q = allowed;
+            }
+        }
+        sampling::multinomial(n as u64, &q, rng)
     }
 
     /// See [`filter_quality`] and [`filter_diversity`]; the filters are deterministic.
@@ -179,6 +223,7 @@ impl Family for Tokens {
             tail,
             total_variation(model, &self.human),
             lost as f64,
+            human_cross_entropy_bits(&self.human, model, self.samples),
         ]);
     }
 
@@ -260,21 +305,25 @@ mod tests {
 
     #[test]
     fn metrics_match_hand_computed_values() {
-        // Human p* = uniform over 4 (exponent 0): the rarer half is indices 2 and 3.
+        // Human p* = uniform over 4 (exponent 0): the rarer half is indices 2 and 3. The seventh
+        // metric, the smoothed cross-entropy, is checked below (n = samples = 100).
         let f = Tokens::new(&Scenario { zipf_exponent: 0.0, ..scenario(4, 100, 1) }, &[]);
         let uniform = [0.25; 4];
-        assert!(close(&metrics(&f, &uniform, &uniform), &[2.0, 0.75, 4.0, 0.5, 0.0, 0.0], 1e-12));
+        let m = metrics(&f, &uniform, &uniform);
+        assert!(close(&m, &[2.0, 0.75, 4.0, 0.5, 0.0, 0.0, 2.0], 1e-12), "{m:?}");
         let half = [0.5, 0.0, 0.5, 0.0];
-        // Entropy 1 bit, 1 - 0.5 = 0.5, 2 types, tail 0.5, TV = ½(0.25+0.25+0.25+0.25), 2 lost.
-        assert!(close(&metrics(&f, &half, &uniform), &[1.0, 0.5, 2.0, 0.5, 0.5, 2.0], 1e-12));
+        // Entropy 1 bit, 1 - 0.5 = 0.5, 2 types, tail 0.5, TV = ½(0.25+0.25+0.25+0.25), 2 lost;
+        // q' = (51, 1, 51, 1)/104, so H(p*, q') = ½ log2(104/51) + ½ log2 104.
+        let cross = 0.5 * (104.0f64 / 51.0).log2() + 0.5 * 104f64.log2();
+        assert!(close(&metrics(&f, &half, &uniform), &[1.0, 0.5, 2.0, 0.5, 0.5, 2.0, cross], 1e-12));
         // A point mass on type 3 after `half`: TV = ½(0.25 · 3 + 0.75), types 0 and 2 lost.
         let point = [0.0, 0.0, 0.0, 1.0];
         let m = metrics(&f, &point, &half);
-        assert!(close(&m, &[0.0, 0.0, 1.0, 1.0, 0.75, 2.0], 1e-12) && m[0].is_sign_positive(), "{m:?}");
+        assert!(close(&m[..6], &[0.0, 0.0, 1.0, 1.0, 0.75, 2.0], 1e-12) && m[0].is_sign_positive(), "{m:?}");
         // p = (1/2, 1/4, 1/8, 1/8): entropy 1.75 bits, Σp² = 1/4 + 1/16 + 2/64 = 11/32.
         let dyadic = [0.5, 0.25, 0.125, 0.125];
         let m = metrics(&f, &dyadic, &dyadic);
-        assert!(close(&m, &[1.75, 21.0 / 32.0, 4.0, 0.25, 0.25, 0.0], 1e-12), "{m:?}");
+        assert!(close(&m[..6], &[1.75, 21.0 / 32.0, 4.0, 0.25, 0.25, 0.0], 1e-12), "{m:?}");
         // Odd vocabulary: ranks > 5/2 are ranks 3..5.
         let f = Tokens::new(&Scenario { zipf_exponent: 0.0, ..scenario(5, 100, 1) }, &[]);
         let m = metrics(&f, &[0.2; 5], &[0.2; 5]);
@@ -282,6 +331,70 @@ mod tests {
         // Generation 0 of a real run: no types lost, distance 0.
         let run = simulate_one(&f, &scenario(5, 100, 3), &mut replicate_rng(1, 0), false).0;
         assert_eq!((run.metrics[0][4], run.metrics[0][5], run.metrics[0][2]), (0.0, 0.0, 5.0));
+    }
+
+    #[test]
+    fn a_blind_spot_blocks_about_its_size_of_the_human_mass() {
+        let f = Tokens::new(&scenario(2000, 5000, 1), &[]);
+        let widest = f.human_probs()[0];
+        for (k, overlap) in [(0, 0.0), (1, 0.0), (3, 0.0), (2, 0.5), (1, 1.0)] {
+            let spot = BlindSpot::of_model(k, 4, 0.2, overlap);
+            let blind = f.clone().with_blind_spot(&spot);
+            let blocked = blind.blocked().expect("a blind spot of 0.2 blocks some types");
+            let mass: f64 = f.human_probs().iter().zip(blocked).filter(|(_, &b)| b).map(|(p, _)| p).sum();
+            // Each interval end misplaces at most half of the type that straddles it.
+            assert!((mass - 0.2).abs() <= spot.intervals().len() as f64 * widest, "model {k}: blocked mass {mass}");
+            assert!((mass - 0.2).abs() < 0.05, "model {k}: blocked mass {mass}");
+        }
+        assert!(f.clone().with_blind_spot(&BlindSpot::none()).blocked().is_none());
+    }
+
+    #[test]
+    fn blocked_types_are_never_drawn() {
+        let f = Tokens::new(&scenario(2000, 5000, 1), &[]);
+        let blind = f.clone().with_blind_spot(&BlindSpot::of_model(2, 4, 0.25, 0.0));
+        let blocked = blind.blocked().unwrap().to_vec();
+        let blocked_mass: f64 = f.human_probs().iter().zip(&blocked).filter(|(_, &b)| b).map(|(p, _)| p).sum();
+        let mut rng = replicate_rng(9, 0);
+        for (temperature, top_p) in [(1.0, 1.0), (0.7, 1.0), (1.5, 1.0), (1.0, 0.8), (0.8, 0.9)] {
+            let bias = Bias { temperature, top_p };
+            let batch = blind.generate(&blind.human_model(), 200_000, &bias, &mut rng);
+            assert_eq!(batch.iter().map(|&c| u64::from(c)).sum::<u64>(), 200_000);
+            assert!(batch.iter().zip(&blocked).all(|(&c, &b)| !b || c == 0), "T {temperature}, top-p {top_p}");
+        }
+        // Renormalised: an allowed type's expected count is n p_i / (1 - blocked mass).
+        let first_allowed = blocked.iter().position(|&b| !b).unwrap();
+        let p = f.human_probs()[first_allowed] / (1.0 - blocked_mass);
+        let n = 200_000.0;
+        let batch = blind.generate(&blind.human_model(), n as usize, &Bias { temperature: 1.0, top_p: 1.0 }, &mut rng);
+        let se = (n * p * (1.0 - p)).sqrt();
+        assert!((f64::from(batch[first_allowed]) - n * p).abs() < 5.0 * se, "{} vs {}", batch[first_allowed], n * p);
+        // A model left with only blocked types draws unrestricted.
+        let blocked_type = blocked.iter().position(|&b| b).unwrap();
+        let mut point = vec![0.0; 2000];
+        point[blocked_type] = 1.0;
+        let batch = blind.generate(&point, 50, &Bias { temperature: 1.0, top_p: 1.0 }, &mut rng);
+        assert_eq!(batch[blocked_type], 50);
+        // Without a blind spot the draw is the plain multinomial, draw for draw.
+        let plain = f.clone().with_blind_spot(&BlindSpot::none());
+        let bias = Bias { temperature: 0.9, top_p: 0.95 };
+        let a = plain.generate(&f.human_model(), 10_000, &bias, &mut replicate_rng(3, 1));
+        let b = sampling::multinomial(10_000, &sampling::biased(f.human_probs(), &bias), &mut replicate_rng(3, 1));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_model_with_a_blind_spot_loses_its_blocked_types_at_once() {
+        let s = Scenario { blind_spot: 0.2, ..scenario(500, 5000, 5) };
+        let f = Tokens::new(&s, &[]);
+        let blind = f.clone().with_blind_spot(&s.blind_spot_of(0));
+        let blocked = blind.blocked().unwrap().to_vec();
+        let (_, views) = simulate_one(&blind, &s, &mut replicate_rng(4, 0), true);
+        for view in &views[1..] {
+            assert!(view.model_probs.iter().zip(&blocked).all(|(&p, &b)| !b || p == 0.0));
+        }
+        let count = blocked.iter().filter(|&&b| b).count();
+        assert!(views[1].surviving <= 500 - count);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! lineages, and the theory curves the page draws where they apply.
 
 use super::metrics::gini_simpson;
-use crate::scenario::{DataRegime, FilterKind, Scenario};
+use crate::scenario::{DataRegime, FilterKind, HumanData, Scenario};
 use crate::sim::web::web_active;
 use crate::sim::{independent_identical_lineages, TheoryCurve};
 
@@ -57,21 +57,41 @@ pub fn fixed_point_gini_simpson(d_star: f64, n_human: usize, n: usize) -> f64 {
 }
 
 /// The theory curves of [`Tokens`](super::Tokens) for `scenario`, whose human distribution is
-/// `human`: none where the closed forms do not apply.
+/// `human`: none where the closed forms do not apply. They apply with no filter (or `keep` = 1),
+/// temperature 1, top-p 1, `replace`, a clean web, no blind spot, and human data drawn fresh
+/// each generation when there is any (a fixed human sample is not a fresh draw); with several
+/// models also `model_spread` 0 and either `shared_pool` = 0 (independent lineages,
+/// [`pooled_gini_simpson`]) or `shared_pool` = 1 (every model trains on the pool,
+/// [`shared_pool_gini_simpson`]).
 pub(super) fn curves(scenario: &Scenario, human: &[f64]) -> Vec<TheoryCurve> {
+    let n = scenario.samples as usize;
+    let n_human = scenario.human_count().min(n);
     let pure = (scenario.filter.kind == FilterKind::None || scenario.filter.keep >= 1.0)
         && scenario.temperature == 1.0
         && scenario.top_p >= 1.0
         && scenario.data == DataRegime::Replace
         && !web_active(scenario)
-        && (scenario.model_count == 1 || independent_identical_lineages(scenario));
-    if !pure {
+        && scenario.blind_spot == 0.0
+        && (n_human == 0 || scenario.human_data == HumanData::Fresh);
+    let shared = scenario.model_count > 1 && scenario.shared_pool == 1.0 && scenario.model_spread == 0.0;
+    if !pure || !(scenario.model_count == 1 || independent_identical_lineages(scenario) || shared) {
         return Vec::new();
     }
-    let n = scenario.samples as usize;
-    let n_human = scenario.human_count().min(n);
     let d_star = gini_simpson(human);
     let g = scenario.generations;
+    let k = scenario.model_count;
+    if shared {
+        let label = if n_human == 0 {
+            format!("pool of {k} models sharing one pool: E[Gini–Simpson] = A_t - (1 - 1/N) A_(t-1)/(KN), A_t = D0 (1 - 1/(KN))^t")
+        } else {
+            format!("pool of {k} models sharing one pool, with fresh human data: E[Gini–Simpson]")
+        };
+        return vec![TheoryCurve {
+            metric: "gini_simpson",
+            label,
+            values: shared_pool_curve(g as usize, d_star, k, n_human, n),
+        }];
+    }
     let label = if n_human == 0 {
         "E[Gini–Simpson] = D0 (1 - 1/N)^t, Wright–Fisher".to_string()
     } else {
@@ -90,37 +110,91 @@ pub(super) fn curves(scenario: &Scenario, human: &[f64]) -> Vec<TheoryCurve> {
             values: vec![fixed; g as usize + 1],
         });
     }
-    if scenario.model_count > 1 {
-        // The pool of K independent lineages: E[Σ p̄²] = S_t / K + (1 - 1/K) H* (lineages are
-        // independent with E[p_k] = p*), and the pool model is refit to K N output draws.
-        let k = f64::from(scenario.model_count);
-        for curve in &mut curves {
-            curve.label = format!("pool of {k} independent models: {}", curve.label);
-            for (t, v) in curve.values.iter_mut().enumerate() {
-                *v = pooled_gini_simpson(*v, d_star, scenario.model_count, n, t);
-            }
+    if k > 1 {
+        // The pool of K independent lineages, E[D_pool,t] = D* - (D* - D_t)/K - D_t/(KN): see
+        // [`pooled_gini_simpson`]. Its fixed point is the same map of the lineage's (linear in
+        // D_t), drawn flat.
+        curves[0].label = format!("pool of {k} independent models: E[Gini–Simpson] = D* - (D* - D_t)/K - D_t/(KN)");
+        for (t, v) in curves[0].values.iter_mut().enumerate() {
+            *v = pooled_gini_simpson(*v, d_star, k, n, t);
+        }
+        if let Some(fixed) = curves.get_mut(1) {
+            fixed.label = format!("pool of {k} independent models: fixed point");
+            let value = pooled_gini_simpson(fixed.values[0], d_star, k, n, 1);
+            fixed.values.iter_mut().for_each(|v| *v = value);
         }
     }
     curves
 }
 
 /// E[Gini–Simpson] of the pool of K independent lineages whose own expectation is `d_lineage`
-/// at generation t: the mixture p̄ has E[D(p̄)] = D* - (D* - D_t)/K, and the pool model is refit
-/// to `output` draws from each of the K models, which multiplies by 1 - 1/(K output). At
-/// generation 0 the pool is the human distribution itself.
+/// = D_t at generation t, measured as the loop measures it: one model fitted to exactly
+/// `output` = N draws from each of the K models (stratified, KN in all). At generation 0 the
+/// pool is the human distribution itself.
+///
+/// Derivation. Let q_k be model k's distribution, m = (1/K) Σ_k q_k their mixture, and o_k ~
+/// Multinomial(N, q_k) independent; the pool is p̂ = (1/(KN)) Σ_k o_k. Given the q_k,
+/// E[p̂_i] = m_i and Var p̂_i = (1/(K²N)) Σ_k q_ki (1 - q_ki), so
+/// E[Σ p̂_i² | q] = Σ m_i² + (1/(KN)) · (1/K) Σ_k (1 - Σ q_ki²).
+/// The lineages are independent with E[q_k] = p*, so E[Σ m_i²] = (1 - D_t)/K + (1 - 1/K)(1 - D*),
+/// and E[1 - Σ q_ki²] = D_t. Hence
+///
+/// E[D_pool,t] = D* - (D* - D_t)/K - D_t/(KN).
+///
+/// (The between-model term is not multiplied by 1 - 1/(KN): the refit adds the within-model
+/// sampling noise only, since every model contributes exactly N draws.) It holds with fresh
+/// human data too, D_t then being [`expected_gini_simpson`] with the human share.
 pub fn pooled_gini_simpson(d_lineage: f64, d_star: f64, models: u32, output: usize, t: usize) -> f64 {
     if t == 0 {
         return d_star;
     }
     let k = f64::from(models);
-    (1.0 - 1.0 / (k * output as f64)) * (d_star - (d_star - d_lineage) / k)
+    d_star - (d_star - d_lineage) / k - d_lineage / (k * output as f64)
+}
+
+/// E[Gini–Simpson] of the pool at generation t when every model trains on the pool
+/// (`shared_pool` = 1): K identical models, each fitted to `n_human` fresh human draws and
+/// N - `n_human` draws from the mixture m_(t-1) of the previous generation's K models (each item
+/// from a model chosen uniformly, so an item is one draw from m_(t-1)), the pool measured by a
+/// fit to N outputs of each new model.
+///
+/// Derivation. The counts of all K training sets together are K n_h human draws and K(N - n_h)
+/// draws from m_(t-1), so the new mixture m_t is the empirical distribution of one population of
+/// KN: S^m_t = E[Σ m_t,i²] follows [`simpson_recurrence`] with (K n_h, KN), from S^m_0 = H*.
+/// Each model alone is a training set of N (n_h human): E[Σ q_k,i²] = Q_t follows
+/// [`simpson_recurrence`] from S^m_(t-1) with (n_h, N). The measured pool adds, as in
+/// [`pooled_gini_simpson`], (1/(KN)) (1 - Q_t):
+///
+/// E[D_pool,t] = 1 - S^m_t - (1 - Q_t)/(KN).
+///
+/// Without human data, with A_t = D* (1 - 1/(KN))^t (Wright–Fisher in a population of KN) and
+/// 1 - Q_t = (1 - 1/N) A_(t-1), this is E[D_pool,t] = A_t - (1 - 1/N) A_(t-1)/(KN) for t ≥ 1.
+/// At generation 0 the pool is the human distribution.
+pub fn shared_pool_gini_simpson(t: usize, d_star: f64, models: u32, n_human: usize, n: usize) -> f64 {
+    shared_pool_curve(t, d_star, models, n_human, n)[t]
+}
+
+/// [`shared_pool_gini_simpson`] at generations 0..=`generations`.
+fn shared_pool_curve(generations: usize, d_star: f64, models: u32, n_human: usize, n: usize) -> Vec<f64> {
+    let k = models.max(1) as usize;
+    let h_star = 1.0 - d_star;
+    let kn = (k * n.max(1)) as f64;
+    let mut values = Vec::with_capacity(generations + 1);
+    values.push(d_star);
+    let mut mixture = h_star;
+    for _ in 0..generations {
+        let own = simpson_recurrence(mixture, h_star, n_human, n);
+        mixture = simpson_recurrence(mixture, h_star, k * n_human, k * n);
+        values.push(1.0 - mixture - (1.0 - own) / kn);
+    }
+    values
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::Tokens;
     use super::*;
-    use crate::scenario::{FamilyKey, Filter};
+    use crate::scenario::{FamilyKey, Filter, HumanData};
     use crate::sim::Family;
 
     fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
@@ -169,8 +243,50 @@ mod tests {
             Scenario { top_p: 0.9, ..s.clone() },
             Scenario { data: DataRegime::Accumulate, ..s.clone() },
             Scenario { filter: Filter { kind: FilterKind::Quality, keep: 0.5 }, ..s.clone() },
+            Scenario { blind_spot: 0.1, ..s.clone() },
+            Scenario { human_fraction: 0.2, human_data: HumanData::Fixed, ..s.clone() },
+            Scenario { model_count: 3, shared_pool: 0.5, ..s.clone() },
+            Scenario { model_count: 3, shared_pool: 1.0, blind_spot: 0.1, ..s.clone() },
+            Scenario { model_count: 3, model_spread: 0.5, ..s.clone() },
+            Scenario { model_count: 3, shared_pool: 1.0, model_spread: 0.5, ..s.clone() },
+            Scenario { model_count: 3, contamination_rate: 0.5, ..s.clone() },
         ] {
             assert!(f.theory(&other).is_empty(), "{other:?}");
         }
+        // Fixed human data is harmless when there is none.
+        assert_eq!(f.theory(&Scenario { human_data: HumanData::Fixed, ..s.clone() }), f.theory(&s));
+        // Several models: the independent pool, or the shared pool, one curve each.
+        let independent = f.theory(&Scenario { model_count: 3, ..s.clone() });
+        assert_eq!(independent.len(), 1);
+        assert!(independent[0].label.contains("independent"));
+        let shared = f.theory(&Scenario { model_count: 3, shared_pool: 1.0, ..s.clone() });
+        assert_eq!(shared.len(), 1);
+        assert!(shared[0].label.contains("sharing"));
+        assert!((shared[0].values[4] - shared_pool_gini_simpson(4, d_star, 3, 0, 100)).abs() < 1e-15);
+        // With a single model `shared_pool` changes nothing.
+        assert_eq!(f.theory(&Scenario { shared_pool: 1.0, ..s.clone() }), f.theory(&s));
+    }
+
+    #[test]
+    fn pool_closed_forms_by_hand() {
+        // Independent: D* - (D* - D_t)/K - D_t/(KN) with D* = 0.8, D_t = 0.5, K = 2, N = 10.
+        let v = pooled_gini_simpson(0.5, 0.8, 2, 10, 3);
+        assert!((v - (0.8 - 0.15 - 0.025)).abs() < 1e-15, "{v}");
+        assert_eq!(pooled_gini_simpson(0.5, 0.8, 2, 10, 0), 0.8);
+        // One model: the pool is a refit to N of its output, D_t (1 - 1/N) = D_(t+1).
+        let one = pooled_gini_simpson(expected_gini_simpson(4, 0.8, 0, 10), 0.8, 1, 10, 4);
+        assert!((one - expected_gini_simpson(5, 0.8, 0, 10)).abs() < 1e-15);
+        // Shared, no human data: A_t - (1 - 1/N) A_(t-1)/(KN), A_t = D* (1 - 1/(KN))^t.
+        let a = |t: i32| 0.8 * (1.0 - 1.0 / 20.0f64).powi(t);
+        assert_eq!(shared_pool_gini_simpson(0, 0.8, 2, 0, 10), 0.8);
+        for t in 1..=12 {
+            let want = a(t) - 0.9 * a(t - 1) / 20.0;
+            let got = shared_pool_gini_simpson(t as usize, 0.8, 2, 0, 10);
+            assert!((got - want).abs() < 1e-14, "t {t}: {got} vs {want}");
+        }
+        // Shared with everything human: each generation is a fresh human draw of N per model and
+        // the pool a refit to N of each, so E[D_pool] = D*(1 - 1/(KN)) - D*(1 - 1/N)/(KN).
+        let all_human = shared_pool_gini_simpson(3, 0.8, 2, 10, 10);
+        assert!((all_human - (0.8 * 0.95 - 0.8 * 0.9 / 20.0)).abs() < 1e-14, "{all_human}");
     }
 }
