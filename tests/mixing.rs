@@ -74,19 +74,23 @@ fn with_one_model_the_pool_is_the_model_itself() {
 
 #[test]
 fn distinct_blind_spots_make_mixing_pay_and_shared_ones_do_not() {
-    // Four models, each unable to produce its own fifth of the human word mass.
-    let distinct = Scenario { model_count: 4, blind_spot: 0.2, ..tokens(2000, 4000, 10) };
+    // Four models, each unable to produce its own fifth of the human word mass, with so many
+    // draws per word (N = 100 V) that drift barely loses words in ten generations: what the pool
+    // keeps is what the blind spots leave.
+    let distinct = Scenario { model_count: 4, blind_spot: 0.2, ..tokens(500, 50_000, 10) };
     let run = Experiment::new(&distinct, None).unwrap().run(0);
     assert_eq!(run.lineages.len(), 4);
     let pool = run.series("surviving_types").unwrap()[10];
     let best = (0..4).map(|k| run.lineage_series(k, "surviving_types").unwrap()[10]).fold(0.0, f64::max);
-    assert!(pool > 1.5 * best, "pool {pool} vs best lineage {best}");
+    // Every word is still written by some model: the pool keeps the whole vocabulary, which no
+    // single model can.
+    assert!(pool >= 0.98 * 500.0 && pool > best, "pool {pool} vs best lineage {best}");
     // The same blind spot for all: the pool is no better than its best model.
     let shared = Scenario { blind_spot_overlap: 1.0, ..distinct.clone() };
     let run = Experiment::new(&shared, None).unwrap().run(0);
     let pool_shared = run.series("surviving_types").unwrap()[10];
     let best_shared = (0..4).map(|k| run.lineage_series(k, "surviving_types").unwrap()[10]).fold(0.0, f64::max);
-    assert!(pool_shared < 1.2 * best_shared, "pool {pool_shared} vs best lineage {best_shared}");
+    assert!(pool_shared < 1.05 * best_shared, "pool {pool_shared} vs best lineage {best_shared}");
     assert!(pool_shared < pool, "sharing the blind spots loses the benefit of mixing");
 }
 
