@@ -248,4 +248,18 @@ mod tests {
         let (m, v) = g.moments(&exact);
         assert!(m.abs() < 1e-12 && (v - 1.0).abs() < 1e-12);
     }
+
+    #[test]
+    fn tail_mass_is_two_percent_for_every_human_and_ignores_drift() {
+        for kind in [HumanDistribution::Normal, HumanDistribution::HeavyTailed, HumanDistribution::Bimodal] {
+            let f = family(kind);
+            assert!((f.tail_mass(&GaussianModel::Human) - 0.02).abs() < 1e-12, "{kind:?}");
+            let human = human_components(kind);
+            let shifted: Vec<Component> = human.iter().map(|c| Component { mean: c.mean + 3.7, ..*c }).collect();
+            let (a, b) = (f.tail_mass(&GaussianModel::Mixture(human)), f.tail_mass(&GaussianModel::Mixture(shifted)));
+            assert!((a - 0.02).abs() < 1e-12 && (a - b).abs() < 1e-12, "{kind:?}: {a} vs {b}");
+            let narrow = f.tail_mass(&GaussianModel::Normal { mean: 0.0, variance: 0.5 });
+            assert_eq!(narrow, f.tail_mass(&GaussianModel::Normal { mean: -2.5, variance: 0.5 }));
+        }
+    }
 }
