@@ -4,8 +4,7 @@
 //! `tests/pool_theory_tokens.rs`.
 
 use collapse::experiment::Experiment;
-use collapse::scenario::{FamilyKey, Scenario, VarianceEstimator};
-use collapse::sim::gaussian::expected_pooled_variance;
+use collapse::scenario::{FamilyKey, Scenario};
 use collapse::sim::Run;
 use collapse::summary::Stat;
 
@@ -29,20 +28,6 @@ fn assert_close(s: Stat, expected: f64, slack: f64, what: &str) {
 
 fn tokens(vocab: u32, samples: u32, generations: u32) -> Scenario {
     Scenario { vocab, samples, generations, seed: 31, ..Scenario::default_for(FamilyKey::named("tokens")) }
-}
-
-#[test]
-fn the_pool_of_independent_gaussian_lineages_has_its_expected_variance() {
-    let s = Scenario { samples: 10, generations: 30, model_count: 3, seed: 32, ..Scenario::default() };
-    let runs = runs(&s, 3000);
-    for t in [1usize, 5, 15, 30] {
-        let expected = expected_pooled_variance(t as u32, 10, 3, VarianceEstimator::Mle);
-        assert_close(stat(&runs, |r| r.series("variance").unwrap()[t]), expected, 2e-3, &format!("pool variance_{t}"));
-    }
-    // Each lineage collapses while their pool stays wide.
-    let lineage = stat(&runs, |r| r.lineage_series(0, "variance").unwrap()[30]).mean;
-    let pool = stat(&runs, |r| r.series("variance").unwrap()[30]).mean;
-    assert!(pool > 5.0 * lineage, "pool {pool} vs one lineage {lineage}");
 }
 
 #[test]

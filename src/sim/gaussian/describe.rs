@@ -40,11 +40,23 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         MetricInfo {
             key: "tail_mass",
             title: "Tail mass",
-            caption: "Probability the model gives to the rare events: the region beyond the human 1st and 99th percentiles (2% for the human data).",
+            caption: "Probability of rare events: values far from the curve's own centre, beyond where the human distribution keeps its rarest 2%. It measures the curve's shape, wherever the curve has wandered, so it falls as the tails vanish.",
+            log: false,
+        },
+        MetricInfo {
+            key: "self_entropy_bits",
+            title: "Model's own uncertainty (bits)",
+            caption: "How unsure the fitted curve is about its own output (its entropy, in bits). It falls as the curve narrows: the model grows sure of itself.",
+            log: false,
+        },
+        MetricInfo {
+            key: "human_cross_entropy_bits",
+            title: "Surprise at human data (bits)",
+            caption: "How surprised the fitted curve is by real human data (cross-entropy, in bits; the sampling temperature is not part of the curve). It rises as the model narrows or drifts: confidently wrong.",
             log: false,
         },
     ],
-    confidence: None,
+    confidence: Some(("self_entropy_bits", "human_cross_entropy_bits")),
     controls: &["variance_estimator", "human"],
     analysis_replicates: 16,
     main_view: MainView::Chart,
@@ -64,12 +76,14 @@ fn caption(s: &Scenario, t: usize) -> String {
 }
 
 /// Model k has its own form (a single normal, or a two-component mixture; see
-/// [`Scenario::model_form`]); the pool is measured with a single normal.
+/// [`Scenario::model_form`]) and its own blind spot ([`Scenario::blind_spot_of`]); the pool is
+/// measured with a single normal that has none.
 fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
     let models = (0..scenario.model_count)
         .map(|k| {
             let form = if scenario.model_form(k).gaussian_mixture { Form::Mixture } else { Form::Single };
-            ModelSpec { family: Gaussian::new(scenario).with_form(form), bias: scenario.sampling_bias() }
+            let family = Gaussian::new(scenario).with_form(form).with_blind_spot(&scenario.blind_spot_of(k));
+            ModelSpec { family, bias: scenario.sampling_bias() }
         })
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, Gaussian::new(scenario))))

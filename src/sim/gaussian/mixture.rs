@@ -115,7 +115,9 @@ pub(super) fn mixture_quantile_sweep(components: &[Component], levels: usize) ->
 pub(super) fn mixture_moments(components: &[Component]) -> (f64, f64) {
     let mean: f64 = components.iter().map(|c| c.weight * c.mean).sum();
     let second: f64 = components.iter().map(|c| c.weight * (c.sd * c.sd + c.mean * c.mean)).sum();
-    (mean, (second - mean * mean).max(0.0))
+    // Rounding can make the difference slightly negative; NaN stays NaN.
+    let variance = second - mean * mean;
+    (mean, if variance < 0.0 { 0.0 } else { variance })
 }
 
 /// A two-component normal mixture fitted to `xs` by expectation–maximisation (maximum

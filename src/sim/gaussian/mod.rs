@@ -10,6 +10,7 @@
 //! Submodules: `mixture` (mixtures of normals, EM), `metrics` (what is measured of a model) and
 //! `theory` (the closed forms); their public items are re-exported here.
 
+mod blind;
 mod describe;
 mod metrics;
 mod mixture;
@@ -18,10 +19,15 @@ mod theory;
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
+use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
+
 pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, human_components, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
-pub use self::theory::{expected_log_variance, expected_pooled_variance, expected_variance};
+pub use self::theory::{
+    expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
+};
+use super::blind_spot::BlindSpot;
 use super::{Bias, Family, GenerationView, Selection, TheoryCurve};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, VarianceEstimator};
@@ -129,9 +135,13 @@ pub struct Gaussian {
     q99: f64,
     /// C = ∫₀¹ F_h⁻¹(u) Φ⁻¹(u) du, so W2(N(m, s²), human)² = 1 + m² + s² − 2 s C exactly.
     w2_cross: f64,
+    /// The value ranges [lo, hi) the model cannot generate (its blind spot through the human
+    /// quantile function; empty: none).
+    blocked: Vec<(f64, f64)>,
 }
 
-pub const METRICS: &[&str] = &["mean", "variance", "w2_to_human", "tail_mass"];
+pub const METRICS: &[&str] =
+    &["mean", "variance", "w2_to_human", "tail_mass", "self_entropy_bits", "human_cross_entropy_bits"];
 
 impl Gaussian {
     pub fn new(scenario: &Scenario) -> Gaussian {
@@ -147,7 +157,28 @@ impl Gaussian {
             q01,
             q99,
             w2_cross,
+            blocked: Vec::new(),
         }
+    }
+
+    /// The same family with models that cannot generate the values of `spot`: each interval
+    /// [u₀, u₁) of the human quantile axis becomes the range of values [F_h⁻¹(u₀), F_h⁻¹(u₁))
+    /// (u = 0 is −∞, u = 1 is +∞). Every model of the family, the human distribution at generation
+    /// 0 included, then generates only outside those ranges (see [`Family::generate`]); the
+    /// family's fresh human draws are not restricted.
+    pub fn with_blind_spot(mut self, spot: &BlindSpot) -> Gaussian {
+        self.blocked = blocked_ranges(&self.human, spot);
+        self
+    }
+
+    /// The value ranges [lo, hi) the family's models cannot generate.
+    pub fn blocked_ranges(&self) -> &[(f64, f64)] {
+        &self.blocked
+    }
+
+    /// Whether the family's models cannot generate `x`.
+    pub fn blocks(&self, x: f64) -> bool {
+        blind::is_blocked(x, &self.blocked)
     }
 
     /// The same family with models of the given form.
@@ -164,46 +195,8 @@ impl Gaussian {
         (self.q01, self.q99)
     }
 
-    fn histogram(xs: &[f64], total: usize) -> (Vec<f64>, usize) {
-        let (lo, hi) = VIEW_RANGE;
-        let width = (hi - lo) / VIEW_BINS as f64;
-        let mut bins = vec![0.0; VIEW_BINS];
-        let mut outside = 0;
-        for &x in xs {
-            let k = ((x - lo) / width).floor();
-            if k >= 0.0 && (k as usize) < VIEW_BINS {
-                bins[k as usize] += 1.0;
-            } else {
-                outside += 1;
-            }
-        }
-        let scale = 1.0 / (total.max(1) as f64 * width);
-        bins.iter_mut().for_each(|b| *b *= scale);
-        (bins, outside)
-    }
-}
-
-impl Family for Gaussian {
-    type Model = GaussianModel;
-    type Batch = Vec<f64>;
-    type Stats = GaussianStats;
-    type View = GaussianView;
-
-    fn metric_names(&self) -> &'static [&'static str] {
-        METRICS
-    }
-
-    fn human_model(&self) -> GaussianModel {
-        GaussianModel::Human
-    }
-
-    fn draw_human(&self, n: usize, rng: &mut SimRng) -> Vec<f64> {
-        self.generate(&GaussianModel::Human, n, &Bias { temperature: 1.0, top_p: 1.0 }, rng)
-    }
-
-    /// Samples `model`; temperature T scales deviations from the model's mean by √T, which for a
-    /// normal model is exactly N(mu, T sigma^2) (MAD's sampling bias lambda = T).
-    fn generate(&self, model: &GaussianModel, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<f64> {
+    /// Samples `model` with no blind spot (temperature as in [`Family::generate`]).
+    fn generate_unrestricted(&self, model: &GaussianModel, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<f64> {
         let shrink = bias.temperature.sqrt();
         match *model {
             GaussianModel::Human => (0..n)
@@ -250,16 +243,111 @@ impl Family for Gaussian {
         }
     }
 
-    /// `quality` keeps the `keep` samples of highest model density; `diversity` keeps `keep`
-    /// evenly spaced order statistics (the smallest, the largest and equal rank steps between),
-    /// which preserves the spread of the oversampled set.
+    fn histogram(xs: &[f64], total: usize) -> (Vec<f64>, usize) {
+        let (lo, hi) = VIEW_RANGE;
+        let width = (hi - lo) / VIEW_BINS as f64;
+        let mut bins = vec![0.0; VIEW_BINS];
+        let mut outside = 0;
+        for &x in xs {
+            let k = ((x - lo) / width).floor();
+            if k >= 0.0 && (k as usize) < VIEW_BINS {
+                bins[k as usize] += 1.0;
+            } else {
+                outside += 1;
+            }
+        }
+        let scale = 1.0 / (total.max(1) as f64 * width);
+        bins.iter_mut().for_each(|b| *b *= scale);
+        (bins, outside)
+    }
+}
+
+impl Family for Gaussian {
+    type Model = GaussianModel;
+    type Batch = Vec<f64>;
+    type Stats = GaussianStats;
+    type View = GaussianView;
+
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn human_model(&self) -> GaussianModel {
+        GaussianModel::Human
+    }
+
+    fn draw_human(&self, n: usize, rng: &mut SimRng) -> Vec<f64> {
+        self.generate_unrestricted(&GaussianModel::Human, n, &Bias { temperature: 1.0, top_p: 1.0 }, rng)
+    }
+
+    /// Samples `model`; temperature T scales deviations from the model's mean by √T, which for a
+    /// normal model is exactly N(mu, T sigma^2) (MAD's sampling bias lambda = T). With a blind
+    /// spot every value comes from outside the blocked ranges: a component (the normal itself,
+    /// or one of a mixture's or the human distribution's, each with its temperature applied) is
+    /// chosen with probability ∝ weight × its allowed mass, then drawn by inverse CDF over its
+    /// allowed mass. A model whose allowed mass is below 1e-12 (it sits entirely inside its
+    /// blind spot), or a degenerate one (no spread, or not finite), is sampled unrestricted.
+    fn generate(&self, model: &GaussianModel, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<f64> {
+        if self.blocked.is_empty() {
+            return self.generate_unrestricted(model, n, bias, rng);
+        }
+        let shrink = bias.temperature.sqrt();
+        let effective: Vec<(f64, f64, f64)> = match *model {
+            GaussianModel::Human => self.human.iter().map(|c| (c.weight, shrink * c.mean, shrink * c.sd)).collect(),
+            GaussianModel::Normal { mean, variance } => vec![(1.0, mean, shrink * variance.max(0.0).sqrt())],
+            GaussianModel::Mixture(ref comps) => {
+                let (center, _) = mixture_moments(comps);
+                comps.iter().map(|c| (c.weight, center + shrink * (c.mean - center), shrink * c.sd)).collect()
+            }
+        };
+        if effective.iter().any(|&(_, m, sd)| !(m.is_finite() && sd.is_finite() && sd > 0.0)) {
+            return self.generate_unrestricted(model, n, bias, rng);
+        }
+        let parts: Vec<(f64, Restricted)> =
+            effective.iter().map(|&(w, m, sd)| (w, Restricted::new(m, sd, &self.blocked))).collect();
+        let total: f64 = parts.iter().map(|(w, r)| w * r.mass).sum();
+        if total.is_nan() || total < MIN_ALLOWED_MASS {
+            return self.generate_unrestricted(model, n, bias, rng);
+        }
+        (0..n)
+            .map(|_| {
+                let part = if parts.len() == 1 {
+                    &parts[0].1
+                } else {
+                    let mut u = rng.random::<f64>() * total;
+                    let mut chosen = &parts[parts.len() - 1].1;
+                    for (w, r) in &parts {
+                        let share = w * r.mass;
+                        if share > 0.0 && u < share {
+                            chosen = r;
+                            break;
+                        }
+                        u -= share;
+                    }
+                    if chosen.mass <= 0.0 {
+                        chosen = &parts.iter().rev().find(|(w, r)| w * r.mass > 0.0).expect("positive mass").1;
+                    }
+                    chosen
+                };
+                part.draw(&self.blocked, rng)
+            })
+            .collect()
+    }
+
+    /// `quality` keeps the `keep` samples of highest model density. `diversity` is stratified
+    /// selection without the extremes: the oversampled batch, sorted, is split into `keep` strata
+    /// of consecutive order statistics (stratum i holds ranks ⌊i n/keep⌋ to ⌊(i+1) n/keep⌋ − 1 of
+    /// n), and one item drawn uniformly at random from each stratum is kept. Every part of the
+    /// distribution is represented (the sample mean strays less than that of `keep` plain draws,
+    /// so the collapse slows), yet the extremes are kept only as often as any other item of their
+    /// stratum, so the spread does not grow: E[variance] stays at most the model's.
     fn filter(
         &self,
         model: &GaussianModel,
         mut batch: Vec<f64>,
         keep: usize,
         kind: Selection,
-        _rng: &mut SimRng,
+        rng: &mut SimRng,
     ) -> Vec<f64> {
         if keep >= batch.len() {
             return batch;
@@ -272,11 +360,13 @@ impl Family for Gaussian {
             }
             Selection::Diversity => {
                 batch.sort_by(f64::total_cmp);
-                if keep == 1 {
-                    return vec![batch[batch.len() / 2]];
-                }
-                let last = (batch.len() - 1) as f64;
-                (0..keep).map(|i| batch[(i as f64 * last / (keep - 1) as f64).round() as usize]).collect()
+                let n = batch.len();
+                (0..keep)
+                    .map(|i| {
+                        let (lo, hi) = (i * n / keep, (i + 1) * n / keep);
+                        batch[rng.random_range(lo..hi)]
+                    })
+                    .collect()
             }
         }
     }
@@ -308,13 +398,30 @@ impl Family for Gaussian {
             VarianceEstimator::Mle => stats.n,
             VarianceEstimator::Unbiased => stats.n - 1.0,
         };
-        let variance = if divisor > 0.0 { (stats.m2 / divisor).max(0.0) } else { 0.0 };
+        // A variance that overflowed stays non-finite (NaN or +∞): never a perfect 0.
+        let variance = if divisor > 0.0 {
+            let v = stats.m2 / divisor;
+            if v < 0.0 {
+                0.0
+            } else {
+                v
+            }
+        } else {
+            0.0
+        };
         GaussianModel::Normal { mean: stats.mean, variance }
     }
 
     fn measure(&self, model: &GaussianModel, _previous: &GaussianModel, out: &mut [f64]) {
         let (mean, variance) = self.moments(model);
-        out.copy_from_slice(&[mean, variance, self.w2_to_human(model), self.tail_mass(model)]);
+        out.copy_from_slice(&[
+            mean,
+            variance,
+            self.w2_to_human(model),
+            self.tail_mass(model),
+            self.self_entropy_bits(model),
+            self.human_cross_entropy_bits(model),
+        ]);
     }
 
     fn view(
@@ -385,8 +492,19 @@ mod tests {
         let batch = vec![-3.0, -0.1, 2.0, 0.2, 5.0, -1.0];
         let q = f.filter(&model, batch.clone(), 3, Selection::Quality, &mut rng);
         assert_eq!(q, vec![-0.1, 0.2, -1.0]);
-        let d = f.filter(&model, batch, 3, Selection::Diversity, &mut rng);
-        assert_eq!(d, vec![-3.0, 0.2, 5.0]);
+        // Sorted: [-3, -1, -0.1, 0.2, 2, 5]; strata {-3, -1}, {-0.1, 0.2}, {2, 5}, one of each.
+        let strata = [[-3.0, -1.0], [-0.1, 0.2], [2.0, 5.0]];
+        let mut extremes = 0;
+        for _ in 0..200 {
+            let d = f.filter(&model, batch.clone(), 3, Selection::Diversity, &mut rng);
+            assert_eq!(d.len(), 3);
+            for (x, stratum) in d.iter().zip(&strata) {
+                assert!(stratum.contains(x), "{d:?}");
+            }
+            extremes += usize::from(d[0] == -3.0) + usize::from(d[2] == 5.0);
+        }
+        // Each extreme is kept half the time, not always (binomial, 400 trials: 200 ± 40).
+        assert!((160..=240).contains(&extremes), "extremes kept {extremes} times");
     }
 
     #[test]
