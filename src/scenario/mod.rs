@@ -325,7 +325,7 @@ pub const RANGES: &[Range] = &[
     Range { key: "ngram_order", min: 1.0, max: 3.0 },
     Range { key: "model_count", min: 1.0, max: 8.0 },
     Range { key: "model_spread", min: 0.0, max: 1.0 },
-    Range { key: "blind_spot", min: 0.0, max: 0.5 },
+    Range { key: "blind_spot", min: 0.0, max: 0.4 },
     Range { key: "blind_spot_overlap", min: 0.0, max: 1.0 },
     Range { key: "shared_pool", min: 0.0, max: 1.0 },
     Range { key: "contamination_rate", min: 0.0, max: 1.0 },
