@@ -15,7 +15,7 @@ test("the view tabs and their controls come from the family registry", async () 
   assert.ok(await page.isVisible('select[data-param="human"]'), "the bell curve's own control is shown");
   assert.ok(!(await page.isVisible('select[data-param="ngram_order"]')), "the text model's is hidden");
   assert.ok(!(await page.isVisible("#own-text")), "no human text to replace in the bell-curve view");
-  assert.match(await page.textContent("#metrics figcaption"), /Where the fitted bell curve is centred/);
+  assert.match(await page.textContent('canvas[data-metric="mean"] + figcaption'), /Where the fitted bell curve is centred/);
   assert.deepEqual(problems, []);
   await page.close();
 });

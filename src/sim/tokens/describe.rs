@@ -33,7 +33,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         MetricInfo {
             key: "surviving_types",
             title: "Surviving words",
-            caption: "How many words the model can still produce. A word that disappears never comes back unless human data brings it.",
+            caption: "How many words the model can still produce. A word that disappears never comes back unless human data brings it. The first drop is the sample: counting only a few thousand words misses most of the rarest ones, and the control loses as many; after that, the control holds steady while the run keeps losing words — that gap is the photocopy effect.",
             log: true,
         },
         MetricInfo {
@@ -73,7 +73,7 @@ fn caption(s: &Scenario, t: usize) -> String {
     if t == 0 {
         format!("Generation 0: the human word frequencies, a Zipf law over {} words (labelled with the words of Moby-Dick, most frequent first). Each generation counts {} words drawn from the previous model and uses those counts as its new frequencies.", thousands(s.vocab), thousands(s.samples))
     } else {
-        format!("{}Dots: how often generation {t}'s model uses each word, placed by the word's rank in human text. Dashed blue: the human frequencies. Grey marks along the bottom: words the model can no longer produce. A word drawn zero times is gone for good, unless fresh human data brings it back.", pool_note(s, t))
+        format!("{}Dots: how often generation {t}'s model uses each word, placed by the word's rank in human text. Dashed blue: the human frequencies. Grey marks along the bottom: words the model can no longer produce. A word drawn zero times is gone for good, unless fresh human data brings it back. Most of generation 1's losses are the sample, not recursion: {} draws miss most of the rarest words whatever their source, and a model trained on fresh human data only (the control in the charts below) loses as many; the losses after that are the photocopy effect.", pool_note(s, t), thousands(s.samples))
     }
 }
 
