@@ -14,7 +14,8 @@ fn collapse(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        // The command may stop reading early (a size limit): a broken pipe is its answer.
+        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -200,4 +201,215 @@ fn huge_numbers_print_in_exponent_form() {
     let last = text.lines().last().unwrap();
     assert!(last.contains("e1") || last.contains("null"), "{}", &last[..200.min(last.len())]);
     assert!(!last.split(|c: char| !c.is_ascii_digit()).any(|digits| digits.len() > 20), "no 300-digit numbers");
+}
+
+/// A number as `run` prints it (the rule of the command line's `num`).
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        "null".into()
+    } else if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The straightforward computation: every replicate kept, each column's values across them in
+/// replicate order, `Stat::of`, printed as JSON lines.
+fn straightforward(query: &str, runs: u32, control: bool) -> String {
+    use collapse::experiment::Experiment;
+    use collapse::scenario::Scenario;
+    use collapse::summary::Stat;
+    let scenario = Scenario::from_query(query).unwrap();
+    let main: Vec<_> = (0..runs).map(|r| Experiment::new(&scenario, None).unwrap().run(r)).collect();
+    let arm: Vec<_> = (0..runs).map(|r| Experiment::new(&scenario.control(), None).unwrap().run(r)).collect();
+    // (name, arm: 0 pool / k + 1 model k / usize::MAX control, metric index)
+    let mut columns: Vec<(String, usize, usize)> = Vec::new();
+    for (m, name) in main[0].metric_names.iter().enumerate() {
+        columns.push((name.to_string(), 0, m));
+    }
+    for k in 0..main[0].lineages.len() {
+        for (m, name) in main[0].metric_names.iter().enumerate() {
+            columns.push((format!("model_{}.{name}", k + 1), k + 1, m));
+        }
+    }
+    if control {
+        for (m, name) in arm[0].metric_names.iter().enumerate() {
+            columns.push((format!("control.{name}"), usize::MAX, m));
+        }
+    }
+    let value = |r: usize, t: usize, arm_k: usize, m: usize| match arm_k {
+        0 => main[r].metrics[t][m],
+        usize::MAX => arm[r].metrics[t][m],
+        k => main[r].lineages[k - 1][t][m],
+    };
+    let mut text = String::new();
+    for t in 0..main[0].metrics.len() {
+        text.push_str(&format!("{{\"generation\":{t}"));
+        for (name, arm_k, m) in &columns {
+            let s = Stat::of(&(0..runs as usize).map(|r| value(r, t, *arm_k, *m)).collect::<Vec<_>>());
+            text.push_str(&format!(
+                ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
+                num(s.mean),
+                num(s.se),
+                num(s.p10),
+                num(s.median),
+                num(s.p90)
+            ));
+        }
+        text.push_str("}\n");
+    }
+    text
+}
+
+#[test]
+fn output_is_byte_for_byte_the_straightforward_statistics_of_every_replicate() {
+    for (query, runs, threads, control) in [
+        ("samples=20&generations=6&seed=3", 37, "3", false),
+        ("samples=10&generations=4&model_count=2&shared_pool=0.5", 130, "2", true),
+        ("temperature=5&generations=150&samples=5", 9, "4", false),
+    ] {
+        let mut args = vec!["run".to_string(), "--runs".into(), runs.to_string(), "--threads".into(), threads.into()];
+        for pair in query.split('&') {
+            args.extend(["--set".to_string(), pair.to_string()]);
+        }
+        if control {
+            args.push("--control".into());
+        }
+        let out = collapse(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let printed = String::from_utf8(out.stdout).unwrap();
+        assert!(printed == straightforward(query, runs, control), "{query}");
+    }
+}
+
+#[test]
+fn a_hundred_thousand_runs_stream_and_agree_with_exact_statistics_within_the_sketch_bound() {
+    use collapse::experiment::Experiment;
+    use collapse::scenario::Scenario;
+    use collapse::summary::{Sketch, Stat};
+    let runs = 100_000u32;
+    let out = collapse(
+        &["run", "--runs", "100000", "--set", "samples=2", "--set", "generations=20", "--format", "csv", "--quiet"],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|c| c.parse().unwrap_or(f64::NAN)).collect()).collect();
+    assert_eq!(rows.len(), 21);
+    let experiment = Experiment::new(&Scenario::from_query("samples=2&generations=20").unwrap(), None).unwrap();
+    let all: Vec<_> = (0..runs).map(|r| experiment.run(r)).collect();
+    let bound = Sketch::rank_error_bound(u64::from(runs)) as usize;
+    for (m, metric) in all[0].metric_names.iter().enumerate() {
+        let col = header.iter().position(|h| *h == format!("{metric}.mean")).unwrap();
+        for t in [1, 5, 20] {
+            let mut values: Vec<f64> = all.iter().map(|r| r.metrics[t][m]).collect();
+            let exact = Stat::of(&values);
+            let got = &rows[t][col..col + 5];
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-300);
+            assert!(close(got[0], exact.mean) && close(got[1], exact.se), "{metric} at {t}: {got:?} vs {exact:?}");
+            values.sort_by(f64::total_cmp);
+            for (q, v) in [(0.1, got[2]), (0.5, got[3]), (0.9, got[4])] {
+                let i = (q * (runs - 1) as f64).floor() as usize;
+                let (lo, hi) = (values[i.saturating_sub(bound)], values[(i + 1 + bound).min(values.len() - 1)]);
+                assert!(lo <= v && v <= hi, "{metric} q{q} at {t}: {v} not in [{lo}, {hi}]");
+            }
+        }
+    }
+}
+
+#[test]
+fn no_progress_line_unless_standard_error_is_a_terminal() {
+    for extra in [&[][..], &["--quiet"][..]] {
+        let out = collapse(&[&["run", "--runs", "300", "--set", "generations=3"][..], extra].concat(), None);
+        assert!(out.status.success());
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn error_of(args: &[&str], stdin: Option<&str>) -> String {
+    let out = collapse(args, stdin);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(out.stdout.is_empty());
+    err
+}
+
+#[test]
+fn endless_inputs_fail_fast_with_a_size_limit() {
+    let err = error_of(&["run", "--scenario", "/dev/zero"], None);
+    assert!(err.contains("scenario /dev/zero: too large") && err.contains("1 MiB"), "{err}");
+    let err = error_of(&["run", "--set", "model=text", "--corpus", "/dev/zero"], None);
+    assert!(err.contains("corpus /dev/zero: too large") && err.contains("5000000 bytes"), "{err}");
+    let big = format!("{{\"samples\": 10{}}}", " ".repeat(2 << 20));
+    let err = error_of(&["run", "--scenario", "-"], Some(&big));
+    assert!(err.contains("too large"), "{err}");
+    let dir = std::env::temp_dir().join(format!("collapse-cli-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.json");
+    std::fs::write(&file, &big).unwrap();
+    let err = error_of(&["run", "--scenario", file.to_str().unwrap()], None);
+    assert!(err.contains(&format!("too large ({} bytes", big.len())), "{err}");
+    let corpus = dir.join("big.txt");
+    std::fs::write(&corpus, "word ".repeat(1_100_000)).unwrap();
+    let err = error_of(&["run", "--set", "model=text", "--corpus", corpus.to_str().unwrap()], None);
+    assert!(err.contains("too large (5500000 bytes"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_scenarios_and_corpora() {
+    let dir = std::env::temp_dir().join(format!("collapse-cli-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("bom.json");
+    std::fs::write(&scenario, "\u{feff}{\"generations\": 2, \"samples\": 7}").unwrap();
+    let lines = json_lines(&collapse(&["run", "--scenario", scenario.to_str().unwrap()], None));
+    assert_eq!(lines.len(), 3);
+    let out = collapse(&["scenario", "--scenario", "-"], Some("\u{feff}{\"samples\": 7}"));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\"samples\": 7"));
+    let corpus = dir.join("bom.txt");
+    let text: String = (0..60).map(|i| format!("The {i} whale swam far into the grey sea. ")).collect();
+    std::fs::write(&corpus, format!("\u{feff}{text}")).unwrap();
+    let args = ["run", "--set", "model=text", "--set", "generations=1", "--set", "samples=200"];
+    let lines = json_lines(&collapse(&[&args[..], &["--corpus", corpus.to_str().unwrap()]].concat(), None));
+    assert_eq!(lines.len(), 2);
+}
+
+#[test]
+fn strict_inputs_name_the_problem_in_a_short_line() {
+    let err = error_of(&["run", "--scenario", "-"], Some(r#"{"filter": ["quality", 0.3]}"#));
+    assert!(err.contains("filter: must be an object of its keys (kind, keep)"), "{err}");
+    for (set, expected) in [
+        ("=", "has neither a key nor a value"),
+        ("=3", "has no key before `=`"),
+        ("samples", "has no `=`"),
+        ("samples=", "samples: has no value"),
+    ] {
+        let err = error_of(&["run", "--set", set], None);
+        assert!(err.contains(expected), "--set {set}: {err}");
+    }
+    let long = "z".repeat(10_000);
+    let spaced = "z ".repeat(5_000);
+    for (args, stdin) in [
+        (vec!["run".to_string(), "--set".into(), format!("filter.kind={long}")], None),
+        (vec!["run".to_string(), "--set".into(), format!("samples={spaced}")], None),
+        (vec!["run".to_string(), "--set".into(), format!("{long}=1")], None),
+        (vec!["run".to_string(), "--set".into(), format!("model={long}")], None),
+        (vec!["run".to_string(), "--scenario".into(), "-".into()], Some(format!("{{\"human\": \"{long}\"}}"))),
+        (vec!["run".to_string(), "--scenario".into(), "-".into()], Some(format!("{{\"seed\": \"{spaced}\"}}"))),
+        (vec!["run".to_string(), "--scenario".into(), "-".into()], Some(format!("{{\"{long}\": 1}}"))),
+        (vec!["run".to_string(), "--runs".into(), long.clone()], None),
+        (vec!["run".to_string(), long.clone()], None),
+        (vec!["sweep".to_string(), "--grid".into(), format!("human={long},normal")], None),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let err = error_of(&args, stdin.as_deref());
+        assert!(!err.contains(&"z".repeat(101)) && !err.contains(&"z ".repeat(51)), "{}", &err[..300.min(err.len())]);
+        // (The model family's own message quotes its first 40 characters.)
+        assert!(err.contains('…') || err.contains("unknown model family"), "{err}");
+        assert!(err.chars().count() < 800, "{} chars: {}", err.chars().count(), &err[..300]);
+    }
 }

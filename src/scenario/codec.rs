@@ -12,15 +12,22 @@ impl Scenario {
         RANGES
     }
 
-    /// Parses a JSON document strictly, then validates it.
+    /// Parses a JSON document strictly (a leading byte-order mark is skipped), then validates it.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value =
-            serde_json::from_str(text).map_err(|e| err("", format!("the scenario is not valid JSON ({e})")))?;
+            serde_json::from_str(text).map_err(|e| tidy(err("", format!("the scenario is not valid JSON ({e})"))))?;
         Scenario::from_value(value)
     }
 
-    /// Deserializes a JSON value strictly, then validates it.
+    /// Deserializes a JSON value strictly, then validates it. A key whose value is an object
+    /// (`filter`) must be given as one: serde would read `["quality", 0.3]` positionally.
+    /// Messages quote at most [`MAX_ECHO`] characters of any input, on one line.
     pub fn from_value(value: Value) -> Result<Scenario, ScenarioError> {
+        Scenario::from_value_inner(value).map_err(tidy)
+    }
+
+    fn from_value_inner(value: Value) -> Result<Scenario, ScenarioError> {
         let Value::Object(given) = value else {
             return Err(err("", "the scenario must be a JSON object of key: value pairs"));
         };
@@ -30,6 +37,7 @@ impl Scenario {
             None => FamilyKey::default(),
         };
         let mut value = serde_json::to_value(Scenario::default_for(model)).map_err(|e| err("", e.to_string()))?;
+        check_objects(&value, &given, "")?;
         merge(&mut value, Value::Object(given));
         // Ranges first, on the raw numbers, so that 5e9 for a u32 key reads "out of range" rather
         // than a type error.
@@ -52,7 +60,7 @@ impl Scenario {
     /// page). Nested keys use a dot: `filter.kind=quality`. The result is validated.
     pub fn with_setting(&self, key: &str, raw: &str) -> Result<Scenario, ScenarioError> {
         let mut value = serde_json::to_value(self).map_err(|e| err("", e.to_string()))?;
-        set_path(&mut value, key, parse_scalar(key, raw)?)?;
+        set_path(&mut value, key, parse_scalar(key, raw).map_err(tidy)?).map_err(tidy)?;
         Scenario::from_value(value)
     }
 
@@ -60,6 +68,11 @@ impl Scenario {
     /// so `model=text` brings the text model's defaults for every key not given (the command
     /// line's `--scenario` with `--set`).
     pub fn from_json_with_settings(text: &str, settings: &[(String, String)]) -> Result<Scenario, ScenarioError> {
+        Scenario::from_json_with_settings_inner(text, settings).map_err(tidy)
+    }
+
+    fn from_json_with_settings_inner(text: &str, settings: &[(String, String)]) -> Result<Scenario, ScenarioError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut value: Value = if text.trim().is_empty() {
             Value::Object(Map::new())
         } else {
@@ -77,6 +90,10 @@ impl Scenario {
     /// Reads a URL query string (`?model=tokens&top_p=0.9&filter.kind=quality`), starting from
     /// the defaults. Values are percent-decoded. Any bad parameter is an error naming it.
     pub fn from_query(query: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_query_inner(query).map_err(tidy)
+    }
+
+    fn from_query_inner(query: &str) -> Result<Scenario, ScenarioError> {
         let query = query.strip_prefix('?').unwrap_or(query);
         let mut value = Value::Object(Map::new());
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -110,6 +127,66 @@ impl Scenario {
     pub fn keys() -> Vec<String> {
         flatten(&serde_json::to_value(Scenario::default()).unwrap_or(Value::Null)).into_iter().map(|(k, _)| k).collect()
     }
+}
+
+/// Most characters of the input an error message quotes (longer pieces end in an ellipsis).
+pub const MAX_ECHO: usize = 100;
+
+/// A piece of input as quoted in a message: at most [`MAX_ECHO`] characters, on one line.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(MAX_ECHO).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if s.chars().count() > MAX_ECHO {
+        out.push('…');
+    }
+    out
+}
+
+/// An error as reported: the key and every quoted piece of the message (in backticks or double
+/// quotes, as serde quotes values) clipped, and the message on one line.
+fn tidy(e: ScenarioError) -> ScenarioError {
+    let message: String = e.message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut out = String::new();
+    let mut rest = message.as_str();
+    while let Some(start) = rest.find(['`', '"']) {
+        let quote = &rest[start..=start];
+        out.push_str(&rest[..=start]);
+        rest = &rest[start + 1..];
+        let Some(end) = rest.find(quote) else { break };
+        out.push_str(&clip(&rest[..end]));
+        out.push_str(quote);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    ScenarioError { key: clip(&e.key), message: out }
+}
+
+/// Refuses a non-object where the schema has an object (`"filter": ["quality", 0.3]`), naming
+/// the key and the sub-keys expected.
+fn check_objects(schema: &Value, given: &Map<String, Value>, prefix: &str) -> Result<(), ScenarioError> {
+    let Value::Object(schema) = schema else { return Ok(()) };
+    for (key, value) in given {
+        let Some(Value::Object(expected)) = schema.get(key) else { continue };
+        let path = format!("{prefix}{key}");
+        match value {
+            Value::Object(inner) => check_objects(&Value::Object(expected.clone()), inner, &format!("{path}."))?,
+            other => {
+                let kind = match other {
+                    Value::Array(_) => "an array",
+                    Value::String(_) => "a string",
+                    Value::Number(_) => "a number",
+                    Value::Bool(_) => "a boolean",
+                    _ => "null",
+                };
+                let keys: Vec<&str> = expected.keys().map(String::as_str).collect();
+                let example = expected.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect::<Vec<_>>().join(", ");
+                return Err(err(
+                    &path,
+                    format!("must be an object of its keys ({}), e.g. {{{example}}}, not {kind}", keys.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks every numeric key present in a scenario document against [`RANGES`].
@@ -381,6 +458,34 @@ mod tests {
         let s = Scenario::from_json_with_settings(r#"{"model": "tokens"}"#, &sets).unwrap();
         assert_eq!((s.model, s.samples, s.generations), (family("tokens"), 500, 100));
         assert!(Scenario::from_json_with_settings("[]", &[]).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_positional_objects_are_refused() {
+        assert_eq!(Scenario::from_json("\u{feff}{\"samples\": 10}").unwrap().samples, 10);
+        assert_eq!(Scenario::from_json_with_settings("\u{feff}{}", &[]).unwrap(), Scenario::default());
+        let e = Scenario::from_json(r#"{"filter": ["quality", 0.3]}"#).unwrap_err();
+        assert_eq!(e.key, "filter");
+        assert!(e.message.contains("must be an object") && e.message.contains("not an array"), "{e}");
+        let e = Scenario::from_json_with_settings(r#"{"filter": "quality"}"#, &[]).unwrap_err();
+        assert_eq!(e.key, "filter");
+        assert!(e.message.contains("kind, keep"), "{e}");
+    }
+
+    #[test]
+    fn messages_quote_little_of_a_long_input() {
+        let long = "q".repeat(10_000);
+        for e in [
+            Scenario::from_query(&format!("filter.kind={long}")).unwrap_err(),
+            Scenario::from_json(&format!(r#"{{"samples": "{long}"}}"#)).unwrap_err(),
+            Scenario::from_query(&format!("{long}=1")).unwrap_err(),
+            Scenario::from_json(&format!(r#"{{"model": "{long}"}}"#)).unwrap_err(),
+        ] {
+            let text = e.to_string();
+            assert!(!text.contains(&"q".repeat(MAX_ECHO + 1)), "{}", &text[..300.min(text.len())]);
+            assert!(text.contains('…') || text.len() < 400, "{text}");
+            assert_eq!(text.lines().count(), 1);
+        }
     }
 
     #[test]
