@@ -170,11 +170,12 @@ fn pool_views(s: &Scenario, replicates: u32) -> (Vec<Vec<bool>>, Vec<Vec<Vec<f64
 
 #[test]
 fn distinct_blind_spots_are_covered_by_the_pool_and_a_shared_one_never_is() {
-    // Four models, each unable to produce a fifth of the human word mass. Model j's lineage is
+    // Four models, each unable to produce a tenth of the human word mass (their own parts of the
+    // outer zone are then disjoint). Model j's lineage is
     // fitted to the human distribution restricted to what it can produce, and drift keeps that
     // in expectation: E[q_j,t,i] = p*_i / (1 - m_j) off its blocked set B_j (m_j = p*(B_j)),
     // so the pool holds E[p̂_i] = (1/K) Σ_{j: i ∉ B_j} p*_i / (1 - m_j).
-    let s = Scenario { model_count: 4, blind_spot: 0.2, ..tokens(200, 1000, 10) };
+    let s = Scenario { model_count: 4, blind_spot: 0.1, ..tokens(200, 1000, 10) };
     let human = zipf_probs(200, s.zipf_exponent);
     let (blocked, pools) = pool_views(&s, 400);
     let mass = |set: &[bool], p: &[f64]| -> f64 { p.iter().zip(set).filter(|(_, &b)| b).map(|(x, _)| x).sum() };
@@ -186,7 +187,11 @@ fn distinct_blind_spots_are_covered_by_the_pool_and_a_shared_one_never_is() {
                 covered / (1.0 - m[j]) / 4.0
             })
             .sum();
-        assert!(expected > 0.12, "model {k}'s blind spot ({:.3} of the human mass) is covered by the others", m[k]);
+        assert!(
+            expected > 0.5 * m[k],
+            "model {k}'s blind spot ({:.3} of the human mass) is covered by the others",
+            m[k]
+        );
         for t in [1usize, 5, 10] {
             let on_spot = Stat::of(&pools.iter().map(|views| mass(set, &views[t])).collect::<Vec<_>>());
             assert_close(on_spot, expected, 1e-4, &format!("pool mass on model {k}'s blind spot at t {t}"));
@@ -196,7 +201,7 @@ fn distinct_blind_spots_are_covered_by_the_pool_and_a_shared_one_never_is() {
     let shared = Scenario { blind_spot_overlap: 1.0, ..s.clone() };
     let (blocked, pools) = pool_views(&shared, 50);
     assert!(blocked.iter().all(|b| *b == blocked[0]));
-    assert!(mass(&blocked[0], &human) > 0.15);
+    assert!(mass(&blocked[0], &human) > 0.06);
     for views in &pools {
         for pool in &views[1..] {
             assert_eq!(mass(&blocked[0], pool), 0.0);
