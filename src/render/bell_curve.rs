@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
 use super::{draw_error, palette, DrawResult, Theme};
 use crate::sim::gaussian::{GaussianView, VIEW_BINS, VIEW_RANGE};
 
@@ -49,6 +49,7 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         y: AxisLabels::new("density"),
     };
     let mut chart = frame(root, &theme, &labels, Axis::linear(lo..hi), Axis::linear(0.0..y_max))?;
+    let mut legend = Vec::new();
 
     let bar = |i: usize, bottom: f64, top: f64, color: ShapeStyle| {
         let x0 = lo + i as f64 * width;
@@ -79,11 +80,9 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             outline.push((x0 + width, b.min(y_max)));
         }
         outline.push((hi, 0.0));
-        chart
-            .draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(theme.normal)))
-            .map_err(draw_error)?
-            .label("generation 0 (human sample)")
-            .legend(theme.swatch(palette::FAINT.stroke_width(theme.normal)));
+        chart.draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(theme.normal))).map_err(draw_error)?;
+        legend
+            .push(("generation 0 (human sample)".to_string(), Swatch::Line(palette::FAINT.stroke_width(theme.normal))));
     }
     let curve =
         |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
@@ -94,18 +93,14 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             theme.gap,
             palette::HUMAN.stroke_width(theme.bold),
         ))
-        .map_err(draw_error)?
-        .label("human distribution")
-        .legend(theme.swatch(palette::HUMAN.stroke_width(theme.bold)));
+        .map_err(draw_error)?;
+    legend.push(("human distribution".to_string(), Swatch::Line(palette::HUMAN.stroke_width(theme.bold))));
     chart
         .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(theme.bold)))
-        .map_err(draw_error)?
-        .label(if generation == 0 {
-            "generation 0 = human".to_string()
-        } else {
-            format!("model of generation {generation}")
-        })
-        .legend(theme.swatch(palette::MODEL.stroke_width(theme.bold)));
-    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)?;
+        .map_err(draw_error)?;
+    let model =
+        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
+    legend.push((model, Swatch::Line(palette::MODEL.stroke_width(theme.bold))));
+    draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
     root.present().map_err(draw_error)
 }

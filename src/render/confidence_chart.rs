@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
 use super::{draw_error, padded_range, palette, DrawResult, Theme};
 
 /// The two series of the chart and how to label them.
@@ -51,21 +51,19 @@ pub fn draw_confidence<DB: DrawingBackend>(
     let points = |vs: &[f64]| -> Vec<(f64, f64)> {
         vs.iter().enumerate().filter(|(_, v)| drawable(**v)).map(|(t, &v)| (t as f64, v)).collect()
     };
+    let mut legend = Vec::new();
     for (values, label, color) in
         [(series.own, series.own_label, palette::MODEL), (series.human, series.human_label, palette::HUMAN)]
     {
         let style = color.stroke_width(theme.bold);
-        chart
-            .draw_series(LineSeries::new(points(values), style))
-            .map_err(draw_error)?
-            .label(label)
-            .legend(theme.swatch(style));
+        chart.draw_series(LineSeries::new(points(values), style)).map_err(draw_error)?;
+        legend.push((label.to_string(), Swatch::Line(style)));
         if let Some(&v) = values.get(generation).filter(|v| drawable(**v)) {
             chart
                 .draw_series(std::iter::once(Circle::new((generation as f64, v), theme.marker, color.filled())))
                 .map_err(draw_error)?;
         }
     }
-    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperLeft)?;
+    draw_legend(&chart, &theme, Corner::UpperLeft, &legend)?;
     root.present().map_err(draw_error)
 }

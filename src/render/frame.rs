@@ -3,13 +3,15 @@
 
 use std::ops::Range;
 
-use plotters::chart::{ChartBuilder, ChartContext, SeriesLabelPosition};
+use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{cartesian::Cartesian2d, combinators::IntoLogRange, combinators::LogCoord, Shift};
 use plotters::drawing::DrawingArea;
+use plotters::element::{Circle, PathElement, Rectangle, Text};
 use plotters::prelude::DrawingBackend;
-use plotters::style::{Color, TRANSPARENT, WHITE};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, RGBColor, ShapeStyle, TRANSPARENT, WHITE};
 
 use super::{draw_error, format_tick, palette, DrawResult, Theme};
 
@@ -146,18 +148,74 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// The legend box every chart uses, at `position`.
-pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
+/// What a legend entry shows beside its label.
+#[derive(Clone, Copy)]
+pub(crate) enum Swatch {
+    /// A short line in this style.
+    Line(ShapeStyle),
+    /// A filled dot of this colour and radius.
+    Dot(RGBColor, i32),
+}
+
+/// Where a legend goes, inside the plotting area.
+#[derive(Clone, Copy)]
+pub(crate) enum Corner {
+    UpperLeft,
+    UpperRight,
+    LowerRight,
+}
+
+/// The legend box every chart uses, in a corner of the plotting area. Its text is measured by the
+/// backend (on the page, the canvas's own `measureText`), never by inserting styled elements into
+/// the document, so it draws under a strict Content-Security-Policy.
+pub(crate) fn draw_legend<DB: DrawingBackend>(
+    chart: &Chart<'_, DB>,
     theme: &Theme,
-    position: SeriesLabelPosition,
+    corner: Corner,
+    entries: &[(String, Swatch)],
 ) -> DrawResult {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(palette::GRID)
-        .label_font(theme.font(theme.legend_size))
-        .draw()
-        .map_err(draw_error)
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let (width, height) = area.dim_in_pixel();
+    let font = theme.font(theme.legend_size);
+    let sizes: Vec<(u32, u32)> = entries
+        .iter()
+        .map(|(label, _)| area.estimate_text_size(label, &font).map_err(draw_error))
+        .collect::<Result<_, _>>()?;
+    let pad = (theme.legend_size * 0.5).round() as i32;
+    let row = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(0).max(theme.swatch / 2) + pad / 2;
+    let text_width = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
+    let box_width = pad + theme.swatch + pad + text_width + pad;
+    let box_height = pad + row * entries.len() as i32 + pad / 2;
+    let inset = pad;
+    let x0 = match corner {
+        Corner::UpperLeft => inset,
+        Corner::UpperRight | Corner::LowerRight => width as i32 - box_width - inset,
+    };
+    let y0 = match corner {
+        Corner::UpperLeft | Corner::UpperRight => inset,
+        Corner::LowerRight => height as i32 - box_height - inset,
+    };
+    let (x0, y0) = (x0.max(0), y0.max(0));
+    area.draw(&Rectangle::new([(x0, y0), (x0 + box_width, y0 + box_height)], WHITE.mix(0.85).filled()))
+        .map_err(draw_error)?;
+    area.draw(&Rectangle::new([(x0, y0), (x0 + box_width, y0 + box_height)], palette::GRID.stroke_width(1)))
+        .map_err(draw_error)?;
+    let text_style = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, swatch)) in entries.iter().enumerate() {
+        let y = y0 + pad + row * i as i32 + row / 2;
+        let x = x0 + pad;
+        match *swatch {
+            Swatch::Line(style) => {
+                area.draw(&PathElement::new(vec![(x, y), (x + theme.swatch, y)], style)).map_err(draw_error)?
+            }
+            Swatch::Dot(color, radius) => {
+                area.draw(&Circle::new((x + theme.swatch / 2, y), radius, color.filled())).map_err(draw_error)?
+            }
+        }
+        area.draw(&Text::new(label.as_str(), (x + theme.swatch + pad, y), text_style.clone())).map_err(draw_error)?;
+    }
+    Ok(())
 }

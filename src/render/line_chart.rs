@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
 use super::{draw_error, padded_range, palette, DrawResult, Theme};
 
 /// One line: its legend, points, and style. `color` picks the model colour (0), the human
@@ -54,26 +54,25 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
     let labels =
         Frame { title: Some(&chart.title), x: AxisLabels::new(&chart.x_label), y: AxisLabels::new(&chart.y_label) };
     let mut c = frame(root, &theme, &labels, Axis::linear(x_lo..x_hi), y)?;
+    let mut legend = Vec::new();
     for line in &chart.lines {
         let style = color(line.color).stroke_width(theme.bold);
         let pts: Vec<(f64, f64)> =
             line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
-        let anno = if line.dashed {
-            c.draw_series(DashedLineSeries::new(pts, theme.dash, theme.gap, style)).map_err(draw_error)?
+        if line.dashed {
+            c.draw_series(DashedLineSeries::new(pts, theme.dash, theme.gap, style)).map_err(draw_error)?;
         } else {
             c.draw_series(LineSeries::new(pts.clone(), style)).map_err(draw_error)?;
             c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(line.color).filled())))
-                .map_err(draw_error)?
-        };
-        anno.label(line.label.as_str()).legend(theme.swatch(style));
+                .map_err(draw_error)?;
+        }
+        legend.push((line.label.clone(), Swatch::Line(style)));
     }
-    if !chart.lines.is_empty() {
-        let position = match chart.legend.as_str() {
-            "upper_left" => SeriesLabelPosition::UpperLeft,
-            "upper_right" => SeriesLabelPosition::UpperRight,
-            _ => SeriesLabelPosition::LowerRight,
-        };
-        draw_legend(&mut c, &theme, position)?;
-    }
+    let corner = match chart.legend.as_str() {
+        "upper_left" => Corner::UpperLeft,
+        "upper_right" => Corner::UpperRight,
+        _ => Corner::LowerRight,
+    };
+    draw_legend(&c, &theme, corner, &legend)?;
     root.present().map_err(draw_error)
 }

@@ -2,8 +2,7 @@
 //! label areas. Sizes are chosen in CSS pixels and multiplied by the device-pixel ratio here, in
 //! [`Theme::new`], so that charts never scale anything by hand.
 
-use plotters::element::PathElement;
-use plotters::style::{IntoFont, RGBColor, ShapeStyle, TextStyle};
+use plotters::style::{IntoFont, RGBColor, TextStyle};
 
 /// Colours of the page, in one place (they match `www/style.css`).
 pub mod palette {
@@ -109,12 +108,6 @@ impl Theme {
     /// The theme's font at `size` device pixels, in the text colour.
     pub fn font(&self, size: f64) -> TextStyle<'static> {
         (self.font_family, size).into_font().color(&palette::TEXT)
-    }
-
-    /// A legend entry's swatch: a short line in `style`.
-    pub fn swatch(&self, style: impl Into<ShapeStyle>) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-        let (style, length) = (style.into(), self.swatch);
-        move |(x, y)| PathElement::new(vec![(x, y), (x + length, y)], style)
     }
 }
 

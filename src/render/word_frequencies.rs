@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Frame};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
 use super::{draw_error, palette, DrawResult, Theme};
 use crate::sim::tokens::TokensView;
 
@@ -59,10 +59,12 @@ pub fn draw_tokens<DB: DrawingBackend>(
             let x = (i + 1) as f64;
             PathElement::new(vec![(x, y_lo), (x, rug_top)], palette::FAINT.mix(0.6).stroke_width(theme.thin))
         }))
-        .map_err(draw_error)?
-        .label(format!("{} words the model can no longer produce", lost.len()))
-        // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
-        .legend(theme.swatch(palette::FAINT.stroke_width(theme.bold + theme.thin)));
+        .map_err(draw_error)?;
+    // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
+    let mut legend = vec![(
+        format!("{} words the model can no longer produce", lost.len()),
+        Swatch::Line(palette::FAINT.stroke_width(theme.bold + theme.thin)),
+    )];
 
     let radius = theme.dot;
     chart
@@ -73,13 +75,10 @@ pub fn draw_tokens<DB: DrawingBackend>(
                 .filter(|(_, &p)| p > 0.0)
                 .map(|(i, &p)| Circle::new(((i + 1) as f64, p), radius, palette::MODEL.mix(0.7).filled())),
         )
-        .map_err(draw_error)?
-        .label(if generation == 0 {
-            "generation 0 = human".into()
-        } else {
-            format!("model of generation {generation}")
-        })
-        .legend(move |(x, y)| Circle::new((x + theme.swatch / 2, y), radius + 1, palette::MODEL.filled()));
+        .map_err(draw_error)?;
+    let model =
+        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
+    legend.push((model, Swatch::Dot(palette::MODEL, radius + 1)));
 
     let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
     let mut ranks: Vec<usize> = (0..=HUMAN_LINE_POINTS).map(|k| step.powi(k as i32).round() as usize).collect();
@@ -88,9 +87,8 @@ pub fn draw_tokens<DB: DrawingBackend>(
         ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
     chart
         .draw_series(DashedLineSeries::new(line, theme.dash, theme.gap, palette::HUMAN.stroke_width(theme.bold)))
-        .map_err(draw_error)?
-        .label("human word frequencies (Zipf)")
-        .legend(theme.swatch(palette::HUMAN.stroke_width(theme.bold)));
-    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)?;
+        .map_err(draw_error)?;
+    legend.push(("human word frequencies (Zipf)".to_string(), Swatch::Line(palette::HUMAN.stroke_width(theme.bold))));
+    draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
     root.present().map_err(draw_error)
 }
