@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build needs and is missing; safe to run again (each step checks first).
-#   scripts/setup.sh          the wasm target and wasm-bindgen-cli at the version in Cargo.lock
-#   scripts/setup.sh --test   also Chromium + ChromeDriver (Debian) and the npm dev tools
+#   scripts/setup.sh          the wasm target, wasm-bindgen-cli at the version in Cargo.lock and
+#                             the npm dev tools (`npm ci`: binaryen's wasm-opt for the build,
+#                             playwright-core for the tests; no browser download)
+#   scripts/setup.sh --test   also Chromium + ChromeDriver (Debian)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,15 +21,19 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# npm dev tools, pinned by package-lock.json: binaryen (wasm-opt, used by scripts/build-web.sh)
+# and playwright-core (the end-to-end tests).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (binaryen's wasm-opt, playwright-core; no browser download)" >&2
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
+fi
+
 if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     echo "setup: installing Debian's chromium and chromium-driver" >&2
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
-  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "setup: npm ci (playwright-core; no browser download)" >&2
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
   fi
 fi
