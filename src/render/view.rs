@@ -4,15 +4,19 @@
 //! view can be drawn through a trait object.
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, SVGBackend};
+#[cfg(not(target_arch = "wasm32"))]
+use plotters::prelude::SVGBackend;
+use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::DrawResult;
 
-/// A drawing surface of a known backend.
+/// A drawing surface of a known backend: the page's canvas in wasm, SVG natively (tests and
+/// exports). Each build has only its own, so the page's module holds one copy of every chart.
 pub enum Target<'a, 'b> {
+    #[cfg(not(target_arch = "wasm32"))]
     Svg(&'a DrawingArea<SVGBackend<'b>, Shift>),
     #[cfg(target_arch = "wasm32")]
-    Canvas(&'a DrawingArea<plotters_canvas::CanvasBackend, Shift>),
+    Canvas(&'a DrawingArea<crate::web::PageCanvas, Shift>, std::marker::PhantomData<&'b ()>),
 }
 
 /// A family's drawing of one generation.
@@ -30,9 +34,10 @@ pub trait DrawView: Sized {
     /// [`DrawView::draw_on`] on a target of any backend.
     fn draw(&self, reference: &Self, target: Target<'_, '_>, generation: usize, scale: f64) -> DrawResult {
         match target {
+            #[cfg(not(target_arch = "wasm32"))]
             Target::Svg(root) => self.draw_on(reference, root, generation, scale),
             #[cfg(target_arch = "wasm32")]
-            Target::Canvas(root) => self.draw_on(reference, root, generation, scale),
+            Target::Canvas(root, _) => self.draw_on(reference, root, generation, scale),
         }
     }
 }

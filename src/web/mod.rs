@@ -7,7 +7,6 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -22,6 +21,10 @@ use crate::presets::PRESETS;
 use crate::render::{self, MetricSeries, Target};
 use crate::scenario::Scenario;
 use crate::sim::Run;
+
+mod canvas;
+
+pub use canvas::PageCanvas;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -47,8 +50,8 @@ pub struct Explorer {
 }
 
 /// The drawing area of a canvas the page passes in.
-fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsValue> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<PageCanvas, Shift>, JsValue> {
+    let backend = PageCanvas::new(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
     Ok(backend.into_drawing_area())
 }
 
@@ -303,7 +306,7 @@ impl Explorer {
             return Err(js_err("this run has no views"));
         };
         let root = drawing_area(canvas)?;
-        view.draw(reference.as_ref(), Target::Canvas(&root), t, scale).map_err(js_err)
+        view.draw(reference.as_ref(), Target::Canvas(&root, std::marker::PhantomData), t, scale).map_err(js_err)
     }
 
     /// Draws one metric across generations with a marker at generation t (its title and axis
