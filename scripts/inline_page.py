@@ -7,6 +7,7 @@ are set as globals by a classic script before it; main.js uses them when present
 fetching (it looks for globalThis.COLLAPSE_WASM and globalThis.COLLAPSE_CORPUS).
 """
 import base64
+import hashlib
 import json
 import re
 import sys
@@ -42,14 +43,26 @@ for name in MODULES:
 main = "\n".join(page)
 
 def script_safe(text: str) -> str:
-    # Nothing inside a <script> may close it.
-    return text.replace("</script", "<\\/script")
+    # Nothing inside a <script> may close it; and the script is plain ASCII (other characters as
+    # \u escapes), so its hash in the policy holds however an embedding page decodes the file.
+    text = text.replace("</script", "<\\/script")
+    out = []
+    for c in text:
+        if ord(c) < 128:
+            out.append(c)
+        else:
+            for unit in c.encode("utf-16-be").hex(" ", 2).split(" "):
+                out.append("\\u" + unit)
+    return "".join(out)
 
 data = (
     "globalThis.COLLAPSE_WASM = Uint8Array.from(atob(" + json.dumps(wasm) + "), (c) => c.charCodeAt(0));\n"
     "globalThis.COLLAPSE_CORPUS = " + script_safe(json.dumps(corpus)) + ";\n"
 )
 html = html.replace('<link rel="stylesheet" href="style.css">', "<style>\n" + css + "</style>")
+# One file has no 'self' to load from: the icon is inline, and the policy allows exactly the
+# inline scripts and style below by their hashes (computed once they are final).
+html = html.replace('<link rel="icon" href="favicon.svg" type="image/svg+xml">', '<link rel="icon" href="data:,">')
 scripts = (
     "<script>\n" + data + "</script>\n"
     + '<script type="module">\n' + script_safe(glue) + "\n" + script_safe(main) + "\n</script>"
@@ -57,5 +70,22 @@ scripts = (
 html, n_script = re.subn(r'<script type="module" src="main\.js"></script>', lambda _: scripts, html)
 if n_script != 1:
     sys.exit("inline_page.py: index.html has no main.js script tag")
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+inline_scripts = re.findall(r"<script(?: type=\"module\")?>(.*?)</script>", html, flags=re.S)
+inline_styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+policy = (
+    "default-src 'none'; script-src 'wasm-unsafe-eval' " + " ".join(csp_hash(t) for t in inline_scripts)
+    + "; style-src " + " ".join(csp_hash(t) for t in inline_styles) + "; img-src data:"
+)
+html, n_csp = re.subn(
+    r'<meta http-equiv="Content-Security-Policy" content="[^"]*">',
+    lambda _: '<meta http-equiv="Content-Security-Policy" content="' + policy + '">',
+    html,
+)
+if n_csp != 1 or len(inline_scripts) != 2 or len(inline_styles) != 1:
+    sys.exit("inline_page.py: the page's policy, scripts or style changed shape; update the inliner")
 out.write_text(html, encoding="utf-8")
 print(f"built {out}: {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)

@@ -35,7 +35,7 @@ async function hostPage(url, iframe) {
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("pageerror", (e) => problems.push(e.message));
   await page.route(url, (route) =>
-    route.fulfill({ contentType: "text/html", body: `<!doctype html><link rel="icon" href="data:,"><h1>An article</h1>${iframe}` }),
+    route.fulfill({ contentType: "text/html; charset=utf-8", body: `<!doctype html><link rel="icon" href="data:,"><h1>An article</h1>${iframe}` }),
   );
   await page.goto(url);
   const frame = page.frameLocator("iframe");
