@@ -134,10 +134,23 @@ function controlValue(input) {
   return input.value;
 }
 
-// Applies one key to the scenario; on error the message shows and the controls snap back.
+// Applies one key to the scenario; on error the message shows beside the control (and in the
+// status line) and the controls snap back.
 function applySetting(key, value) {
   const query = attempt(() => state.explorer.set(key, value), "Not applied");
-  if (query !== undefined) afterChange(query);
+  const holder = $(`[data-param="${key}"]`)?.closest("label, fieldset");
+  if (query !== undefined) {
+    afterChange(query);
+  } else if (holder) {
+    let note = $(".control-error", holder);
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "control-error";
+      note.setAttribute("role", "alert");
+      holder.append(note);
+    }
+    note.textContent = $("#status").textContent;
+  }
 }
 
 // Everything on screen from the explorer's current state.
@@ -150,6 +163,7 @@ function refresh() {
 }
 
 function afterChange(query) {
+  for (const note of $$(".control-error")) note.remove();
   state.queries[familyOfQuery(query).key] = query;
   writeAddress(query);
   for (const b of $$("#preset-buttons button")) b.setAttribute("aria-pressed", String(b.dataset.query === query));
@@ -287,11 +301,16 @@ async function switchView(model) {
   }
 }
 
+// A share link: every valid key applies; each bad one is named, in plain words.
 async function loadQuery(search) {
   const query = search.replace(/^\?/, "");
   try {
     if (familyOfQuery(query).needs_corpus) await ensureCorpus();
-    afterChange(state.explorer.set_query(query));
+    const { query: canonical, problems } = JSON.parse(state.explorer.set_query_lenient(query));
+    afterChange(canonical);
+    if (problems.length > 0) {
+      status(`Some of this link's settings could not be used: ${problems.join("; ")}. The rest of the link applies.`, "error");
+    }
   } catch (e) {
     recoverFrom(e);
     status(`This link's settings could not be used: ${errorText(e)}. Showing the current settings instead.`, "error");
@@ -386,15 +405,7 @@ async function main() {
   bindControls();
   syncControls();
   buildMetricFigures();
-  const query = location.search.replace(/^\?/, "");
-  try {
-    if (familyOfQuery(query).needs_corpus) await ensureCorpus();
-    afterChange(state.explorer.set_query(query));
-  } catch (e) {
-    recoverFrom(e);
-    status(`This link's settings could not be used: ${errorText(e)}. Showing the defaults instead.`, "error");
-    draw();
-  }
+  await loadQuery(location.search);
   document.body.dataset.ready = "true";
 }
 

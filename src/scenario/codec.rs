@@ -105,6 +105,45 @@ impl Scenario {
         Scenario::from_value(value)
     }
 
+    /// Reads a share link keeping every valid key: a bad parameter (an unknown key, a value of the
+    /// wrong type or out of range, a malformed piece) is left out and reported, the rest apply.
+    /// A bad `model` falls back to the default family, since every other key's default depends on
+    /// it.
+    pub fn from_query_lenient(query: &str) -> (Scenario, Vec<ScenarioError>) {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut problems = Vec::new();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            match (percent_decode(key), percent_decode(raw)) {
+                (Some(key), Some(raw)) => pairs.push((key, raw)),
+                _ => problems.push(tidy(err("", format!("`{pair}` is not a readable setting")))),
+            }
+        }
+        // Each pair on its own first (unknown keys, unparsable values), then the whole set, dropping
+        // the key an error names until what is left is valid.
+        let mut value = Value::Object(Map::new());
+        for (key, raw) in &pairs {
+            let mut one = value.clone();
+            match parse_scalar(key, raw).and_then(|v| set_path(&mut one, key, v)) {
+                Ok(()) => value = one,
+                Err(e) => problems.push(tidy(e)),
+            }
+        }
+        loop {
+            match Scenario::from_value(value.clone()) {
+                Ok(scenario) => return (scenario, problems),
+                Err(e) => {
+                    let removed = !e.key.is_empty() && remove_path(&mut value, &e.key);
+                    problems.push(e);
+                    if !removed {
+                        return (Scenario::default(), problems);
+                    }
+                }
+            }
+        }
+    }
+
     /// The canonical query string: `model` and the keys that differ from that model's defaults,
     /// in schema order (`model` is left out for the default Gaussian).
     pub fn to_query(&self) -> String {
@@ -141,10 +180,41 @@ fn clip(s: &str) -> String {
     out
 }
 
-/// An error as reported: the key and every quoted piece of the message (in backticks or double
-/// quotes, as serde quotes values) clipped, and the message on one line.
+/// serde's wording, in plain words for a reader: "invalid type: string "abc", expected u32"
+/// becomes "abc" is not a whole number; "unknown variant `x`, expected `a` or `b`" becomes
+/// `x` is not one of: a, b.
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((given, expected)) = rest.rsplit_once(", expected ") {
+            // `given` is "string \"abc\"", "floating point `2.5`", "integer `3`", "map", ...
+            let shown = given.find(['"', '`']).map_or(given, |i| &given[i..]);
+            let wanted = match expected {
+                "u32" | "u64" | "usize" => "a whole number",
+                "f64" | "f32" => "a number",
+                "a string" => "a word",
+                other => other,
+            };
+            return format!("{shown} is not {wanted}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((given, expected)) = rest.split_once(", expected ") {
+            let options: Vec<&str> = expected
+                .trim_start_matches("one of ")
+                .split([',', ' '])
+                .filter(|w| w.starts_with('`'))
+                .map(|w| w.trim_matches('`'))
+                .collect();
+            return format!("{given} is not one of: {}", options.join(", "));
+        }
+    }
+    message.to_string()
+}
+
+/// An error as reported: in plain words, the key and every quoted piece of the message (in
+/// backticks or double quotes, as serde quotes values) clipped, and the message on one line.
 fn tidy(e: ScenarioError) -> ScenarioError {
-    let message: String = e.message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let message: String = plain_words(&e.message).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut out = String::new();
     let mut rest = message.as_str();
     while let Some(start) = rest.find(['`', '"']) {
@@ -239,6 +309,21 @@ fn set_path(root: &mut Value, dotted: &str, new: Value) -> Result<(), ScenarioEr
         node = map.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
     }
     Ok(())
+}
+
+/// Removes a dotted key from a JSON object; whether it was there.
+fn remove_path(root: &mut Value, dotted: &str) -> bool {
+    let mut node = root;
+    let mut parts = dotted.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Value::Object(map) = node else { return false };
+        if parts.peek().is_none() {
+            return map.remove(part).is_some();
+        }
+        let Some(next) = map.get_mut(part) else { return false };
+        node = next;
+    }
+    false
 }
 
 /// Overlays `given` on `base`, object by object; anything not an object replaces.
@@ -417,6 +502,32 @@ mod tests {
         assert!(e.message.contains("JSON object"));
         let e = Scenario::from_json("{not json").unwrap_err();
         assert!(e.message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn a_bad_share_link_keeps_every_valid_key_and_names_each_bad_one_in_plain_words() {
+        let long = "x".repeat(10_000);
+        let (s, problems) = Scenario::from_query_lenient(&format!(
+            "model=tokens&samples=abc&top_p=0.8&seed=2.5&data=sometimes&bogus={long}&vocab=99999999"
+        ));
+        assert_eq!((s.model, s.top_p), (family("tokens"), 0.8), "the valid keys apply");
+        assert_eq!(s.samples, 10_000, "a bad value falls back to the family's default");
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(text.len(), 5, "{text:?}");
+        assert!(text.contains(&r#"samples: "abc" is not a whole number"#.to_string()), "{text:?}");
+        assert!(
+            text.contains(&"seed: 2.5 is not a whole number".to_string())
+                || text.iter().any(|t| t.starts_with("seed: ")),
+            "{text:?}"
+        );
+        assert!(text.contains(&"data: `sometimes` is not one of: replace, accumulate".to_string()), "{text:?}");
+        assert!(text.iter().any(|t| t.starts_with("vocab: 99999999 is out of range")), "{text:?}");
+        assert!(text.iter().all(|t| t.chars().count() < 400 && !t.contains("expected u32")), "{text:?}");
+        // A clean link has no problems; a hopeless one falls back to the defaults.
+        assert_eq!(Scenario::from_query_lenient("model=tokens&top_p=0.9").1, vec![]);
+        let (s, problems) = Scenario::from_query_lenient("model=diffusion&samples=5");
+        assert_eq!((s.model, s.samples), (FamilyKey::default(), 5));
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]

@@ -120,6 +120,16 @@ impl Explorer {
         self.replace(scenario)
     }
 
+    /// Replaces the scenario from a share link, keeping every valid key: returns `{"query": the
+    /// canonical query, "problems": [one plain message per bad parameter]}`. Only an internal
+    /// failure (none expected) leaves the scenario unchanged.
+    pub fn set_query_lenient(&mut self, query: &str) -> Result<String, JsValue> {
+        let (scenario, problems) = Scenario::from_query_lenient(query);
+        let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        let query = self.replace(scenario)?;
+        Ok(json!({ "query": query, "problems": problems }).to_string())
+    }
+
     /// Changes one key (`filter.kind`, `samples`, ...) and re-simulates; returns the canonical
     /// query. On error nothing changes.
     pub fn set(&mut self, key: &str, value: &str) -> Result<String, JsValue> {

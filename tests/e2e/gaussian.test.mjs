@@ -59,17 +59,20 @@ test("play animates the generations and the same link reproduces the same number
 });
 
 test("a malformed share link gets a clear message and the page still works", async () => {
-  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?samples=abc&human_fraction=2`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?samples=abc&human_fraction=2&temperature=0.8`);
   const message = await statusMatches(page, /could not be used/);
   assert.match(message, /human_fraction: 2 is out of range: allowed 0 to 1/);
+  assert.match(message, /samples: "abc" is not a whole number/);
+  assert.equal(await page.inputValue('input[data-param="temperature"]'), "0.8", "the link's valid keys apply");
+  assert.ok(!message.includes("expected u32"));
   assert.ok(await inkedPixels(page, "#view") > 5000, "the default chart is drawn");
   await page.close();
 
   for (const [query, expected] of [
     ["temperature=NaN", /temperature: `NaN` is not a finite number/],
-    ["samples=abc", /samples: invalid type: string "abc"/],
+    ["samples=abc", /samples: "abc" is not a whole number/],
     ["smaples=10", /smaples: unknown key/],
-    ["samples=%E2%28", /malformed URL value/],
+    ["samples=%E2%28", /is not a readable setting/],
   ]) {
     const other = await openPage(shared.browser, `${shared.server.base}?${query}`);
     assert.match(await statusMatches(other.page, /could not be used/), expected);
@@ -87,6 +90,7 @@ test("an out-of-range value typed into a control is refused and nothing on scree
   await page.fill('input[data-param="seed"]', "99999999999");
   await page.press('input[data-param="seed"]', "Enter");
   assert.match(await statusMatches(page, /Not applied/), /seed: 99999999999 is out of range: allowed 0 to 4294967295/);
+  assert.match(await page.textContent(".seed .control-error"), /seed: 99999999999 is out of range/, "the message is beside the control");
   assert.equal(await page.inputValue('input[data-param="seed"]'), "1", "the control snaps back");
   assert.deepEqual(await numbers(page), before);
   assert.equal(await canvasDigest(page, "#view"), digest);
