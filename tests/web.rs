@@ -28,7 +28,8 @@ fn values(explorer: &Explorer, t: u32) -> serde_json::Value {
 fn same_numbers_as_native_for_the_same_seed() {
     // The values pinned natively in tests/value_stability.rs.
     let explorer = Explorer::new("").unwrap();
-    let pinned = [1.0, 0.9159831859151696, 0.8578243617039406, 1.0620609017053066];
+    // Re-pinned with tests/value_stability.rs when the loop began drawing statistics directly.
+    let pinned = [1.0, 1.021984207637788, 1.1457664636141507, 0.912734620794136];
     for (t, want) in pinned.iter().enumerate() {
         let got = values(&explorer, t as u32)["metrics"]["variance"].as_f64().unwrap();
         assert!((got - want).abs() < 1e-12, "generation {t}: {got} vs {want}");

@@ -17,7 +17,7 @@ mod mixture;
 mod theory;
 
 use rand::RngExt;
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{ChiSquared, Distribution, StandardNormal};
 
 use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
 
@@ -56,6 +56,49 @@ pub enum Form {
 pub struct GaussianStats {
     pub moments: MomentStats,
     pub samples: Vec<f64>,
+    /// For statistics drawn by [`Family::draw_stats`] from a mixture (the human distribution or
+    /// a mixture model): each component's part, whose moments combine to `moments`; the page's
+    /// items are drawn given them (see [`Family::batch_given`]). Empty otherwise.
+    pub parts: Vec<MomentStats>,
+}
+
+/// The statistics of `n` draws of N(mean, variance), drawn exactly without the draws: the sample
+/// mean is N(mean, variance / n) and the sum of squared deviations variance · χ²(n − 1),
+/// independent (Cochran's theorem). Two draws from `rng` (one for n = 1, none for n = 0).
+fn normal_stats(mean: f64, variance: f64, n: usize, rng: &mut SimRng) -> MomentStats {
+    if n == 0 {
+        return MomentStats::default();
+    }
+    let nf = n as f64;
+    let z: f64 = StandardNormal.sample(rng);
+    let mean = mean + (variance / nf).sqrt() * z;
+    let m2 = if n > 1 {
+        let chi2: f64 = ChiSquared::new(nf - 1.0).expect("n - 1 >= 1 degrees of freedom").sample(rng);
+        variance * chi2
+    } else {
+        0.0
+    };
+    MomentStats { n: nf, mean, m2 }
+}
+
+/// `stats.n` items with exactly the sample mean `stats.mean` and sum of squared deviations
+/// `stats.m2`, drawn from the conditional law of a normal sample given those statistics:
+/// x = x̄ + √SS · (z − z̄) / ‖z − z̄‖ with z ~ N(0, I_n) (the standardised residuals of a normal
+/// sample are uniform on the sphere of its residual space, independent of x̄ and SS).
+fn sample_given(stats: &MomentStats, rng: &mut SimRng, out: &mut Vec<f64>) {
+    let n = stats.n as usize;
+    if n == 0 {
+        return;
+    }
+    if n == 1 {
+        out.push(stats.mean);
+        return;
+    }
+    let z: Vec<f64> = (0..n).map(|_| StandardNormal.sample(rng)).collect();
+    let z_mean = z.iter().sum::<f64>() / n as f64;
+    let norm = z.iter().map(|v| (v - z_mean) * (v - z_mean)).sum::<f64>().sqrt();
+    let scale = if norm > 0.0 { stats.m2.max(0.0).sqrt() / norm } else { 0.0 };
+    out.extend(z.iter().map(|v| stats.mean + scale * (v - z_mean)));
 }
 
 /// Running sufficient statistics: count, mean and sum of squared deviations (Chan et al.'s
@@ -243,6 +286,36 @@ impl Gaussian {
         }
     }
 
+    /// The statistics of `n` draws from the mixture of normals (weight, mean, variance), drawn
+    /// exactly: a single component directly, several by multinomial counts then per component.
+    fn mixture_stats(
+        &self,
+        components: impl Iterator<Item = (f64, f64, f64)>,
+        n: usize,
+        rng: &mut SimRng,
+    ) -> GaussianStats {
+        let components: Vec<(f64, f64, f64)> = components.collect();
+        if n == 0 {
+            return GaussianStats::default();
+        }
+        if let [(_, mean, variance)] = components[..] {
+            return GaussianStats { moments: normal_stats(mean, variance, n, rng), ..GaussianStats::default() };
+        }
+        let weights: Vec<f64> = components.iter().map(|c| c.0).collect();
+        let counts = crate::sampling::multinomial(n as u64, &weights, rng);
+        let mut moments = MomentStats::default();
+        let parts: Vec<MomentStats> = components
+            .iter()
+            .zip(&counts)
+            .map(|(&(_, mean, variance), &count)| {
+                let part = normal_stats(mean, variance, count as usize, rng);
+                moments.merge(&part);
+                part
+            })
+            .collect();
+        GaussianStats { moments, samples: Vec::new(), parts }
+    }
+
     fn histogram(xs: &[f64], total: usize) -> (Vec<f64>, usize) {
         let (lo, hi) = VIEW_RANGE;
         let width = (hi - lo) / VIEW_BINS as f64;
@@ -375,6 +448,63 @@ impl Family for Gaussian {
         into.extend(other);
     }
 
+    /// A single normal fits from the moments alone; the mixture form's EM needs the samples.
+    fn trains_on_stats(&self) -> bool {
+        self.form == Form::Single
+    }
+
+    /// Exact statistics of [`Family::generate`]'s batch without the batch (none with a blind
+    /// spot, whose truncated draws have no such closed form): for a normal model N(μ, Tσ²), see
+    /// [`normal_stats`]; for a mixture (a mixture model or the human distribution), the counts
+    /// per component are one multinomial draw over the weights, each component's statistics are
+    /// drawn as a normal's, and they combine exactly (the pooled sum of squares is the sum of the
+    /// within-component sums plus Σ n_j (x̄_j − x̄)², [`MomentStats::merge`]).
+    fn draw_stats(&self, model: &GaussianModel, n: usize, bias: &Bias, rng: &mut SimRng) -> Option<GaussianStats> {
+        if !self.blocked.is_empty() {
+            return None;
+        }
+        let t = bias.temperature;
+        let shrink = t.sqrt();
+        Some(match *model {
+            GaussianModel::Human => {
+                self.mixture_stats(self.human.iter().map(|c| (c.weight, shrink * c.mean, t * c.sd * c.sd)), n, rng)
+            }
+            GaussianModel::Normal { mean, variance } => {
+                let sd = shrink * variance.max(0.0).sqrt();
+                GaussianStats { moments: normal_stats(mean, sd * sd, n, rng), ..GaussianStats::default() }
+            }
+            GaussianModel::Mixture(ref comps) => {
+                let (center, _) = mixture_moments(comps);
+                let parts = comps.iter().map(|c| (c.weight, center + shrink * (c.mean - center), t * c.sd * c.sd));
+                self.mixture_stats(parts, n, rng)
+            }
+        })
+    }
+
+    fn draw_human_stats(&self, n: usize, rng: &mut SimRng) -> Option<GaussianStats> {
+        Some(self.mixture_stats(self.human.iter().map(|c| (c.weight, c.mean, c.sd * c.sd)), n, rng))
+    }
+
+    fn add_stats(&self, stats: &mut GaussianStats, part: &GaussianStats) {
+        stats.moments.merge(&part.moments);
+        if self.form == Form::Mixture {
+            // Never reached by the loop (the mixture form does not train on statistics).
+            stats.samples.extend_from_slice(&part.samples);
+        }
+    }
+
+    /// The items of each component drawn given its statistics ([`sample_given`]), component
+    /// after component.
+    fn batch_given(&self, part: &GaussianStats, rng: &mut SimRng) -> Vec<f64> {
+        let mut out = Vec::with_capacity(part.moments.n as usize);
+        if part.parts.is_empty() {
+            sample_given(&part.moments, rng, &mut out);
+        } else {
+            part.parts.iter().for_each(|p| sample_given(p, rng, &mut out));
+        }
+        out
+    }
+
     fn empty_stats(&self) -> GaussianStats {
         GaussianStats::default()
     }
@@ -475,7 +605,7 @@ mod tests {
 
     #[test]
     fn fit_uses_the_chosen_divisor() {
-        let stats = GaussianStats { moments: MomentStats::of(&[1.0, 3.0]), samples: Vec::new() };
+        let stats = GaussianStats { moments: MomentStats::of(&[1.0, 3.0]), ..GaussianStats::default() };
         let mle = Gaussian::new(&Scenario::default()).fit(&stats);
         assert_eq!(mle, GaussianModel::Normal { mean: 2.0, variance: 1.0 });
         let unbiased =

@@ -30,13 +30,22 @@ pub fn gini_simpson(p: &[f64]) -> f64 {
 /// `samples`), V = the number of types. It is the model's error on human data: at least the human
 /// entropy (Gibbs), and growing as the model loses the words human text uses. Types with p*_i = 0
 /// contribute nothing.
+///
+/// Computed as log2(n + V) Σ p*_i − Σ_{q_i > 0} p*_i log2(n q_i + 1) (a dead type's term is
+/// p*_i log2(n + V)), the same sums in the same order as the family's measure over the model's
+/// support.
 pub fn human_cross_entropy_bits(human: &[f64], model: &[f64], n: f64) -> f64 {
     let log_total = (n + human.len() as f64).log2();
-    human
-        .iter()
-        .zip(model)
-        .filter(|(&p, _)| p > 0.0)
-        .fold(0.0, |h, (&p, &q)| h + p * (log_total - (n * q + 1.0).log2()))
+    let (mut mass, mut live) = (0.0, 0.0);
+    for (&p, &q) in human.iter().zip(model) {
+        if p > 0.0 {
+            mass += p;
+            if q > 0.0 {
+                live += p * (n * q + 1.0).log2();
+            }
+        }
+    }
+    log_total * mass - live
 }
 
 /// Total variation distance ½ Σ |p_i - q_i|, clamped to [0, 1].

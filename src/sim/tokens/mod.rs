@@ -21,11 +21,13 @@
 mod describe;
 mod filters;
 mod metrics;
+mod sparse;
 mod theory;
 
 pub use self::describe::FAMILY;
 pub use self::filters::{filter_diversity, filter_quality};
 pub use self::metrics::{entropy_bits, gini_simpson, human_cross_entropy_bits, total_variation, zipf_probs};
+pub use self::sparse::{Counts, TokenBatch, TokenModel, TokenStats};
 pub use self::theory::{
     expected_gini_simpson, fixed_point_gini_simpson, pooled_gini_simpson, shared_pool_gini_simpson, simpson_recurrence,
 };
@@ -94,6 +96,11 @@ pub struct Tokens {
     samples: f64,
     /// The types this model cannot generate (its blind spot), when it has one that blocks any.
     blocked: Option<Vec<bool>>,
+    /// p* as a model (with its support), and p* on that support.
+    human_model: TokenModel,
+    human_support_probs: Vec<f64>,
+    /// Σ p* (1 up to rounding), for the metrics of models with dead types.
+    human_total: f64,
 }
 
 impl Tokens {
@@ -104,7 +111,19 @@ impl Tokens {
         let vocab = (scenario.vocab as usize).max(1);
         let human = zipf_probs(vocab, scenario.zipf_exponent);
         let labels = (0..vocab).map(|i| labels.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1))).collect();
-        Tokens { human, labels, tail_start: vocab / 2, samples: f64::from(scenario.samples), blocked: None }
+        let human_model = TokenModel::new(human.clone());
+        let human_support_probs = human_model.support().iter().map(|&i| human[i as usize]).collect();
+        let human_total = human_model.support().iter().map(|&i| human[i as usize]).sum();
+        Tokens {
+            human,
+            labels,
+            tail_start: vocab / 2,
+            samples: f64::from(scenario.samples),
+            blocked: None,
+            human_model,
+            human_support_probs,
+            human_total,
+        }
     }
 
     /// The same family for a model with blind spot `spot`: it cannot generate the types
@@ -136,120 +155,167 @@ impl Tokens {
     }
 }
 
+impl Tokens {
+    /// A multinomial draw of `n` tokens over the types `support` (ascending) with probabilities
+    /// `q` (aligned with `support`): the same draws, from the same generator, as the dense
+    /// [`sampling::multinomial`] over the whole vocabulary (which skips zero-probability types
+    /// without drawing), at O(|support|).
+    fn multinomial_on(&self, n: usize, support: &[u32], q: &[f64], rng: &mut SimRng) -> TokenBatch {
+        let drawn = sampling::multinomial(n as u64, q, rng);
+        let mut counts = vec![0u32; self.human.len()];
+        let mut nonzero = Vec::with_capacity(support.len().min(n));
+        for (&i, &c) in support.iter().zip(&drawn) {
+            if c > 0 {
+                counts[i as usize] = c;
+                nonzero.push(i);
+            }
+        }
+        TokenBatch::from_parts(counts, nonzero)
+    }
+}
+
 impl Family for Tokens {
-    /// Probabilities indexed by human rank - 1.
-    type Model = Vec<f64>;
+    /// Probabilities indexed by human rank - 1, with their support.
+    type Model = TokenModel;
     /// Counts per type.
-    type Batch = Vec<u32>;
+    type Batch = TokenBatch;
     /// Counts per type (additive).
-    type Stats = Vec<u64>;
+    type Stats = TokenStats;
     type View = TokensView;
 
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
     }
 
-    fn human_model(&self) -> Vec<f64> {
-        self.human.clone()
+    fn human_model(&self) -> TokenModel {
+        self.human_model.clone()
     }
 
     /// An unbiased multinomial draw of `n` tokens from p*.
-    fn draw_human(&self, n: usize, rng: &mut SimRng) -> Vec<u32> {
-        sampling::multinomial(n as u64, &self.human, rng)
+    fn draw_human(&self, n: usize, rng: &mut SimRng) -> TokenBatch {
+        if n == 0 {
+            return TokenBatch::zeros(self.human.len());
+        }
+        self.multinomial_on(n, self.human_model.support(), &self.human_support_probs, rng)
     }
 
     /// A multinomial draw of `n` tokens from the model after temperature, then top-p. With a
     /// blind spot the blocked types are then zeroed and the rest renormalised, so a blocked type
     /// is never drawn; if the blocked types held all of the biased mass, the draw is from the
     /// biased model unrestricted (a model must produce something). Without a blind spot the draw
-    /// is exactly the unrestricted one.
-    fn generate(&self, model: &Vec<f64>, n: usize, bias: &Bias, rng: &mut SimRng) -> Vec<u32> {
-        let mut q = sampling::biased(model, bias);
+    /// is exactly the unrestricted one. Only the model's support is visited: the bias and the
+    /// renormalisation leave zeros at zero, and the sums over the support equal the dense sums.
+    fn generate(&self, model: &TokenModel, n: usize, bias: &Bias, rng: &mut SimRng) -> TokenBatch {
+        let support = model.support();
+        let compact: Vec<f64> = support.iter().map(|&i| model[i as usize]).collect();
+        let mut q = sampling::biased(&compact, bias);
         if let Some(blocked) = &self.blocked {
-            let mut allowed: Vec<f64> = q.iter().zip(blocked).map(|(&p, &b)| if b { 0.0 } else { p }).collect();
+            let mut allowed: Vec<f64> =
+                q.iter().zip(support).map(|(&p, &i)| if blocked[i as usize] { 0.0 } else { p }).collect();
             if allowed.iter().any(|&p| p > 0.0) {
                 sampling::normalise(&mut allowed);
                 q = allowed;
             }
         }
-        sampling::multinomial(n as u64, &q, rng)
+        self.multinomial_on(n, support, &q, rng)
     }
 
     /// See [`filter_quality`] and [`filter_diversity`]; the filters are deterministic.
-    fn filter(&self, model: &Vec<f64>, batch: Vec<u32>, keep: usize, kind: Selection, _rng: &mut SimRng) -> Vec<u32> {
-        match kind {
+    fn filter(
+        &self,
+        model: &TokenModel,
+        batch: TokenBatch,
+        keep: usize,
+        kind: Selection,
+        _rng: &mut SimRng,
+    ) -> TokenBatch {
+        TokenBatch::from(match kind {
             Selection::Quality => filter_quality(model, &batch, keep),
             Selection::Diversity => filter_diversity(model, &batch, keep),
-        }
+        })
     }
 
-    fn merge(&self, into: &mut Vec<u32>, other: Vec<u32>) {
-        if into.len() < other.len() {
-            into.resize(other.len(), 0);
-        }
-        for (a, b) in into.iter_mut().zip(other) {
-            *a += b;
-        }
+    fn merge(&self, into: &mut TokenBatch, other: TokenBatch) {
+        into.add(&other, |c| c);
     }
 
-    fn empty_stats(&self) -> Vec<u64> {
-        vec![0; self.human.len()]
+    fn empty_stats(&self) -> TokenStats {
+        TokenStats::zeros(self.human.len())
     }
 
-    fn add(&self, stats: &mut Vec<u64>, batch: &Vec<u32>) {
-        for (s, &c) in stats.iter_mut().zip(batch) {
-            *s += u64::from(c);
-        }
+    fn add(&self, stats: &mut TokenStats, batch: &TokenBatch) {
+        stats.add(batch, u64::from);
     }
 
     /// Maximum likelihood: counts / total (all zeros for an empty training set).
-    fn fit(&self, stats: &Vec<u64>) -> Vec<f64> {
-        let total: u64 = stats.iter().sum();
+    fn fit(&self, stats: &TokenStats) -> TokenModel {
+        let total = stats.total();
+        let mut probs = vec![0.0; stats.len()];
         if total == 0 {
-            return vec![0.0; stats.len()];
+            return TokenModel::new(probs);
         }
         let inv = 1.0 / total as f64;
-        stats.iter().map(|&c| c as f64 * inv).collect()
+        for &i in stats.support() {
+            probs[i as usize] = stats[i as usize] as f64 * inv;
+        }
+        TokenModel::from_support(probs, stats.support().to_vec())
     }
 
-    fn measure(&self, model: &Vec<f64>, previous: &Vec<f64>, out: &mut [f64]) {
-        let surviving = model.iter().filter(|&&p| p > 0.0).count();
-        let lost = model.iter().zip(previous).filter(|(&p, &q)| q > 0.0 && p == 0.0).count();
-        let tail: f64 = model[self.tail_start..].iter().sum();
+    /// Over the model's support only: entropy, Gini–Simpson and the tail mass are the dense sums
+    /// exactly (zero terms add nothing); the total variation is Σ_support |p − p*| plus the human
+    /// mass of the dead types, and the smoothed cross-entropy log2(n + V) Σ p* − Σ_support p*
+    /// log2(n q + 1) (a dead type's term is p* log2(n + V)), equal to the dense sums up to the
+    /// order of summation.
+    fn measure(&self, model: &TokenModel, previous: &TokenModel, out: &mut [f64]) {
+        let support = model.support();
+        let lost = previous.support().iter().filter(|&&i| model[i as usize] == 0.0).count();
+        let (mut entropy, mut squares, mut tail, mut distance, mut live_human, mut cross) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for &i in support {
+            let (p, h) = (model[i as usize], self.human[i as usize]);
+            entropy -= p * p.log2();
+            squares += p * p;
+            if i as usize >= self.tail_start {
+                tail += p;
+            }
+            distance += (p - h).abs();
+            if h > 0.0 {
+                live_human += h;
+                cross += h * (self.samples * p + 1.0).log2();
+            }
+        }
+        let log_total = (self.samples + self.human.len() as f64).log2();
+        let dead_human = (self.human_total - live_human).max(0.0);
         out.copy_from_slice(&[
-            entropy_bits(model),
-            gini_simpson(model),
-            surviving as f64,
+            // From +0.0, so that a point mass gives 0, not -0.
+            0.0 + entropy,
+            1.0 - squares,
+            support.len() as f64,
             tail,
-            total_variation(model, &self.human),
+            (0.5 * (distance + dead_human)).clamp(0.0, 1.0),
             lost as f64,
-            human_cross_entropy_bits(&self.human, model, self.samples),
+            log_total * self.human_total - cross,
         ]);
     }
 
     fn view(
         &self,
-        model: &Vec<f64>,
-        previous: &Vec<f64>,
-        _human: Option<&Vec<u32>>,
-        _synthetic: Option<&Vec<u32>>,
+        model: &TokenModel,
+        previous: &TokenModel,
+        _human: Option<&TokenBatch>,
+        _synthetic: Option<&TokenBatch>,
     ) -> TokensView {
         let mut lost_words = Vec::new();
         let mut lost_count = 0;
-        for (i, (&p, &q)) in model.iter().zip(previous).enumerate() {
-            if q > 0.0 && p == 0.0 {
+        for &i in previous.support() {
+            if model[i as usize] == 0.0 {
                 lost_count += 1;
                 if lost_words.len() < MAX_LOST_WORDS {
-                    lost_words.push(self.labels[i].clone());
+                    lost_words.push(self.labels[i as usize].clone());
                 }
             }
         }
-        TokensView {
-            model_probs: model.clone(),
-            lost_words,
-            lost_count,
-            surviving: model.iter().filter(|&&p| p > 0.0).count(),
-        }
+        TokensView { model_probs: model.to_vec(), lost_words, lost_count, surviving: model.support().len() }
     }
 
     /// Where the theory applies (no filter or `keep` = 1, temperature 1, top-p 1, `replace`):
@@ -277,7 +343,7 @@ mod tests {
 
     fn metrics(f: &Tokens, model: &[f64], previous: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; METRICS.len()];
-        f.measure(&model.to_vec(), &previous.to_vec(), &mut out);
+        f.measure(&model.to_vec().into(), &previous.to_vec().into(), &mut out);
         out
     }
 
@@ -296,8 +362,8 @@ mod tests {
     fn fit_is_counts_over_total_and_add_sums() {
         let f = Tokens::new(&scenario(3, 100, 1), &[]);
         let mut stats = f.empty_stats();
-        f.add(&mut stats, &vec![2, 0, 1]);
-        f.add(&mut stats, &vec![0, 0, 5]);
+        f.add(&mut stats, &vec![2, 0, 1].into());
+        f.add(&mut stats, &vec![0, 0, 5].into());
         assert_eq!(stats, vec![2, 0, 6]);
         assert_eq!(f.fit(&stats), vec![0.25, 0.0, 0.75]);
         assert_eq!(f.fit(&f.empty_stats()), vec![0.0; 3]);
@@ -373,7 +439,7 @@ mod tests {
         let blocked_type = blocked.iter().position(|&b| b).unwrap();
         let mut point = vec![0.0; 2000];
         point[blocked_type] = 1.0;
-        let batch = blind.generate(&point, 50, &Bias { temperature: 1.0, top_p: 1.0 }, &mut rng);
+        let batch = blind.generate(&point.into(), 50, &Bias { temperature: 1.0, top_p: 1.0 }, &mut rng);
         assert_eq!(batch[blocked_type], 50);
         // Without a blind spot the draw is the plain multinomial, draw for draw.
         let plain = f.clone().with_blind_spot(&BlindSpot::none());
@@ -461,7 +527,7 @@ mod tests {
         let f = Tokens::new(&scenario(4, 100, 1), &words);
         let previous = vec![0.5, 0.2, 0.2, 0.1];
         let model = vec![0.7, 0.0, 0.3, 0.0];
-        let v = f.view(&model, &previous, None, None);
+        let v = f.view(&model.clone().into(), &previous.into(), None, None);
         assert_eq!(v.lost_words, vec!["of".to_string(), "#4".to_string()]);
         assert_eq!((v.lost_count, v.surviving), (2, 2));
         assert_eq!(v.model_probs, model);
@@ -469,7 +535,7 @@ mod tests {
         let f = Tokens::new(&scenario(100, 100, 1), &[]);
         let mut point = vec![0.0; 100];
         point[0] = 1.0;
-        let v = f.view(&point, &vec![0.01; 100], None, None);
+        let v = f.view(&point.into(), &vec![0.01; 100].into(), None, None);
         assert_eq!((v.lost_count, v.lost_words.len(), v.lost_words[0].as_str()), (99, MAX_LOST_WORDS, "#2"));
         // A run with views has one per generation.
         let s = scenario(100, 200, 4);
