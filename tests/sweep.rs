@@ -118,7 +118,10 @@ fn bad_grids_and_shards_exit_2_naming_the_problem() {
         (vec!["sweep", "--grid", "samples=1,,2"], "an empty value"),
         (vec!["sweep", "--grid", "smaples=1,2"], "smaples: unknown key"),
         (vec!["sweep", "--grid", "samples=10,1"], "--grid samples=1: samples: 1 is out of range"),
-        (vec!["sweep", "--grid", "filter.kind=none,best"], "--grid filter.kind=best: filter.kind: unknown variant"),
+        (
+            vec!["sweep", "--grid", "filter.kind=none,best"],
+            "--grid filter.kind=best: filter.kind: `best` is not one of: none, quality, diversity",
+        ),
         (vec!["sweep", "--grid", "seed=1", "--grid", "seed=2"], "given twice"),
         (vec!["sweep", "--grid", "seed=1", "--shard", "0/3"], "--shard `0/3`"),
         (vec!["sweep", "--grid", "seed=1", "--shard", "4/3"], "--shard `4/3`"),
