@@ -6,8 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
-use super::{draw_error, padded_range, palette, DrawResult, Theme};
+use super::frame::{draw_legend, generation_frame, generation_points, Corner, Swatch};
+use super::{draw_error, palette, DrawResult, Theme};
 
 /// The two series of the chart and how to label them.
 pub struct ConfidenceSeries<'a> {
@@ -30,27 +30,10 @@ pub fn draw_confidence<DB: DrawingBackend>(
 ) -> DrawResult {
     let n = series.own.len().max(series.human.len()).max(2);
     let drawable = |v: f64| v.is_finite() && (!series.log_y || v > 0.0);
-    let values: Vec<f64> = series.own.iter().chain(series.human).cloned().filter(|&v| drawable(v)).collect();
-    let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let y = match (values.is_empty(), series.log_y) {
-        (true, _) => Axis::linear(0.0..1.0),
-        (false, true) => Axis::log((lo / 1.3)..(hi * 1.3)),
-        (false, false) => {
-            let (lo, hi) = padded_range(lo, hi);
-            Axis::linear(lo..hi)
-        }
-    };
     let theme = Theme::new(scale);
-    let labels = Frame {
-        title: Some(series.title),
-        x: AxisLabels::new("generation").whole().ticks(6),
-        y: AxisLabels::new("").ticks(5),
-    };
-    let mut chart = frame(root, &theme, &labels, Axis::linear(0.0..(n - 1) as f64), y)?;
-    let points = |vs: &[f64]| -> Vec<(f64, f64)> {
-        vs.iter().enumerate().filter(|(_, v)| drawable(**v)).map(|(t, &v)| (t as f64, v)).collect()
-    };
+    let values = series.own.iter().chain(series.human).cloned();
+    let mut chart = generation_frame(root, &theme, series.title, n, values, series.log_y, false)?;
+    let points = |vs: &[f64]| generation_points(vs, series.log_y);
     let mut legend = Vec::new();
     for (values, label, color) in
         [(series.own, series.own_label, palette::MODEL), (series.human, series.human_label, palette::HUMAN)]

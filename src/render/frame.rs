@@ -13,7 +13,7 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TRANSPARENT, WHITE};
 
-use super::{draw_error, format_tick, palette, DrawResult, Theme};
+use super::{draw_error, format_tick, padded_range, palette, DrawResult, Theme};
 
 /// One axis of a chart: linear or logarithmic, so that either kind gives the same chart type.
 pub(crate) enum Axis {
@@ -146,6 +146,49 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     }
     mesh.draw().map_err(draw_error)?;
     Ok(chart)
+}
+
+/// The frame of a chart across generations 0..`generations` (at least 2), with a y axis that holds
+/// every drawable value (positive ones on a log axis; a linear axis starts at 0 when `from_zero`)
+/// and `title` above. Returns the chart and the test of what is drawable.
+pub(crate) fn generation_frame<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    generations: usize,
+    values: impl Iterator<Item = f64>,
+    log_y: bool,
+    from_zero: bool,
+) -> Result<Chart<'a, DB>, String> {
+    let drawable = |v: f64| v.is_finite() && (!log_y || v > 0.0);
+    let finite: Vec<f64> = values.filter(|&v| drawable(v)).collect();
+    let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let y = match (finite.is_empty(), log_y) {
+        (true, true) => return Err(format!("{title}: nothing positive to draw on a log axis")),
+        (true, false) => Axis::linear(0.0..1.0),
+        (false, true) => Axis::log((lo / 1.3)..(hi * 1.3)),
+        (false, false) => {
+            let (lo, hi) = padded_range(if from_zero { lo.min(0.0) } else { lo }, hi);
+            Axis::linear(lo..hi)
+        }
+    };
+    let labels = Frame {
+        title: Some(title),
+        x: AxisLabels::new("generation").whole().ticks(6),
+        y: AxisLabels::new("").ticks(5),
+    };
+    frame(root, theme, &labels, Axis::linear(0.0..(generations.max(2) - 1) as f64), y)
+}
+
+/// The points of a series across generations that a chart can draw (finite; positive on a log axis).
+pub(crate) fn generation_points(values: &[f64], log_y: bool) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite() && (!log_y || **v > 0.0))
+        .map(|(t, &v)| (t as f64, v))
+        .collect()
 }
 
 /// What a legend entry shows beside its label.

@@ -6,8 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{frame, Axis, AxisLabels, Frame};
-use super::{draw_error, padded_range, palette, DrawResult, Theme};
+use super::frame::{generation_frame, generation_points};
+use super::{draw_error, palette, DrawResult, Theme};
 
 /// The data of one metric chart.
 pub struct MetricSeries<'a> {
@@ -41,31 +41,9 @@ pub fn draw_metric<DB: DrawingBackend>(
         .chain(series.lineages.iter().flat_map(|c| c.iter()))
         .chain(series.control.iter().flat_map(|c| c.iter()))
         .cloned();
-    let finite: Vec<f64> = all.filter(|&v| drawable(v)).collect();
-    let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
-    let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let y = if series.log_y {
-        if finite.is_empty() {
-            return Err(format!("{}: nothing positive to draw on a log axis", series.title));
-        }
-        Axis::log((lo / 1.3)..(hi * 1.3))
-    } else {
-        let (lo, hi) = if finite.is_empty() { (0.0, 1.0) } else { (lo.min(0.0), hi) };
-        let (lo, hi) = padded_range(lo, hi);
-        Axis::linear(lo..hi)
-    };
-
     let theme = Theme::new(scale);
-    let labels = Frame {
-        title: Some(series.title),
-        x: AxisLabels::new("generation").whole().ticks(6),
-        y: AxisLabels::new("").ticks(5),
-    };
-    let mut chart = frame(root, &theme, &labels, Axis::linear(0.0..(n - 1) as f64), y)?;
-
-    let points = |vs: &[f64]| -> Vec<(f64, f64)> {
-        vs.iter().enumerate().filter(|(_, v)| drawable(**v)).map(|(t, &v)| (t as f64, v)).collect()
-    };
+    let mut chart = generation_frame(root, &theme, series.title, n, all, series.log_y, true)?;
+    let points = |vs: &[f64]| generation_points(vs, series.log_y);
     for (k, lineage) in series.lineages.iter().enumerate() {
         chart
             .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(theme.thin)))
