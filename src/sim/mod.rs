@@ -111,6 +111,10 @@ pub trait Family {
     fn batch_given(&self, _part: &Self::Stats, _rng: &mut SimRng) -> Self::Batch {
         unreachable!("batch_given of a family that draws no statistics")
     }
+    /// Readies training statistics to be carried into the next generation (`accumulate`): a
+    /// family whose statistics grow with the data may fold them into a bounded summary. The
+    /// default: nothing.
+    fn carry(&self, _stats: &mut Self::Stats) {}
     /// Fits a model to the statistics by maximum likelihood (or the family's estimator).
     fn fit(&self, stats: &Self::Stats) -> Self::Model;
     /// Writes the metrics of `model` into `out` (aligned with `metric_names`); `previous` is the
@@ -534,7 +538,11 @@ pub fn simulate<F: Family>(
                 views.push(family.view(&model, &lineage.model, human, synthetic_shown.as_ref()));
             }
             let keep_scrape = if config.fixed_human { fresh } else { None };
-            fitted.push(Fitted { model, gathered: config.accumulate.then_some(stats), web_row, keep_scrape });
+            let gathered = config.accumulate.then(|| {
+                family.carry(&mut stats);
+                stats
+            });
+            fitted.push(Fitted { model, gathered, web_row, keep_scrape });
         }
 
         if let Some(previous_pool) = pool_model.take() {
