@@ -34,6 +34,12 @@ pub struct Stat {
 
 impl Stat {
     pub fn of(values: &[f64]) -> Stat {
+        Stat::of_with(values, &mut Vec::new())
+    }
+
+    /// [`Stat::of`], with `scratch` as the working copy for the percentiles (reused across
+    /// calls, so summarising many columns allocates once).
+    pub fn of_with(values: &[f64], scratch: &mut Vec<f64>) -> Stat {
         let n = values.len();
         if n == 0 {
             return Stat::EMPTY;
@@ -45,11 +51,10 @@ impl Stat {
         } else {
             0.0
         };
-        let mut sorted = values.to_vec();
-        // Unstable is as good as stable here (and faster): values equal under `total_cmp` have
-        // the same bits.
-        sorted.sort_unstable_by(f64::total_cmp);
-        Stat { mean, se, p10: quantile(&sorted, 0.1), median: quantile(&sorted, 0.5), p90: quantile(&sorted, 0.9) }
+        scratch.clear();
+        scratch.extend_from_slice(values);
+        let [p10, median, p90] = percentiles(scratch);
+        Stat { mean, se, p10, median, p90 }
     }
 
     const EMPTY: Stat = Stat { mean: f64::NAN, se: f64::NAN, p10: f64::NAN, median: f64::NAN, p90: f64::NAN };
@@ -57,13 +62,59 @@ impl Stat {
 
 /// Linear-interpolation quantile of sorted data (the "type 7" rule of R and NumPy).
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let (i, frac) = (pos.floor() as usize, pos.fract());
-    if i + 1 < sorted.len() {
-        sorted[i] + frac * (sorted[i + 1] - sorted[i])
-    } else {
-        sorted[i]
+    let (i, frac) = position(sorted.len(), q);
+    interpolate(sorted[i], sorted.get(i + 1).copied(), frac)
+}
+
+/// The 0-based index and fraction of the type-7 quantile `q` of `n` values.
+fn position(n: usize, q: f64) -> (usize, f64) {
+    let pos = q * (n - 1) as f64;
+    (pos.floor() as usize, pos.fract())
+}
+
+fn interpolate(lo: f64, hi: Option<f64>, frac: f64) -> f64 {
+    match hi {
+        Some(hi) => lo + frac * (hi - lo),
+        None => lo,
     }
+}
+
+/// The smallest value under `total_cmp` (`None` when empty).
+fn least(values: &[f64]) -> Option<f64> {
+    values.iter().copied().min_by(f64::total_cmp)
+}
+
+/// The p10, median and p90 of `values` (not empty), byte for byte [`quantile`] of them sorted by
+/// `total_cmp`, in linear time: selection (`select_nth_unstable_by`) of the median's rank in
+/// the whole, of p10's in the part below and of p90's in the part above; the next order
+/// statistic each interpolation needs is the least value beyond it. (Values equal under
+/// `total_cmp` have the same bits, so any order the selection leaves among ties gives the same
+/// numbers.) Reorders `values`.
+pub fn percentiles(values: &mut [f64]) -> [f64; 3] {
+    let n = values.len();
+    let (i50, f50) = position(n, 0.5);
+    let (i10, f10) = position(n, 0.1);
+    let (i90, f90) = position(n, 0.9);
+    values.select_nth_unstable_by(i50, f64::total_cmp);
+    let median_next = least(&values[i50 + 1..]);
+    let median = interpolate(values[i50], median_next, f50);
+    let p10 = if i10 == i50 {
+        interpolate(values[i50], median_next, f10)
+    } else {
+        let below = &mut values[..i50];
+        below.select_nth_unstable_by(i10, f64::total_cmp);
+        let next = least(&below[i10 + 1..]).unwrap_or(values[i50]);
+        interpolate(values[i10], Some(next), f10)
+    };
+    let p90 = if i90 == i50 {
+        interpolate(values[i50], median_next, f90)
+    } else {
+        let above = &mut values[i50 + 1..];
+        let j = i90 - i50 - 1;
+        above.select_nth_unstable_by(j, f64::total_cmp);
+        interpolate(above[j], least(&above[j + 1..]), f90)
+    };
+    [p10, median, p90]
 }
 
 /// `summarize(runs)[t][m]`: metric m at generation t across all runs (the pool's metrics with
@@ -295,9 +346,9 @@ impl Cell {
         }
     }
 
-    fn stat(&self) -> Stat {
+    fn stat(&self, scratch: &mut Vec<f64>) -> Stat {
         match self {
-            Cell::Exact(values) => Stat::of(values),
+            Cell::Exact(values) => Stat::of_with(values, scratch),
             Cell::Streaming { moments, sketch } => {
                 if moments.n == 0 {
                     return Stat::EMPTY;
@@ -348,11 +399,22 @@ impl Summary {
     /// # Panics
     /// If a row has the wrong number of values.
     pub fn push(&mut self, mut row: impl FnMut(usize) -> Vec<f64>) {
+        self.push_with(|t, values| values.extend(row(t)));
+    }
+
+    /// [`Summary::push`] without a vector per row: `fill(t, values)` appends run's values at row
+    /// t to `values` (empty at each call; one buffer serves every row).
+    ///
+    /// # Panics
+    /// If a row has the wrong number of values.
+    pub fn push_with(&mut self, mut fill: impl FnMut(usize, &mut Vec<f64>)) {
         let rows = self.rows();
+        let mut values = Vec::with_capacity(self.columns);
         for t in 0..rows {
-            let values = row(t);
+            values.clear();
+            fill(t, &mut values);
             assert_eq!(values.len(), self.columns, "row {t} has {} values, not {}", values.len(), self.columns);
-            for (cell, x) in self.cells[t * self.columns..].iter_mut().zip(values) {
+            for (cell, &x) in self.cells[t * self.columns..].iter_mut().zip(&values) {
                 cell.push(x);
             }
         }
@@ -394,7 +456,8 @@ impl Summary {
 
     /// `stats()[t][column]`.
     pub fn stats(&self) -> Vec<Vec<Stat>> {
-        self.cells.chunks(self.columns.max(1)).map(|row| row.iter().map(Cell::stat).collect()).collect()
+        let mut scratch = Vec::new();
+        self.cells.chunks(self.columns.max(1)).map(|row| row.iter().map(|c| c.stat(&mut scratch)).collect()).collect()
     }
 }
 
@@ -582,5 +645,47 @@ mod tests {
         assert_eq!(s.median, 3.0);
         assert!((s.p10 - 1.4).abs() < 1e-12 && (s.p90 - 4.6).abs() < 1e-12);
         assert_eq!(Stat::of(&[7.0]).se, 0.0);
+    }
+
+    /// The percentiles as before selection: a full sort, then [`quantile`].
+    fn sorted_percentiles(values: &[f64]) -> [f64; 3] {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        [quantile(&sorted, 0.1), quantile(&sorted, 0.5), quantile(&sorted, 0.9)]
+    }
+
+    #[test]
+    fn selected_percentiles_are_those_of_a_full_sort_bit_for_bit() {
+        let specials = [f64::NAN, -f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 1.0, f64::MIN_POSITIVE];
+        let mut seed = 0u64;
+        let mut scratch = Vec::new();
+        for n in (1..=60).chain([99, 100, 101, 1000, 1001, 10_000]) {
+            for kind in 0..6 {
+                let values: Vec<f64> = (0..n)
+                    .map(|_| {
+                        seed += 1;
+                        let u = uniform(seed);
+                        match kind {
+                            0 => u,
+                            // Many ties.
+                            1 => (u * 4.0).floor(),
+                            // Ties, NaN, infinities and signed zeros mixed in.
+                            2 | 3 if u < 0.3 => specials[(uniform((seed + 1) << 20) * 8.0) as usize],
+                            2 => (u * 3.0).floor() - 1.0,
+                            3 => u - 0.5,
+                            // All equal.
+                            4 => 2.5,
+                            _ => specials[(u * 8.0) as usize],
+                        }
+                    })
+                    .collect();
+                let want = sorted_percentiles(&values);
+                let got = percentiles(&mut values.clone());
+                let bits = |v: [f64; 3]| v.map(f64::to_bits);
+                assert_eq!(bits(got), bits(want), "n {n}, kind {kind}: {got:?} vs {want:?}");
+                let stat = Stat::of_with(&values, &mut scratch);
+                assert_eq!(bits([stat.p10, stat.median, stat.p90]), bits(want), "n {n}, kind {kind}");
+            }
+        }
     }
 }

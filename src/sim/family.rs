@@ -91,6 +91,10 @@ pub trait Family {
     fn batch_given(&self, _part: &Self::Stats, _rng: &mut SimRng) -> Self::Batch {
         unreachable!("batch_given of a family that draws no statistics")
     }
+    /// Readies training statistics to be carried into the next generation (`accumulate`): a
+    /// family whose statistics grow with the data may fold them into a bounded summary. The
+    /// default: nothing.
+    fn carry(&self, _stats: &mut Self::Stats) {}
     /// Fits a model to the statistics by maximum likelihood (or the family's estimator).
     fn fit(&self, stats: &Self::Stats) -> Self::Model;
     /// Writes the metrics of `model` into `out` (aligned with `metric_names`); `previous` is the

@@ -386,7 +386,11 @@ pub fn simulate<F: Family>(
                 views.push(family.view(&model, &lineage.model, human, synthetic_shown.as_ref()));
             }
             let keep_scrape = if config.fixed_human { fresh } else { None };
-            fitted.push(Fitted { model, gathered: config.accumulate.then_some(stats), web_row, keep_scrape });
+            let gathered = config.accumulate.then(|| {
+                family.carry(&mut stats);
+                stats
+            });
+            fitted.push(Fitted { model, gathered, web_row, keep_scrape });
         }
 
         if let Some(previous_pool) = pool_model.take() {

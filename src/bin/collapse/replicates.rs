@@ -46,15 +46,15 @@ pub fn column_names(run: &Run, control: Option<&Run>) -> Vec<String> {
     names
 }
 
-fn row(run: &Run, control: Option<&Run>, t: usize) -> Vec<f64> {
-    let mut values = run.metrics[t].clone();
+/// Appends one replicate's columns at row `t` to `values`.
+fn row(run: &Run, control: Option<&Run>, t: usize, values: &mut Vec<f64>) {
+    values.extend_from_slice(&run.metrics[t]);
     for lineage in &run.lineages {
         values.extend_from_slice(&lineage[t]);
     }
     if let Some(c) = control {
         values.extend_from_slice(&c.metrics[t]);
     }
-    values
 }
 
 struct Merged {
@@ -105,7 +105,7 @@ pub fn summarize(
                             let columns = column_names(&run, control.as_ref()).len();
                             Summary::new(run.metrics.len(), columns, range.len())
                         });
-                        part.push(|t| row(&run, control.as_ref(), t));
+                        part.push_with(|t, values| row(&run, control.as_ref(), t, values));
                         if r == 0 {
                             let first = (column_names(&run, control.as_ref()), run.theory.clone());
                             state.lock().unwrap().first = Some(first);

@@ -22,7 +22,7 @@ use rand_distr::{ChiSquared, Distribution, StandardNormal};
 use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
 
 pub use self::describe::FAMILY;
-pub use self::mixture::{fit_two_normals, human_components, Component, W2_LEVELS};
+pub use self::mixture::{fit_two_normals, fit_two_normals_binned, human_components, summarize, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
 pub use self::theory::{
     expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
@@ -51,15 +51,33 @@ pub enum Form {
 }
 
 /// Training statistics: the running moments, and for the mixture form the samples themselves
-/// (EM needs them; a single normal needs only the moments).
+/// (EM needs them; a single normal needs only the moments). With `accumulate`, once more than
+/// 2 × [`SUMMARY_BINS`] samples are gathered, the mixture form carries them on as a summary
+/// (`bins`, see [`Family::carry`]); `samples` then holds those gathered since.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GaussianStats {
     pub moments: MomentStats,
     pub samples: Vec<f64>,
+    /// The mixture form's summary of the samples gathered in earlier generations (`accumulate`
+    /// only; empty until they outgrow 2 × [`SUMMARY_BINS`]): bins of consecutive values, each its
+    /// count, mean and sum of squared deviations ([`summarize`]).
+    pub bins: Vec<MomentStats>,
     /// For statistics drawn by [`Family::draw_stats`] from a mixture (the human distribution or
     /// a mixture model): each component's part, whose moments combine to `moments`; the page's
     /// items are drawn given them (see [`Family::batch_given`]). Empty otherwise.
     pub parts: Vec<MomentStats>,
+}
+
+impl GaussianStats {
+    /// Once the summary and the samples together exceed 2 × `capacity` points, folds the samples
+    /// into the summary, which [`summarize`] brings back to at most `capacity` + 1 bins.
+    pub fn fold(&mut self, capacity: usize) {
+        if self.bins.len() + self.samples.len() > 2 * capacity {
+            let mut points = std::mem::take(&mut self.bins);
+            points.extend(self.samples.drain(..).map(|x| MomentStats { n: 1.0, mean: x, m2: 0.0 }));
+            self.bins = summarize(points, capacity);
+        }
+    }
 }
 
 /// The statistics of `n` draws of N(mean, variance), drawn exactly without the draws: the sample
@@ -133,6 +151,11 @@ impl MomentStats {
         self.n = n;
     }
 }
+
+/// The size of the mixture form's summary of accumulated samples: EM then runs over at most
+/// 2 × `SUMMARY_BINS` + 1 points however many generations have been gathered (see
+/// [`Family::carry`]).
+pub const SUMMARY_BINS: usize = 512;
 
 /// Histogram range and resolution of the page's view (in human standard deviations).
 pub const VIEW_RANGE: (f64, f64) = (-4.5, 4.5);
@@ -313,7 +336,7 @@ impl Gaussian {
                 part
             })
             .collect();
-        GaussianStats { moments, samples: Vec::new(), parts }
+        GaussianStats { moments, parts, ..GaussianStats::default() }
     }
 
     fn histogram(xs: &[f64], total: usize) -> (Vec<f64>, usize) {
@@ -516,10 +539,26 @@ impl Family for Gaussian {
         }
     }
 
-    /// A single normal by maximum likelihood (or the unbiased variance); the mixture form by EM.
+    /// With `accumulate`, the mixture form keeps its samples until they outgrow
+    /// 2 × [`SUMMARY_BINS`], then folds them and its earlier summary into at most
+    /// [`SUMMARY_BINS`] + 1 bins ([`summarize`]), so EM's cost per generation stays flat. The
+    /// moments (and so any single-normal fallback) stay exact.
+    fn carry(&self, stats: &mut GaussianStats) {
+        if self.form == Form::Mixture {
+            stats.fold(SUMMARY_BINS);
+        }
+    }
+
+    /// A single normal by maximum likelihood (or the unbiased variance); the mixture form by EM
+    /// (over the samples, or over the summary of earlier ones and the samples since).
     fn fit(&self, stats: &GaussianStats) -> GaussianModel {
         if self.form == Form::Mixture {
-            if let Some(model) = fit_two_normals(&stats.samples) {
+            let fitted = if stats.bins.is_empty() {
+                fit_two_normals(&stats.samples)
+            } else {
+                fit_two_normals_binned(&stats.bins, &stats.samples)
+            };
+            if let Some(model) = fitted {
                 return model;
             }
         }
