@@ -7,23 +7,27 @@
 //! error), then drifts by finite sampling (statistical approximation error).
 
 //!
-//! Submodules: `mixture` (mixtures of normals, EM), `metrics` (what is measured of a model) and
-//! `theory` (the closed forms); their public items are re-exported here.
+//! Submodules: `mixture` (mixtures of normals, EM), `stats` (sufficient statistics, drawn exactly
+//! without samples where possible), `blind` (sampling outside blind spots), `metrics` (what is
+//! measured of a model) and `theory` (the closed forms); their public items are re-exported here.
 
 mod blind;
 mod describe;
 mod metrics;
 mod mixture;
+mod stats;
 mod theory;
 
 use rand::RngExt;
-use rand_distr::{ChiSquared, Distribution, StandardNormal};
+use rand_distr::{Distribution, StandardNormal};
 
 use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
 
 pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, fit_two_normals_binned, human_components, summarize, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
+use self::stats::{normal_stats, sample_given};
+pub use self::stats::{GaussianStats, MomentStats, SUMMARY_BINS};
 pub use self::theory::{
     expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
 };
@@ -49,113 +53,6 @@ pub enum Form {
     Single,
     Mixture,
 }
-
-/// Training statistics: the running moments, and for the mixture form the samples themselves
-/// (EM needs them; a single normal needs only the moments). With `accumulate`, once more than
-/// 2 × [`SUMMARY_BINS`] samples are gathered, the mixture form carries them on as a summary
-/// (`bins`, see [`Family::carry`]); `samples` then holds those gathered since.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GaussianStats {
-    pub moments: MomentStats,
-    pub samples: Vec<f64>,
-    /// The mixture form's summary of the samples gathered in earlier generations (`accumulate`
-    /// only; empty until they outgrow 2 × [`SUMMARY_BINS`]): bins of consecutive values, each its
-    /// count, mean and sum of squared deviations ([`summarize`]).
-    pub bins: Vec<MomentStats>,
-    /// For statistics drawn by [`Family::draw_stats`] from a mixture (the human distribution or
-    /// a mixture model): each component's part, whose moments combine to `moments`; the page's
-    /// items are drawn given them (see [`Family::batch_given`]). Empty otherwise.
-    pub parts: Vec<MomentStats>,
-}
-
-impl GaussianStats {
-    /// Once the summary and the samples together exceed 2 × `capacity` points, folds the samples
-    /// into the summary, which [`summarize`] brings back to at most `capacity` + 1 bins.
-    pub fn fold(&mut self, capacity: usize) {
-        if self.bins.len() + self.samples.len() > 2 * capacity {
-            let mut points = std::mem::take(&mut self.bins);
-            points.extend(self.samples.drain(..).map(|x| MomentStats { n: 1.0, mean: x, m2: 0.0 }));
-            self.bins = summarize(points, capacity);
-        }
-    }
-}
-
-/// The statistics of `n` draws of N(mean, variance), drawn exactly without the draws: the sample
-/// mean is N(mean, variance / n) and the sum of squared deviations variance · χ²(n − 1),
-/// independent (Cochran's theorem). Two draws from `rng` (one for n = 1, none for n = 0).
-fn normal_stats(mean: f64, variance: f64, n: usize, rng: &mut SimRng) -> MomentStats {
-    if n == 0 {
-        return MomentStats::default();
-    }
-    let nf = n as f64;
-    let z: f64 = StandardNormal.sample(rng);
-    let mean = mean + (variance / nf).sqrt() * z;
-    let m2 = if n > 1 {
-        let chi2: f64 = ChiSquared::new(nf - 1.0).expect("n - 1 >= 1 degrees of freedom").sample(rng);
-        variance * chi2
-    } else {
-        0.0
-    };
-    MomentStats { n: nf, mean, m2 }
-}
-
-/// `stats.n` items with exactly the sample mean `stats.mean` and sum of squared deviations
-/// `stats.m2`, drawn from the conditional law of a normal sample given those statistics:
-/// x = x̄ + √SS · (z − z̄) / ‖z − z̄‖ with z ~ N(0, I_n) (the standardised residuals of a normal
-/// sample are uniform on the sphere of its residual space, independent of x̄ and SS).
-fn sample_given(stats: &MomentStats, rng: &mut SimRng, out: &mut Vec<f64>) {
-    let n = stats.n as usize;
-    if n == 0 {
-        return;
-    }
-    if n == 1 {
-        out.push(stats.mean);
-        return;
-    }
-    let z: Vec<f64> = (0..n).map(|_| StandardNormal.sample(rng)).collect();
-    let z_mean = z.iter().sum::<f64>() / n as f64;
-    let norm = z.iter().map(|v| (v - z_mean) * (v - z_mean)).sum::<f64>().sqrt();
-    let scale = if norm > 0.0 { stats.m2.max(0.0).sqrt() / norm } else { 0.0 };
-    out.extend(z.iter().map(|v| stats.mean + scale * (v - z_mean)));
-}
-
-/// Running sufficient statistics: count, mean and sum of squared deviations (Chan et al.'s
-/// pairwise update keeps them accurate when `accumulate` gathers millions of samples).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct MomentStats {
-    pub n: f64,
-    pub mean: f64,
-    pub m2: f64,
-}
-
-impl MomentStats {
-    pub fn of(xs: &[f64]) -> MomentStats {
-        let mut s = MomentStats::default();
-        for &x in xs {
-            s.n += 1.0;
-            let d = x - s.mean;
-            s.mean += d / s.n;
-            s.m2 += d * (x - s.mean);
-        }
-        s
-    }
-
-    pub fn merge(&mut self, other: &MomentStats) {
-        if other.n == 0.0 {
-            return;
-        }
-        let n = self.n + other.n;
-        let d = other.mean - self.mean;
-        self.mean += d * other.n / n;
-        self.m2 += other.m2 + d * d * self.n * other.n / n;
-        self.n = n;
-    }
-}
-
-/// The size of the mixture form's summary of accumulated samples: EM then runs over at most
-/// 2 × `SUMMARY_BINS` + 1 points however many generations have been gathered (see
-/// [`Family::carry`]).
-pub const SUMMARY_BINS: usize = 512;
 
 /// Histogram range and resolution of the page's view (in human standard deviations).
 pub const VIEW_RANGE: (f64, f64) = (-4.5, 4.5);
