@@ -56,10 +56,10 @@ impl AnalysisKind {
     }
 
     pub fn parse(key: &str) -> Result<AnalysisKind, String> {
-        AnalysisKind::ALL.into_iter().find(|a| a.key() == key).ok_or_else(|| {
-            let shown: String = key.chars().take(40).collect();
-            format!("unknown analysis `{shown}`; the analyses are stops, mixing")
-        })
+        AnalysisKind::ALL
+            .into_iter()
+            .find(|a| a.key() == key)
+            .ok_or_else(|| format!("unknown analysis `{}`; the analyses are stops, mixing", crate::scenario::clip(key)))
     }
 }
 

@@ -172,7 +172,7 @@ impl Scenario {
 pub const MAX_ECHO: usize = 100;
 
 /// A piece of input as quoted in a message: at most [`MAX_ECHO`] characters, on one line.
-fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     let mut out: String = s.chars().take(MAX_ECHO).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if s.chars().count() > MAX_ECHO {
         out.push('…');

@@ -16,6 +16,8 @@ use crate::sim::blind_spot::BlindSpot;
 
 mod codec;
 
+pub(crate) use codec::clip;
+
 /// Which model family is retrained on its own output: the key of a family in the registry
 /// ([`crate::families`]), checked when a scenario is read, so a key names a registered family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +27,7 @@ impl FamilyKey {
     /// The registered family named `key`, or an error listing the families.
     pub fn parse(key: &str) -> Result<FamilyKey, String> {
         families::find(key).map(|f| FamilyKey(f.key)).ok_or_else(|| {
-            let shown: String = key.chars().take(40).collect();
-            format!("unknown model family `{shown}`; the families are: {}", families::keys().join(", "))
+            format!("unknown model family `{}`; the families are: {}", codec::clip(key), families::keys().join(", "))
         })
     }
 
@@ -393,6 +394,12 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_family_is_named_in_a_short_message() {
+        let e = FamilyKey::parse(&"x".repeat(5000)).unwrap_err();
+        assert!(e.contains("…") && e.chars().count() < 200 && e.ends_with("gaussian, tokens, text"), "{e}");
+    }
 
     #[test]
     fn model_forms_spread_evenly_and_coincide_at_zero_spread() {
