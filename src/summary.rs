@@ -21,6 +21,19 @@ use serde::Serialize;
 
 use crate::sim::Run;
 
+/// A number as the command line prints it: plain notation in the everyday range, exponent
+/// notation beyond it (no 300-digit integers); a non-finite value (a run that overflowed, or a
+/// metric undefined there) prints as JSON `null`, never as a number.
+pub fn format_number(x: f64) -> String {
+    if !x.is_finite() {
+        "null".into()
+    } else if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Summary of one metric at one generation across runs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Stat {

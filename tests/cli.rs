@@ -203,16 +203,7 @@ fn huge_numbers_print_in_exponent_form() {
     assert!(!last.split(|c: char| !c.is_ascii_digit()).any(|digits| digits.len() > 20), "no 300-digit numbers");
 }
 
-/// A number as `run` prints it (the rule of the command line's `num`).
-fn num(x: f64) -> String {
-    if !x.is_finite() {
-        "null".into()
-    } else if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
-}
+use collapse::summary::format_number as num;
 
 /// The straightforward computation: every replicate kept, each column's values across them in
 /// replicate order, `Stat::of`, printed as JSON lines.

@@ -236,8 +236,8 @@ struct Fitted<F: Family> {
 /// pool of one: the pool is the model, measured as it is.
 ///
 /// The web (when active): the scraped share at generation t holds a share c (t-1)/t of text
-/// written by models (drawn from the pool of the previous generation's models), and a detector
-/// drops what it flags (see [`web::Web::scrape`]).
+/// written by models (each item by the generation that wrote it, see [`draw_web_text`]), and a
+/// detector drops or down-weights what it flags (see [`web::Web::scrape`]).
 pub fn simulate<F: Family>(
     models: &[ModelSpec<F>],
     pool: &F,
@@ -264,6 +264,8 @@ pub fn simulate<F: Family>(
         .collect();
     // What the top-level metrics and views describe: the pool, or the single model itself.
     let shown = if several { pool } else { &models[0].family };
+    // A single model's training data is what the page shows of each generation.
+    let shows = with_views && !several;
 
     // A row of metrics: the family's, then (on a contaminated web) the real human share and the
     // size of the generation's new training data.
@@ -312,7 +314,6 @@ pub fn simulate<F: Family>(
             // shows is then drawn given them from the view generator, never from `rng`, so the
             // page and the command line see the same numbers.
             let by_stats = config.filter.is_none() && family.trains_on_stats();
-            let shows = with_views && !several;
             let mut stats = gathered[k].take().unwrap_or_else(|| family.empty_stats());
             let human_stats = (by_stats && config.web.is_none() && !config.fixed_human)
                 .then(|| family.draw_human_stats(config.scraped, rng))
@@ -458,8 +459,7 @@ pub fn simulate_one<F: Family + Clone>(
     rng: &mut SimRng,
     with_views: bool,
 ) -> (Run, Vec<F::View>) {
-    let spec =
-        ModelSpec { family: family.clone(), bias: Bias { temperature: scenario.temperature, top_p: scenario.top_p } };
+    let spec = ModelSpec { family: family.clone(), bias: scenario.sampling_bias() };
     let (mut run, views) = simulate(std::slice::from_ref(&spec), family, &LoopConfig::of(scenario), rng, with_views);
     run.theory = family.theory(scenario);
     (run, views)

@@ -64,7 +64,7 @@ fn simulate(scenario: &Scenario, corpus: Option<&Arc<Corpus>>) -> Result<(Experi
 }
 
 /// What the control line of every metric chart is.
-const CONTROL_CAPTION: &str = " Blue: the control, the same model trained every generation on fresh human data only, so it shows what learning from a finite sample does by itself; the gap between orange and blue is the photocopy effect.";
+const CONTROL_CAPTION: &str = " Blue: the control, “fresh human data only”: the same model trained every generation on fresh human data, so it shows what learning from a finite sample does by itself; the gap between orange and blue is the photocopy effect.";
 
 fn finite_or_null(x: f64) -> Value {
     if x.is_finite() {
@@ -159,11 +159,6 @@ impl Explorer {
         self.control = control;
         self.analyses = [None, None];
         Ok(summary)
-    }
-
-    /// Whether a human text is loaded.
-    pub fn has_corpus(&self) -> bool {
-        self.corpus.is_some()
     }
 
     /// The largest corpus accepted, in bytes (the page checks a file's size before reading it).

@@ -5,18 +5,8 @@ use std::io::{self, Write};
 use collapse::analysis::Analysis;
 use collapse::summary::Stat;
 
-/// A number as printed: plain notation in the everyday range, exponent notation beyond it (no
-/// 300-digit integers); non-finite values (a run that overflowed, or a metric undefined there)
-/// print as JSON `null` (an empty CSV cell), never as a number.
-pub fn num(x: f64) -> String {
-    if !x.is_finite() {
-        "null".into()
-    } else if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
-}
+/// A number as printed (see [`collapse::summary::format_number`]).
+pub use collapse::summary::format_number as num;
 
 /// A CSV cell: the number, or empty where it is not finite.
 pub fn cell(x: f64) -> String {

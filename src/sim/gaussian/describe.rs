@@ -79,12 +79,14 @@ fn caption(s: &Scenario, t: usize) -> String {
 /// [`Scenario::model_form`]) and its own blind spot ([`Scenario::blind_spot_of`]); the pool is
 /// measured with a single normal that has none.
 fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String> {
+    // The human distribution's constants (quantiles, the W2 cross term) are computed once.
+    let base = Gaussian::new(scenario);
     let models = (0..scenario.model_count)
         .map(|k| {
             let form = if scenario.model_form(k).gaussian_mixture { Form::Mixture } else { Form::Single };
-            let family = Gaussian::new(scenario).with_form(form).with_blind_spot(&scenario.blind_spot_of(k));
+            let family = base.clone().with_form(form).with_blind_spot(&scenario.blind_spot_of(k));
             ModelSpec { family, bias: scenario.sampling_bias() }
         })
         .collect();
-    Ok(Box::new(Lineages::new(scenario, models, Gaussian::new(scenario))))
+    Ok(Box::new(Lineages::new(scenario, models, base)))
 }
