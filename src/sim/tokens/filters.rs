@@ -74,12 +74,8 @@ mod tests {
     use super::super::Tokens;
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::{FamilyKey, Scenario};
+    use crate::sim::tokens::fixtures::scenario;
     use crate::sim::{Bias, Family, Selection};
-
-    fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
-    }
 
     #[test]
     fn quality_filter_keeps_the_most_likely_types_and_cuts_the_boundary_type() {

@@ -57,15 +57,7 @@ pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
 mod tests {
     use super::super::Tokens;
     use super::*;
-    use crate::scenario::{FamilyKey, Scenario};
-
-    fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
-    }
-
-    fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < tol)
-    }
+    use crate::sim::tokens::fixtures::{close, scenario};
 
     #[test]
     fn zipf_weights_match_hand_computed_values() {

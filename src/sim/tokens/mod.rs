@@ -20,6 +20,8 @@
 
 mod describe;
 mod filters;
+#[cfg(test)]
+mod fixtures;
 mod metrics;
 mod sparse;
 mod theory;
@@ -330,16 +332,8 @@ impl Family for Tokens {
 mod tests {
     use super::*;
     use crate::rng::replicate_rng;
-    use crate::scenario::FamilyKey;
     use crate::sim::simulate_one;
-
-    fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
-    }
-
-    fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < tol)
-    }
+    use crate::sim::tokens::fixtures::{close, scenario};
 
     fn metrics(f: &Tokens, model: &[f64], previous: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; METRICS.len()];

@@ -194,12 +194,9 @@ fn shared_pool_curve(generations: usize, d_star: f64, models: u32, n_human: usiz
 mod tests {
     use super::super::Tokens;
     use super::*;
-    use crate::scenario::{FamilyKey, Filter, HumanData};
+    use crate::scenario::{Filter, HumanData};
+    use crate::sim::tokens::fixtures::scenario;
     use crate::sim::Family;
-
-    fn scenario(vocab: u32, samples: u32, generations: u32) -> Scenario {
-        Scenario { vocab, samples, generations, ..Scenario::default_for(FamilyKey::named("tokens")) }
-    }
 
     #[test]
     fn closed_form_matches_the_recurrence() {
