@@ -79,7 +79,7 @@ impl Web {
     }
 
     /// How many past generations' writers a run of `models` models training on `samples` items
-    /// keeps (see [`WEB_MEMORY_ITEMS`]): 256 at the defaults, at least 8.
+    /// keeps (see [`WEB_MEMORY_ITEMS`]): 256 for one model of up to 15,625 items, at least 8.
     pub fn writers_kept(samples: usize, models: usize) -> usize {
         ((WEB_MEMORY_ITEMS / (samples.max(1) * models.max(1)) as f64) as usize).clamp(MIN_WEB_WRITERS, MAX_WEB_WRITERS)
     }
