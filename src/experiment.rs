@@ -68,7 +68,7 @@ pub struct Lineages<F: Family> {
     models: Vec<ModelSpec<F>>,
     /// The family the pool of several models is fitted and measured with: the scenario's own.
     pool: F,
-    theory: Vec<TheoryCurve>,
+    theory: Arc<Vec<TheoryCurve>>,
 }
 
 impl<F: Family> Lineages<F> {
@@ -76,7 +76,7 @@ impl<F: Family> Lineages<F> {
     /// the family at the scenario's own settings.
     pub fn new(scenario: &Scenario, models: Vec<ModelSpec<F>>, pool: F) -> Lineages<F> {
         assert!(!models.is_empty(), "a run has at least one model");
-        let theory = pool.theory(scenario);
+        let theory = Arc::new(pool.theory(scenario));
         Lineages { scenario: scenario.clone(), config: LoopConfig::of(scenario), models, pool, theory }
     }
 

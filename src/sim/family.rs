@@ -143,7 +143,9 @@ pub struct Run {
     pub metrics: Vec<Vec<f64>>,
     /// `lineages[k][t][m]`: the same for model k alone (empty with a single model).
     pub lineages: Vec<Vec<Vec<f64>>>,
-    pub theory: Vec<TheoryCurve>,
+    /// The closed forms that apply, shared by every replicate of a scenario (cloning a run's
+    /// theory copies a pointer, not the curves).
+    pub theory: std::sync::Arc<Vec<TheoryCurve>>,
 }
 
 impl Run {

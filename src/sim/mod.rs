@@ -448,7 +448,7 @@ pub fn simulate<F: Family>(
         }
     }
 
-    (Run { metric_names: names, metrics, lineages: lineage_metrics, theory: Vec::new() }, views)
+    (Run { metric_names: names, metrics, lineages: lineage_metrics, theory: Default::default() }, views)
 }
 
 /// Runs one model of `family` with no bias of its own beyond the scenario's: the single-model
@@ -461,7 +461,7 @@ pub fn simulate_one<F: Family + Clone>(
 ) -> (Run, Vec<F::View>) {
     let spec = ModelSpec { family: family.clone(), bias: scenario.sampling_bias() };
     let (mut run, views) = simulate(std::slice::from_ref(&spec), family, &LoopConfig::of(scenario), rng, with_views);
-    run.theory = family.theory(scenario);
+    run.theory = std::sync::Arc::new(family.theory(scenario));
     (run, views)
 }
 

@@ -289,7 +289,7 @@ impl Explorer {
             run.metric_names.iter().zip(&run.metrics[t]).map(|(k, v)| (k.to_string(), finite_or_null(*v))).collect()
         };
         let mut theory = Map::new();
-        for curve in &run.theory {
+        for curve in run.theory.iter() {
             theory.entry(curve.metric.to_string()).or_insert_with(|| finite_or_null(curve.values[t]));
         }
         let overflow = run.metrics.iter().position(|row| row.iter().any(|v| !v.is_finite()));

@@ -30,7 +30,7 @@ pub const MAX_BLOCK: usize = 64;
 pub struct Summarized {
     pub names: Vec<String>,
     pub stats: Vec<Vec<Stat>>,
-    pub theory: Vec<TheoryCurve>,
+    pub theory: std::sync::Arc<Vec<TheoryCurve>>,
 }
 
 /// The columns of one replicate: the pool's metrics, each model's (`model_k.`), the control
@@ -61,7 +61,7 @@ struct Merged {
     next: usize,
     pending: BTreeMap<usize, Summary>,
     total: Option<Summary>,
-    first: Option<(Vec<String>, Vec<TheoryCurve>)>,
+    first: Option<(Vec<String>, std::sync::Arc<Vec<TheoryCurve>>)>,
 }
 
 /// Runs replicates `0..runs` of `main` (and of `control`, the same replicate numbers) across
