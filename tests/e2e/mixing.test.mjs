@@ -33,6 +33,7 @@ test("the models and mixing sliders change the pool, the lineages and the number
   // Blind spots: each model loses its own; the pool of distinct blind spots keeps more words
   // than the pool of models that share one.
   await slide(page, "shared_pool", 0);
+  await page.waitForFunction(() => !location.search.includes("shared_pool"));
   await slide(page, "blind_spot", 0.2);
   await page.waitForFunction(() => location.search.includes("blind_spot=0.2") && !location.search.includes("shared_pool"));
   const distinct = await numbers(page);
