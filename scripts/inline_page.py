@@ -1,10 +1,12 @@
 """Inline www/ into one HTML file (see scripts/build-single.sh).
 
-The module glue of wasm-bindgen and the page's modules (state.js, figures.js, analyses.js,
-main.js: each imports only those before it) become one inline module script: their `export`
-keywords are dropped and their imports of each other removed. The wasm bytes and the corpus
-are set as globals by a classic script before it; main.js uses them when present instead of
-fetching (it looks for globalThis.COLLAPSE_WASM and globalThis.COLLAPSE_CORPUS).
+The module glue of wasm-bindgen and the page's modules (state.js, figures.js, simulation.js,
+analyses.js, main.js: each imports only those before it) become one inline module script: their
+`export` keywords are dropped and their imports of each other removed. The wasm bytes, the
+corpus and the simulation worker's source (the glue, then sim-worker.js without its import) are
+set as globals by a classic script before it; the page uses them when present instead of
+fetching (globalThis.COLLAPSE_WASM, COLLAPSE_CORPUS, COLLAPSE_WORKER_SOURCE: the worker then
+runs from a Blob, which the policy allows as `worker-src blob:`).
 """
 import base64
 import hashlib
@@ -18,12 +20,21 @@ html = (src / "index.html").read_text(encoding="utf-8")
 css = (src / "style.css").read_text(encoding="utf-8")
 glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
 # The page's modules, each after those it imports.
-MODULES = ["state.js", "figures.js", "analyses.js", "main.js"]
-found = sorted(p.name for p in src.glob("*.js") if p.name != "bench.js")
+MODULES = ["state.js", "figures.js", "simulation.js", "analyses.js", "main.js"]
+WORKER = "sim-worker.js"
+found = sorted(p.name for p in src.glob("*.js") if p.name not in ("bench.js", WORKER))
 if sorted(MODULES) != found:
     sys.exit(f"inline_page.py: www/ has modules {found}; update MODULES")
 wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
 corpus = (src / "data" / "moby-dick.txt").read_text(encoding="utf-8")
+
+# The worker: a classic script (a module worker cannot start from a Blob in a page with no origin,
+# as under file:// or in a sandbox), the glue without its exports, then the worker without its import.
+worker, n_import = re.subn(
+    r'^import \{[^}]*\} from "\./pkg/collapse\.js";\s*$', "", (src / WORKER).read_text(encoding="utf-8"), flags=re.M
+)
+if n_import != 1 or re.search(r"^import ", worker, flags=re.M):
+    sys.exit(f"inline_page.py: {WORKER} changed shape; update the inliner")
 
 # wasm-bindgen ends the glue with `export { initSync, __wbg_init as default };`.
 glue, n_default = re.subn(
@@ -32,6 +43,8 @@ glue, n_default = re.subn(
 glue = re.sub(r"^export (class|function|const|let|async function) ", r"\1 ", glue, flags=re.M)
 if n_default != 1 or re.search(r"^export ", glue, flags=re.M):
     sys.exit("inline_page.py: the glue changed shape; update the inliner")
+# `import.meta` is a module's only; the worker never loads the module by its URL anyway.
+worker_source = glue.replace("import.meta.url", "self.location.href") + "\n// ---- " + WORKER + "\n" + worker
 page = []
 for name in MODULES:
     text = (src / name).read_text(encoding="utf-8")
@@ -58,6 +71,7 @@ def script_safe(text: str) -> str:
 data = (
     "globalThis.COLLAPSE_WASM = Uint8Array.from(atob(" + json.dumps(wasm) + "), (c) => c.charCodeAt(0));\n"
     "globalThis.COLLAPSE_CORPUS = " + script_safe(json.dumps(corpus)) + ";\n"
+    "globalThis.COLLAPSE_WORKER_SOURCE = " + script_safe(json.dumps(worker_source)) + ";\n"
 )
 html = html.replace('<link rel="stylesheet" href="style.css">', "<style>\n" + css + "</style>")
 # One file has no 'self' to load from: the icon is inline, and the policy allows exactly the
@@ -78,7 +92,7 @@ inline_scripts = re.findall(r"<script(?: type=\"module\")?>(.*?)</script>", html
 inline_styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
 policy = (
     "default-src 'none'; script-src 'wasm-unsafe-eval' " + " ".join(csp_hash(t) for t in inline_scripts)
-    + "; style-src " + " ".join(csp_hash(t) for t in inline_styles) + "; img-src data:"
+    + "; worker-src blob:; style-src " + " ".join(csp_hash(t) for t in inline_styles) + "; img-src data:"
 )
 html, n_csp = re.subn(
     r'<meta http-equiv="Content-Security-Policy" content="[^"]*">',

@@ -13,7 +13,7 @@ use crate::families::{FamilyInfo, HumanText};
 use crate::render::{DrawResult, DrawView, Target};
 use crate::rng::replicate_rng;
 use crate::scenario::Scenario;
-use crate::sim::{simulate, Family, GenerationView, LoopConfig, ModelSpec, Run, TheoryCurve};
+use crate::sim::{simulate_observed, Computed, Family, GenerationView, LoopConfig, ModelSpec, Run, TheoryCurve};
 
 /// A built scenario of some family, ready to run replicates.
 pub trait Simulation: Send + Sync {
@@ -21,6 +21,11 @@ pub trait Simulation: Send + Sync {
     fn run(&self, replicate: u32) -> Run;
     /// The same replicate with each generation's view (identical metrics).
     fn run_with_views(&self, replicate: u32) -> ViewedRun;
+    /// The same replicate with views, handing each generation to `observe` as it is computed
+    /// (the page streams them); returns the metrics.
+    fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run;
+    /// The closed forms that apply to every replicate.
+    fn theory(&self) -> Arc<Vec<TheoryCurve>>;
 }
 
 /// A run and what the page shows of each of its generations.
@@ -44,9 +49,20 @@ pub trait ShownView: Send + Sync {
     /// Draws the view on `target`; `reference` is generation 0's view of the same run.
     fn draw(&self, reference: &dyn ShownView, target: Target<'_, '_>, generation: usize, scale: f64) -> DrawResult;
     fn as_any(&self) -> &dyn Any;
+    /// The view in the compact form the page's worker sends (see [`crate::stream`]); the family's
+    /// [`crate::families::FamilyInfo::decode_view`] reads it back.
+    fn encode(&self) -> Vec<u8>;
 }
 
-impl<V: GenerationView + DrawView + Send + Sync + 'static> ShownView for V {
+/// Reads back a view of type `V` encoded by [`ShownView::encode`].
+pub fn decode_view<V: ShownView + serde::de::DeserializeOwned + 'static>(
+    bytes: &[u8],
+) -> Result<Box<dyn ShownView>, String> {
+    let view: V = postcard::from_bytes(bytes).map_err(|e| format!("a view could not be read ({e})"))?;
+    Ok(Box::new(view))
+}
+
+impl<V: GenerationView + DrawView + serde::Serialize + Send + Sync + 'static> ShownView for V {
     fn details(&self) -> serde_json::Value {
         GenerationView::details(self)
     }
@@ -58,6 +74,10 @@ impl<V: GenerationView + DrawView + Send + Sync + 'static> ShownView for V {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("a view serialises")
     }
 }
 
@@ -80,9 +100,14 @@ impl<F: Family> Lineages<F> {
         Lineages { scenario: scenario.clone(), config: LoopConfig::of(scenario), models, pool, theory }
     }
 
-    fn simulate(&self, replicate: u32, with_views: bool) -> (Run, Vec<F::View>) {
+    fn simulate(
+        &self,
+        replicate: u32,
+        with_views: bool,
+        observe: Option<crate::sim::Observer<'_, F::View>>,
+    ) -> (Run, Vec<F::View>) {
         let mut rng = replicate_rng(self.scenario.seed, replicate);
-        let (mut run, views) = simulate(&self.models, &self.pool, &self.config, &mut rng, with_views);
+        let (mut run, views) = simulate_observed(&self.models, &self.pool, &self.config, &mut rng, with_views, observe);
         run.theory = self.theory.clone();
         (run, views)
     }
@@ -95,12 +120,29 @@ where
     F::Model: Send + Sync,
 {
     fn run(&self, replicate: u32) -> Run {
-        self.simulate(replicate, false).0
+        self.simulate(replicate, false, None).0
     }
 
     fn run_with_views(&self, replicate: u32) -> ViewedRun {
-        let (run, views) = self.simulate(replicate, true);
+        let (run, views) = self.simulate(replicate, true, None);
         ViewedRun { run, views: views.into_iter().map(|v| Box::new(v) as Box<dyn ShownView>).collect() }
+    }
+
+    fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
+        let mut typed = |c: Computed<'_, F::View>| {
+            observe(Computed {
+                generation: c.generation,
+                metric_names: c.metric_names,
+                metrics: c.metrics,
+                lineages: c.lineages,
+                view: c.view.map(|v| v as &dyn ShownView),
+            })
+        };
+        self.simulate(replicate, true, Some(&mut typed)).0
+    }
+
+    fn theory(&self) -> Arc<Vec<TheoryCurve>> {
+        self.theory.clone()
     }
 }
 
@@ -145,5 +187,16 @@ impl Experiment {
     /// Replicate `replicate` with the views the page draws (the same metrics as [`Self::run`]).
     pub fn run_with_views(&self, replicate: u32) -> ViewedRun {
         self.simulation.run_with_views(replicate)
+    }
+
+    /// The closed forms that apply to every replicate of this experiment.
+    pub fn theory(&self) -> Arc<Vec<TheoryCurve>> {
+        self.simulation.theory()
+    }
+
+    /// [`Self::run_with_views`], handing each generation to `observe` as soon as it is computed
+    /// (the views go to the observer only); returns the metrics.
+    pub fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
+        self.simulation.run_streaming(replicate, observe)
     }
 }

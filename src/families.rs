@@ -75,6 +75,16 @@ pub struct FamilyInfo {
     pub controls: &'static [&'static str],
     /// Replicates per cell of the page's analyses (the family's cost decides).
     pub analysis_replicates: u32,
+    /// Replicate runs in the page's band (median and 10–90% range), so that at the defaults the
+    /// band is ready within about a second.
+    pub band_replicates: u32,
+    /// About how long one run of a scenario takes in the page (seconds, in Chromium on a
+    /// 2-core laptop-class machine; see the README's *Performance*): the page warns before
+    /// anything that would take more than a few seconds.
+    pub run_seconds: fn(&Scenario) -> f64,
+    /// Rebuilds a view of this family from [`crate::experiment::ShownView::encode`]'s bytes
+    /// (the page's worker sends views so encoded).
+    pub decode_view: DecodeView,
     pub main_view: MainView,
     /// The main view's caption at generation `t` of `scenario`.
     pub view_caption: fn(&Scenario, usize) -> String,
@@ -82,6 +92,9 @@ pub struct FamilyInfo {
     /// the family's constants once). `human` is the loaded human text, if any.
     pub prepare: Prepare,
 }
+
+/// How a family's views are read back (see [`FamilyInfo::decode_view`]).
+pub type DecodeView = fn(&[u8]) -> Result<Box<dyn crate::experiment::ShownView>, String>;
 
 /// How a family builds a scenario into a runnable simulation (see [`FamilyInfo::prepare`]).
 pub type Prepare = fn(&Scenario, Option<&Arc<Corpus>>) -> Result<Box<dyn Simulation>, String>;

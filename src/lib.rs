@@ -18,6 +18,7 @@ pub mod rng;
 pub mod sampling;
 pub mod scenario;
 pub mod sim;
+pub mod stream;
 pub mod summary;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,10 +1,11 @@
 //! The wasm-bindgen boundary, in headless Chromium (`cargo test --target wasm32-unknown-unknown
 //! --test web`). The page relies on these behaviours: a query in, canonical query out; a bad
-//! setting is an error message that leaves the simulation as it was; charts draw on a canvas;
-//! the same seed gives the same numbers as natively.
+//! setting is an error message that leaves the run on screen as it was; the worker's messages
+//! rebuild the run (older jobs' dropped); charts draw on a canvas; the same seed gives the same
+//! numbers as natively.
 #![cfg(target_arch = "wasm32")]
 
-use collapse::web::Explorer;
+use collapse::web::{Explorer, Simulator};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlCanvasElement;
@@ -20,6 +21,36 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     canvas
 }
 
+/// What the page's worker sends for the explorer's latest settings: the streamed run, then the
+/// control (and the band of `band` runs when asked).
+fn messages(explorer: &Explorer, band: u32) -> Vec<Vec<u8>> {
+    let mut simulator = Simulator::new();
+    simulator.prepare(&explorer.query()).unwrap();
+    let mut messages = Vec::new();
+    simulator.run_with(&mut |bytes| messages.push(bytes)).unwrap();
+    messages.push(simulator.control().unwrap());
+    if band > 0 {
+        simulator.band_start(band).unwrap();
+        while !simulator.band_step().unwrap() {}
+        messages.push(simulator.band().unwrap());
+    }
+    messages
+}
+
+/// Delivers the worker's messages for the latest settings.
+fn feed(explorer: &mut Explorer) {
+    let job = explorer.job();
+    for m in messages(explorer, 0) {
+        explorer.receive(job, &m).unwrap();
+    }
+}
+
+fn simulated(query: &str) -> Explorer {
+    let mut explorer = Explorer::new(query).unwrap();
+    feed(&mut explorer);
+    explorer
+}
+
 fn values(explorer: &Explorer, t: u32) -> serde_json::Value {
     serde_json::from_str(&explorer.values_json(t)).unwrap()
 }
@@ -27,7 +58,7 @@ fn values(explorer: &Explorer, t: u32) -> serde_json::Value {
 #[wasm_bindgen_test]
 fn same_numbers_as_native_for_the_same_seed() {
     // The values pinned natively in tests/value_stability.rs.
-    let explorer = Explorer::new("").unwrap();
+    let explorer = simulated("");
     // Re-pinned with tests/value_stability.rs when the loop began drawing statistics directly.
     let pinned = [1.0, 1.021984207637788, 1.1457664636141507, 0.912734620794136];
     for (t, want) in pinned.iter().enumerate() {
@@ -38,8 +69,9 @@ fn same_numbers_as_native_for_the_same_seed() {
 
 #[wasm_bindgen_test]
 fn settings_return_the_canonical_query_and_errors_change_nothing() {
-    let mut explorer = Explorer::new("samples=50").unwrap();
+    let mut explorer = simulated("samples=50");
     assert_eq!(explorer.set("human_fraction", "0.3").unwrap(), "samples=50&human_fraction=0.3");
+    feed(&mut explorer);
     let before = explorer.values_json(7);
     let err = explorer.set("human_fraction", "NaN").unwrap_err().as_string().unwrap();
     assert!(err.contains("human_fraction") && err.contains("finite"), "{err}");
@@ -54,10 +86,11 @@ fn settings_return_the_canonical_query_and_errors_change_nothing() {
 
 #[wasm_bindgen_test]
 fn the_human_fraction_changes_the_numbers() {
-    let mut explorer = Explorer::new("").unwrap();
+    let mut explorer = simulated("");
     let last = explorer.generations();
     let pure = values(&explorer, last)["metrics"]["variance"].as_f64().unwrap();
     explorer.set("human_fraction", "0.5").unwrap();
+    feed(&mut explorer);
     let mixed = values(&explorer, last)["metrics"]["variance"].as_f64().unwrap();
     assert_ne!(pure, mixed);
     // Theory applies only without fresh data.
@@ -72,7 +105,7 @@ fn metric_keys(explorer: &Explorer) -> Vec<String> {
 #[wasm_bindgen_test]
 fn every_view_and_metric_draws_on_a_canvas() {
     for query in ["", "human=heavy_tailed", "model=tokens&vocab=500&samples=2000&generations=10"] {
-        let explorer = Explorer::new(query).unwrap();
+        let explorer = simulated(query);
         let view = canvas(800, 400);
         for t in [0, 1, explorer.generations()] {
             explorer.draw_view(view.clone(), t, 2.0).unwrap();
@@ -94,7 +127,7 @@ fn the_page_learns_the_families_from_rust() {
     assert_eq!((text["requires_corpus"].as_bool(), text["main_view"].as_str()), (Some(true), Some("passages")));
     assert!(text["controls"].as_array().unwrap().iter().any(|c| c == "ngram_order"));
     // The metrics of the run, with their captions, axes and the labels of their dashed curves.
-    let explorer = Explorer::new("").unwrap();
+    let explorer = simulated("");
     let metrics: serde_json::Value = serde_json::from_str(&explorer.metrics_json()).unwrap();
     let variance = metrics.as_array().unwrap().iter().find(|m| m["key"] == "variance").unwrap();
     assert_eq!(variance["log"], true);
@@ -104,15 +137,52 @@ fn the_page_learns_the_families_from_rust() {
 
 #[wasm_bindgen_test]
 fn switching_family_uses_that_family_defaults() {
-    let mut explorer = Explorer::new("").unwrap();
+    let mut explorer = simulated("");
     let q = explorer.set_query(&Explorer::default_query("tokens").unwrap()).unwrap();
     assert_eq!(q, "model=tokens");
+    feed(&mut explorer);
     assert!(metric_keys(&explorer).contains(&"surviving_types".to_string()));
     let details: serde_json::Value = serde_json::from_str(&explorer.details_json(3)).unwrap();
     assert!(details["surviving"].as_u64().unwrap() > 0);
-    // A family that trains on the human text refuses to start without it, and nothing changes.
-    assert!(explorer.set_query("model=text").unwrap_err().as_string().unwrap().contains("human text"));
-    assert_eq!(explorer.query(), "model=tokens");
+    // A family that trains on the human text refuses to start without it.
+    let err = Simulator::new().prepare("model=text").unwrap_err().as_string().unwrap();
+    assert!(err.contains("human text"), "{err}");
+}
+
+#[wasm_bindgen_test]
+fn the_run_on_screen_stays_until_the_new_one_arrives_and_old_jobs_are_dropped() {
+    let mut explorer = simulated("generations=20");
+    let old_job = explorer.job();
+    let old = messages(&explorer, 0);
+    let before = explorer.values_json(20);
+    explorer.set("samples", "30").unwrap();
+    assert!(!explorer.current());
+    // The old job's messages are dropped; the old run stays on screen.
+    assert_eq!(explorer.receive(old_job, &old[1]).unwrap(), "stale");
+    assert_eq!(explorer.values_json(20), before);
+    // The new run replaces it from its generation 0, then fills in generation by generation.
+    let new = messages(&explorer, 3);
+    let job = explorer.job();
+    assert_eq!(explorer.receive(job, &new[0]).unwrap(), "start");
+    assert_eq!(explorer.values_json(20), before);
+    assert_eq!(explorer.receive(job, &new[1]).unwrap(), "first");
+    assert!(explorer.current());
+    assert_eq!(explorer.computed(), 0);
+    assert_eq!(explorer.generations(), 20);
+    explorer.draw_metric(canvas(300, 200), "variance", 0, 1.0).unwrap();
+    for m in &new[2..] {
+        explorer.receive(job, m).unwrap();
+    }
+    assert_eq!(explorer.computed(), 20);
+    let band = &values(&explorer, 20)["band"]["variance"];
+    let [lo, median, hi] = [0, 1, 2].map(|i| band[i].as_f64().unwrap());
+    assert!(lo <= median && median <= hi, "{band}");
+    let progress: serde_json::Value = serde_json::from_str(&explorer.progress_json()).unwrap();
+    assert_eq!(progress, serde_json::json!({ "complete": true, "control": true, "band": 3, "planned": 3 }));
+    let metrics: serde_json::Value = serde_json::from_str(&explorer.metrics_json()).unwrap();
+    assert!(metrics[1]["caption"].as_str().unwrap().contains("3 runs"), "{}", metrics[1]["caption"]);
+    // A garbled message is an error, not a panic.
+    assert!(explorer.receive(job, &[255, 1, 2]).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -128,22 +198,29 @@ fn presets_and_analyses_cross_the_boundary() {
         }
     }
     explorer.set_query("samples=20&generations=10").unwrap();
+    feed(&mut explorer);
     let before = explorer.values_json(10);
-    // The page's analysis, cell by cell; the same cells natively give the same numbers.
+    // The page's analysis, cell by cell in the worker; the same cells natively give the same
+    // numbers (tests/cli.rs).
     explorer.draw_analysis(canvas(500, 300), "stops", 2.0).unwrap();
-    assert!(explorer.analysis_step("stops").is_err(), "not started");
-    let plan: serde_json::Value = serde_json::from_str(&explorer.analysis_start("stops").unwrap()).unwrap();
+    let mut simulator = Simulator::new();
+    simulator.prepare(&explorer.query()).unwrap();
+    assert!(simulator.analysis_step("stops").is_err(), "not started");
+    let plan: serde_json::Value = serde_json::from_str(&simulator.analysis_start("stops").unwrap()).unwrap();
     let total = plan["total"].as_u64().unwrap();
     for i in 1..=total {
-        let step: serde_json::Value = serde_json::from_str(&explorer.analysis_step("stops").unwrap()).unwrap();
+        let step: serde_json::Value = serde_json::from_str(&simulator.analysis_step("stops").unwrap()).unwrap();
         assert_eq!((step["completed"].as_u64(), step["done"].as_bool()), (Some(i), Some(i == total)));
+        explorer.set_analysis(explorer.job(), "stops", &simulator.analysis_chart("stops").unwrap()).unwrap();
         explorer.draw_analysis(canvas(500, 300), "stops", 2.0).unwrap();
     }
     assert_eq!(explorer.values_json(10), before, "an analysis changes nothing on screen");
-    assert!(explorer.analysis_start("sweep").is_err());
-    // A change of settings drops the analysis.
+    assert!(simulator.analysis_start("sweep").is_err());
+    // A change of settings drops the analysis, and an older job's chart is not taken.
+    let old_job = explorer.job();
     explorer.set("model_count", "3").unwrap();
-    assert!(explorer.analysis_step("stops").is_err());
+    explorer.set_analysis(old_job, "stops", &simulator.analysis_chart("stops").unwrap()).unwrap();
+    feed(&mut explorer);
     for name in metric_keys(&explorer) {
         explorer.draw_metric(canvas(400, 250), &name, 5, 1.0).unwrap();
     }

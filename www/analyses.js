@@ -1,13 +1,13 @@
 // The on-demand analyses ("Where does collapse stop?", "Many models or one?"). Rust plans the
-// grid, runs each cell and draws the chart; this module only runs the cells one per task, so the
-// page stays responsive, and cancels when the settings change.
+// grid, runs each cell and draws the chart; each analysis runs in a worker of its own
+// (simulation.js), cell by cell, its chart redrawn as cells arrive, and is cancelled when the
+// settings change.
 
 import { $, state, status, errorText } from "./state.js";
 import { fitCanvas } from "./figures.js";
+import { cancelAnalysis, runAnalysis } from "./simulation.js";
 
 export const ANALYSES = ["stops", "mixing"];
-const runs = { stops: 0, mixing: 0 }; // bumped to cancel an analysis in progress
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export function drawAnalysis(kind) {
   try {
@@ -21,41 +21,43 @@ export function drawAnalysis(kind) {
 // Forgets every analysis (the settings changed): placeholders with "press Compute".
 export function resetAnalyses() {
   for (const kind of ANALYSES) {
-    runs[kind]++;
+    cancelAnalysis(kind);
     $(`#${kind}-progress`).hidden = true;
     drawAnalysis(kind);
   }
 }
 
-// Runs analysis `kind` to the end, a cell per task; `onError` handles a failed step.
-export async function computeAnalysis(kind, onError) {
-  const token = ++runs[kind];
+// Runs analysis `kind` of the current settings to the end; `onError` handles a failure.
+export function computeAnalysis(kind, onError) {
+  const job = state.explorer.job();
   const bar = $(`#${kind}-progress`);
-  let progress;
-  try {
-    progress = JSON.parse(state.explorer.analysis_start(kind));
-  } catch (e) {
-    onError(e, "The analysis could not start");
-    return;
-  }
   bar.hidden = false;
-  bar.max = progress.total;
   bar.value = 0;
-  status(`Computing: ${progress.total} settings × ${progress.replicates} runs…`);
-  drawAnalysis(kind);
-  while (!progress.done) {
-    await nextTask();
-    if (token !== runs[kind]) return;
-    try {
-      progress = JSON.parse(state.explorer.analysis_step(kind));
-    } catch (e) {
+  status("Computing the analysis…");
+  runAnalysis(
+    job,
+    state.explorer.query(),
+    kind,
+    (chart, progress, summary) => {
+      if (job !== state.explorer.job()) return;
+      try {
+        state.explorer.set_analysis(job, kind, chart);
+      } catch (e) {
+        onError(e, "The analysis could not be shown");
+        return;
+      }
+      bar.max = progress.total;
+      bar.value = progress.completed;
+      if (progress.completed === 0) status(`Computing: ${progress.total} settings × ${progress.replicates ?? "several"} runs…`);
+      drawAnalysis(kind);
+      if (progress.done) {
+        bar.hidden = true;
+        status(`Computed. ${summary}`);
+      }
+    },
+    (message) => {
       bar.hidden = true;
-      onError(e, "The analysis stopped");
-      return;
-    }
-    bar.value = progress.completed;
-    drawAnalysis(kind);
-  }
-  bar.hidden = true;
-  status(`Computed. ${state.explorer.analysis_summary(kind)}`);
+      onError(message, "The analysis stopped");
+    },
+  );
 }

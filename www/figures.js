@@ -2,7 +2,7 @@
 // numbers and the family's details. What each metric means, its axis and every caption come from
 // Rust (the family's description); this module only places them.
 
-import { $, $$, state, formatNumber } from "./state.js";
+import { $, $$, state, familyOf, formatNumber } from "./state.js";
 
 // One canvas pixel per device pixel; returns the device-pixel ratio the charts scale by.
 export function fitCanvas(canvas) {
@@ -56,7 +56,8 @@ export function drawAll(t) {
   scrubber.max = String(last);
   scrubber.value = String(t);
   $("#generation-label").textContent = `${t} of ${last}`;
-  const passages = state.family.main_view === "passages";
+  // The run on screen may still be of the previous view while the new one's is on its way.
+  const passages = familyOf(explorer.shown_model()).main_view === "passages";
   const view = $("#view");
   view.hidden = passages;
   $("#passages").hidden = !passages;

@@ -1,15 +1,20 @@
 // Model Collapse Explorer: the page's controller. A thin, dependency-free module: it owns the
 // animation loop, the controls and the DOM; the simulation, the scenario schema, the families'
 // descriptions, captions and charts live in Rust (WebAssembly). Every control carries
-// `data-param="<scenario key>"`; one generic binder sends its value to Rust, which validates it,
-// re-simulates, and returns the canonical query string that becomes the address (so a copied
-// address reproduces the page exactly). The tabs, the controls shown and "does this view need the
-// human text" follow what Rust reports of each family.
+// `data-param="<scenario key>"`; one generic binder sends its value to Rust, which validates it
+// and returns the canonical query string that becomes the address (so a copied address
+// reproduces the page exactly). The tabs, the controls shown and "does this view need the human
+// text" follow what Rust reports of each family.
+//
+// Nothing simulates on this thread: each new scenario is a job for a Web Worker
+// (simulation.js), whose run streams back generation by generation, then its control and the
+// band of replicate runs; this thread only draws what has arrived.
 
 import init, { Explorer } from "./pkg/collapse.js";
 import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./state.js";
 import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
+import { busy, checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
 
 // ---------- the human text ----------
 
@@ -23,13 +28,15 @@ async function bundledCorpus() {
 
 const MOBY_DICK = "Moby-Dick by Herman Melville (public domain), bundled with the page";
 
-// Loads the bundled corpus once, before the first view that uses it.
+// Loads the bundled corpus once, before the first view that uses it (read in a worker; the
+// workers then restart with it).
 async function ensureCorpus() {
   if (state.corpus) return;
   status("Loading the human text (Moby-Dick)…");
   const bytes = await bundledCorpus();
-  const summary = state.explorer.set_corpus(bytes);
+  const summary = await checkCorpus(bytes);
   state.corpus = { bytes, name: "Moby-Dick" };
+  restartWorkers();
   $("#corpus-summary").textContent = `${MOBY_DICK}: ${summary}.`;
 }
 
@@ -42,34 +49,35 @@ async function useOwnFile(file) {
   useOwnText(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 
-// The reader's own text: on error the message shows and the current text and view stay.
-function useOwnText(bytes, name) {
+// The reader's own text, read in a worker: on error the message shows and the current text and
+// view stay.
+async function useOwnText(bytes, name) {
+  let summary;
   try {
-    const summary = state.explorer.set_corpus(bytes);
-    state.corpus = { bytes, name };
-    $("#corpus-summary").textContent = name === "Moby-Dick" ? `${MOBY_DICK}: ${summary}.` : `Your text (${name}): ${summary}.`;
-    state.generation = 0;
-    afterChange(state.explorer.query());
-    status(`Retrained on ${name === "Moby-Dick" ? "Moby-Dick" : "your text"} (${summary}).`);
+    status("Reading the text…");
+    summary = await checkCorpus(bytes);
   } catch (e) {
-    recoverFrom(e);
     status(`Your text was not used: ${errorText(e)}`, "error");
+    return;
   }
+  state.corpus = { bytes, name };
+  restartWorkers();
+  $("#corpus-summary").textContent = name === "Moby-Dick" ? `${MOBY_DICK}: ${summary}.` : `Your text (${name}): ${summary}.`;
+  state.generation = 0;
+  state.doneNote = `Retrained on ${name === "Moby-Dick" ? "Moby-Dick" : "your text"} (${summary}).`;
+  afterChange(state.explorer.query());
 }
 
 // ---------- errors ----------
 
 // A panic leaves the WebAssembly instance's explorer unusable: rebuild it from the last good
-// state, human text included, and redraw.
+// settings, have the worker compute them again, and redraw.
 let recovering = false;
 function recoverFrom(e) {
   if (!(e instanceof WebAssembly.RuntimeError) || recovering) return;
   recovering = true;
   try {
-    const explorer = new Explorer("");
-    if (state.corpus) explorer.set_corpus(state.corpus.bytes);
-    explorer.set_query((state.family && state.queries[state.family.key]) ?? "");
-    state.explorer = explorer;
+    state.explorer = new Explorer((state.family && state.queries[state.family.key]) ?? "");
     refresh();
   } catch (again) {
     console.error(again);
@@ -102,13 +110,11 @@ function formatValue(key, value) {
   return value.toFixed(2);
 }
 
-// Reads the explorer's scenario and metrics once per change and sets every control from them.
+// Reads the explorer's scenario once per change and sets every control from it.
 function syncControls() {
   const scenario = JSON.parse(state.explorer.scenario_json());
   state.scenario = scenario;
   state.family = familyOf(scenario.model);
-  state.metrics = JSON.parse(state.explorer.metrics_json());
-  state.confidence = JSON.parse(state.explorer.confidence_json());
   for (const input of $$("[data-param]")) {
     const value = lookup(scenario, input.dataset.param);
     if (input.type === "radio") input.checked = input.value === String(value);
@@ -153,23 +159,172 @@ function applySetting(key, value) {
   }
 }
 
-// Everything on screen from the explorer's current state.
+// The controls from the explorer's settings, and their run asked of the worker.
 function refresh() {
-  const scenario = syncControls();
-  state.generation = Math.min(state.generation, scenario.generations);
-  buildMetricFigures();
+  syncControls();
   resetAnalyses();
-  draw();
+  simulate();
+}
+
+// The figures of the run on screen (its metrics, captions and lines), when they change.
+function syncFigures() {
+  state.metrics = JSON.parse(state.explorer.metrics_json());
+  state.confidence = JSON.parse(state.explorer.confidence_json());
+  buildMetricFigures();
+}
+
+// ---------- the simulation, off this thread ----------
+
+// How much slower (or faster) than Rust's estimate runs of each family went here.
+const measured = {};
+const factorOf = (family) => measured[family] ?? 1;
+const COSTLY_SECONDS = 5;
+
+function seconds(s) {
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(s < 36000 ? 1 : 0)} hours`;
+}
+
+// Asks the worker for the current settings' run, unless it would take long: then the page says
+// roughly how long and offers to go on or to lighten the settings (nothing is capped silently).
+function simulate({ confirmed = false } = {}) {
+  const family = state.family.key;
+  const estimate = JSON.parse(state.explorer.estimate_json());
+  const run = estimate.run * factorOf(family);
+  const band = estimate.band * factorOf(family);
+  $("#band-offer").hidden = true;
+  document.body.dataset.run = "pending";
+  document.body.dataset.band = "pending";
+  if (run > COSTLY_SECONDS && !confirmed) {
+    stopJob();
+    showWork(null);
+    const lighter = state.explorer.lighter_query(2, factorOf(family));
+    const onScreen = state.explorer.shown_model() ? "What is on screen is from the previous settings." : "Nothing has been simulated yet.";
+    $("#cost-text").textContent = `These settings take about ${seconds(run)} to simulate in this browser (the page stays usable meanwhile, and any change stops it). ${onScreen}`;
+    $("#cost-lighter").hidden = lighter === state.explorer.query();
+    $("#cost-lighter").onclick = () => applyQuery(lighter);
+    $("#cost-go").onclick = () => simulate({ confirmed: true });
+    $("#cost").hidden = false;
+    status(`Not simulated yet: about ${seconds(run)}.`);
+    return;
+  }
+  $("#cost").hidden = true;
+  const replicates = band <= COSTLY_SECONDS ? estimate.replicates : 0;
+  state.work = {
+    job: state.explorer.job(),
+    family,
+    started: performance.now(),
+    estimate: estimate.run,
+    phase: "prepare",
+    band: replicates,
+    bandSeconds: band,
+    replicates: estimate.replicates,
+  };
+  runJob(state.work.job, state.explorer.query(), replicates);
+  if (!state.notice) status("Simulating…");
+  showWork(state.work);
+}
+
+function applyQuery(query) {
+  const canonical = attempt(() => state.explorer.set_query(query), "Not applied");
+  if (canonical !== undefined) afterChange(canonical);
+}
+
+// The messages of the worker's job.
+const onWorker = {
+  onData(job, chunks) {
+    let first = false;
+    let captions = false;
+    for (const bytes of chunks) {
+      const kind = attempt(() => state.explorer.receive(job, bytes), "The run could not be shown");
+      if (kind === "first") first = true;
+      else if (kind === "control" || kind === "band") captions = true;
+    }
+    if (first || captions) syncFigures();
+    showWork(state.work);
+    scheduleDraw();
+  },
+  onPhase(job, m) {
+    if (!state.work || job !== state.work.job) return;
+    if (m.phase === "control" || (m.phase === "band" && state.work.phase !== "band")) {
+      // The run (with its views) and its control: what the estimate is for.
+      state.work.runSeconds = (performance.now() - state.work.started) / 1000;
+    }
+    if (m.phase === "band" && state.work.phase !== "band") state.work.bandStarted = performance.now();
+    state.work.phase = m.phase;
+    state.work.done = m.done ?? 0;
+    state.work.total = m.total ?? 0;
+    showWork(state.work);
+  },
+  onDone(job) {
+    const work = state.work;
+    if (!work || job !== work.job) return;
+    const total = work.runSeconds ?? (performance.now() - work.started) / 1000;
+    // Learn from runs long enough to time (the estimate is for this page on a modest machine).
+    if (work.estimate > 0.05 && total > 0.05) measured[work.family] = Math.min(20, Math.max(0.05, total / work.estimate));
+    state.work = null;
+    showWork(null);
+    const ready = readyMessage(state.scenario, work);
+    if (state.notice) status(`${state.notice} ${ready}`, "error");
+    else status(ready);
+    if (work.band === 0 && work.replicates > 1) {
+      $("#band-text").textContent = `The band of ${work.replicates} runs (what usually happens, beside this one run) would take about ${seconds(work.bandSeconds)} more.`;
+      $("#band-go").onclick = () => {
+        $("#band-offer").hidden = true;
+        state.work = { ...work, phase: "band", band: work.replicates, started: performance.now(), bandStarted: performance.now() };
+        if (runBand(work.job, work.replicates)) showWork(state.work);
+      };
+      $("#band-offer").hidden = false;
+    }
+    scheduleDraw();
+  },
+  onError(job, message) {
+    if (job !== 0 && job !== state.explorer.job()) return;
+    state.work = null;
+    showWork(null);
+    status(`The simulation stopped: ${message}`, "error");
+  },
+};
+
+// The progress bar: what is being computed, how far, and about how long is left.
+function showWork(work) {
+  const box = $("#work");
+  box.hidden = !work;
+  if (!work) return;
+  const elapsed = (performance.now() - work.started) / 1000;
+  const bar = $("#work-progress");
+  let text;
+  if (work.phase === "band") {
+    const since = (performance.now() - (work.bandStarted ?? work.started)) / 1000;
+    const done = Math.max(1, work.done);
+    bar.max = work.total || 1;
+    bar.value = done;
+    const left = done > 1 ? (since / (done - 1)) * (work.total - done + 1) : work.bandSeconds * factorOf(work.family);
+    text = `The band: run ${done.toLocaleString("en-US")} of ${work.total.toLocaleString("en-US")} (one run is an anecdote; the band shows what usually happens) — about ${seconds(left)} left.`;
+  } else {
+    const generations = state.explorer.current() ? state.explorer.generations() : state.scenario.generations;
+    const computed = state.explorer.current() ? state.explorer.computed() : 0;
+    bar.max = generations;
+    bar.value = computed;
+    const estimate = work.estimate * factorOf(work.family);
+    const left = computed > 2 ? (elapsed / computed) * (generations - computed) : Math.max(0, estimate - elapsed);
+    text =
+      work.phase === "control"
+        ? "The control run (fresh human data only)…"
+        : `Simulating generation ${computed.toLocaleString("en-US")} of ${generations.toLocaleString("en-US")} — about ${seconds(left)} left.`;
+  }
+  $("#work-text").textContent = text;
 }
 
 function afterChange(query) {
   for (const note of $$(".control-error")) note.remove();
+  state.notice = null;
   state.queries[familyOfQuery(query).key] = query;
   writeAddress(query);
   for (const b of $$("#preset-buttons button")) b.setAttribute("aria-pressed", String(b.dataset.query === query));
   if (query !== state.presetQuery) $("#preset-note").textContent = "";
   refresh();
-  status(readyMessage(state.scenario));
 }
 
 // The address bar is the share link. In a sandboxed iframe or a file:// page the history API
@@ -182,8 +337,11 @@ function writeAddress(query) {
   }
 }
 
-function readyMessage(scenario) {
-  return `Simulated ${scenario.generations} generations of ${scenario.samples.toLocaleString("en-US")} samples (seed ${scenario.seed}).`;
+function readyMessage(scenario, work) {
+  const band = work?.band > 1 ? `, and ${work.band.toLocaleString("en-US")} runs for the band` : "";
+  const note = state.doneNote ? ` ${state.doneNote}` : "";
+  state.doneNote = null;
+  return `Simulated ${scenario.generations} generations of ${scenario.samples.toLocaleString("en-US")} samples (seed ${scenario.seed})${band}.${note}`;
 }
 
 function bindControls() {
@@ -200,6 +358,12 @@ function bindControls() {
   for (const kind of ANALYSES) $(`#${kind}-run`).addEventListener("click", () => computeAnalysis(kind, analysisFailed));
   $("#new-seed").addEventListener("click", () => applySetting("seed", String(Math.floor(Math.random() * 4294967295))));
   $("#play").addEventListener("click", () => setPlaying(!state.playing));
+  $("#work-stop").addEventListener("click", () => {
+    stopJob();
+    state.work = null;
+    showWork(null);
+    status("Stopped. What is on screen is as far as the simulation got.");
+  });
   $("#step").addEventListener("click", () => {
     setPlaying(false);
     showGeneration(state.generation + 1);
@@ -213,6 +377,8 @@ function bindControls() {
     showGeneration(Number(e.target.value));
   });
   $("#use-text").addEventListener("click", () => useOwnText(new TextEncoder().encode($("#own-text").value), "pasted"));
+  // A test hook: how busy the simulation is (the end-to-end tests read it).
+  document.addEventListener("collapse-test-busy", () => (document.body.dataset.busy = String(busy())));
   $("#own-file").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     if (file) await useOwnFile(file);
@@ -307,6 +473,7 @@ async function loadQuery(search) {
   try {
     if (familyOfQuery(query).needs_corpus) await ensureCorpus();
     const { query: canonical, problems } = JSON.parse(state.explorer.set_query_lenient(query));
+    state.presetQuery = null;
     afterChange(canonical);
     if (problems.length > 0) {
       status(`Some of this link's settings could not be used: ${problems.join("; ")}. The rest of the link applies.`, "error");
@@ -355,6 +522,11 @@ async function applyPreset(preset, button) {
 
 function setPlaying(on) {
   const last = state.explorer ? state.explorer.generations() : 0;
+  if (on && reducedMotion()) {
+    // No animation for readers who asked for less motion: Play jumps to the last generation.
+    showGeneration(last);
+    return;
+  }
   if (on && state.generation >= last) state.generation = 0;
   state.playing = on;
   $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
@@ -364,12 +536,15 @@ function setPlaying(on) {
   }
 }
 
+const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+
 function tick(now) {
   if (!state.playing) return;
   const last = state.explorer.generations();
-  // About eight seconds for a whole run, never faster than 25 generations a second.
+  // About eight seconds for a whole run, never faster than 25 generations a second; a run still
+  // streaming in waits at its last computed generation.
   const interval = Math.max(40, Math.min(400, 8000 / last));
-  if (now - state.lastFrame >= interval) {
+  if (now - state.lastFrame >= interval && state.generation < state.explorer.computed()) {
     state.lastFrame = now;
     showGeneration(state.generation + 1);
     if (state.generation >= last) return setPlaying(false);
@@ -377,23 +552,57 @@ function tick(now) {
   requestAnimationFrame(tick);
 }
 
+// The generation the reader asks for; until it is computed the last computed one is shown.
 function showGeneration(t) {
-  const last = state.explorer.generations();
-  state.generation = Math.max(0, Math.min(last, t));
+  state.generation = Math.max(0, Math.min(state.explorer.generations(), t));
   draw();
 }
 
+// At most one drawing per animation frame, however many generations arrive.
+let drawPending = false;
+function scheduleDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    draw();
+  });
+}
+
+// Draws the run on screen at the generation the reader is at, or as far as it has arrived (a
+// run streaming in then advances to it).
 function draw() {
-  if (!state.explorer || !state.family) return;
-  attempt(() => drawAll(state.generation), "Drawing failed");
+  if (!state.explorer || !state.explorer.shown_model()) return;
+  attempt(() => drawAll(Math.min(state.generation, state.explorer.computed())), "Drawing failed");
+  markRun();
+}
+
+// Whether the run on screen is the latest settings' and complete (with its control), and the
+// band: the end-to-end tests and the browser benchmark wait on these.
+function markRun() {
+  const progress = JSON.parse(state.explorer.progress_json());
+  const current = state.explorer.current();
+  document.body.dataset.run = current && progress.complete && progress.control ? "complete" : "pending";
+  document.body.dataset.band = current && progress.planned > 0 && progress.band >= progress.planned ? "complete" : "pending";
 }
 
 // ---------- start ----------
 
+// The module, compiled once: this page's instance draws, the workers' instances simulate.
+async function compileModule() {
+  // The single-file build (scripts/build-single.sh) carries the module's bytes inline.
+  if (globalThis.COLLAPSE_WASM) return WebAssembly.compile(globalThis.COLLAPSE_WASM);
+  const response = await fetch(new URL("pkg/collapse_bg.wasm", import.meta.url));
+  if (!response.ok) throw new Error(`the simulation module could not be loaded (HTTP ${response.status})`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
 async function main() {
+  let module;
   try {
-    // The single-file build (scripts/build-single.sh) carries the module's bytes inline.
-    await init(globalThis.COLLAPSE_WASM ? { module_or_path: globalThis.COLLAPSE_WASM } : undefined);
+    module = await compileModule();
+    await init({ module_or_path: module });
+    startWorkers(module, onWorker);
   } catch (e) {
     status(`The simulation could not start: ${errorText(e)}`, "error");
     return;
@@ -404,7 +613,6 @@ async function main() {
   buildPresets();
   bindControls();
   syncControls();
-  buildMetricFigures();
   await loadQuery(location.search);
   document.body.dataset.ready = "true";
 }

@@ -17,6 +17,9 @@ export const state = {
   queries: {}, // the last query of each view, so switching views keeps each view's settings
   corpus: null, // { bytes, name } of the human text loaded (restored after an internal error)
   presetQuery: null, // the canonical query of the preset last applied
+  notice: null, // the last error message, kept in view until the next change
+  work: null, // the job being computed: {job, family, started, phase, ...}
+  doneNote: null, // said once when the current job is done ("Retrained on your text")
 };
 
 export const familyOf = (key) => state.families.find((f) => f.key === key);
@@ -26,7 +29,9 @@ export function familyOfQuery(query) {
   return familyOf(new URLSearchParams(query).get("model") ?? state.families[0].key) ?? state.families[0];
 }
 
+// An error stays in view (prefixed to later progress messages) until the reader's next change.
 export function status(message, kind = "info") {
+  if (kind === "error") state.notice = message;
   const el = $("#status");
   el.textContent = message;
   el.className = `status ${kind}`;

@@ -10,6 +10,7 @@ use super::frame::{generation_frame, generation_points};
 use super::{draw_error, palette, DrawResult, Theme};
 
 /// The data of one metric chart.
+#[derive(Clone, Copy)]
 pub struct MetricSeries<'a> {
     pub title: &'a str,
     /// The simulated value at generations 0, 1, ...
@@ -23,6 +24,10 @@ pub struct MetricSeries<'a> {
     pub control: Option<&'a [f64]>,
     /// Logarithmic y axis (for quantities that decay geometrically).
     pub log_y: bool,
+    /// Generations the axis spans (after generation 0): a run still streaming in has fewer values.
+    pub generations: usize,
+    /// `[p10, median, p90]` across replicate runs: the band of what usually happens.
+    pub band: Option<[&'a [f64]; 3]>,
 }
 
 /// `series` with a marker at `generation`; on a log axis only its positive values are drawn.
@@ -32,7 +37,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     generation: usize,
     scale: f64,
 ) -> DrawResult {
-    let n = series.values.len().max(2);
+    let n = (series.generations + 1).max(series.values.len()).max(2);
     let drawable = |v: f64| v.is_finite() && (!series.log_y || v > 0.0);
     let all = series
         .values
@@ -40,10 +45,27 @@ pub fn draw_metric<DB: DrawingBackend>(
         .chain(series.theory.iter().flat_map(|c| c.iter()))
         .chain(series.lineages.iter().flat_map(|c| c.iter()))
         .chain(series.control.iter().flat_map(|c| c.iter()))
+        .chain(series.band.iter().flat_map(|[lo, _, hi]| lo.iter().chain(hi.iter())))
         .cloned();
     let theme = Theme::new(scale);
     let mut chart = generation_frame(root, &theme, series.title, n, all, series.log_y, true)?;
     let points = |vs: &[f64]| generation_points(vs, series.log_y);
+    if let Some([lo, median, hi]) = series.band {
+        // The 10–90% range of the replicates as a shaded area, their median as a thin line.
+        let mut outline = points(lo);
+        outline.extend(points(hi).into_iter().rev());
+        if outline.len() >= 3 {
+            chart.draw_series(std::iter::once(Polygon::new(outline, palette::MODEL.mix(0.16)))).map_err(draw_error)?;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(
+                points(median),
+                theme.gap,
+                theme.gap,
+                palette::MODEL.mix(0.85).stroke_width(theme.normal),
+            ))
+            .map_err(draw_error)?;
+    }
     for (k, lineage) in series.lineages.iter().enumerate() {
         chart
             .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(theme.thin)))

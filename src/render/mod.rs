@@ -108,10 +108,17 @@ mod tests {
             lineages: &[],
             control: Some(&control),
             log_y: false,
+            generations: values.len() - 1,
+            band: None,
         };
         let picture = svg(|root| draw_metric(&root, &series, 4, 1.0));
         assert!(picture.contains("variance"));
         assert!(picture.matches("<polyline").count() >= 3, "the run, the control and the theory line");
+        // With a band: its area and its median are drawn too.
+        let (lo, hi): (Vec<f64>, Vec<f64>) = values.iter().map(|v| (v * 0.5, v * 1.5)).unzip();
+        let banded = MetricSeries { band: Some([&lo, &values, &hi]), ..series };
+        let picture = svg(|root| draw_metric(&root, &banded, 4, 1.0));
+        assert!(picture.contains("<polygon"), "the band's area");
 
         // Through the type-erased views the page draws: the same picture.
         let shown = Experiment::new(&scenario, None).unwrap().run_with_views(0);

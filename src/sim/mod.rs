@@ -245,6 +245,33 @@ pub fn simulate<F: Family>(
     rng: &mut SimRng,
     with_views: bool,
 ) -> (Run, Vec<F::View>) {
+    simulate_observed(models, pool, config, rng, with_views, None)
+}
+
+/// What a run has just computed: generation `generation`'s metrics (of the pool, or the single
+/// model), each model's own (several models only) and its view (when views are on).
+pub struct Computed<'a, V: ?Sized> {
+    pub generation: usize,
+    /// The run's columns (as [`Run::metric_names`]).
+    pub metric_names: &'a [&'static str],
+    pub metrics: &'a [f64],
+    pub lineages: Vec<&'a [f64]>,
+    pub view: Option<&'a V>,
+}
+
+/// Something that watches a run generation by generation (the page streams generations with it).
+pub type Observer<'o, V> = &'o mut dyn FnMut(Computed<'_, V>);
+
+/// [`simulate`], handing each generation to `observe` as soon as it is computed (generation 0
+/// first). With an observer the views go to it and are not kept: the returned views are empty.
+pub fn simulate_observed<F: Family>(
+    models: &[ModelSpec<F>],
+    pool: &F,
+    config: &LoopConfig,
+    rng: &mut SimRng,
+    with_views: bool,
+    mut observe: Option<Observer<'_, F::View>>,
+) -> (Run, Vec<F::View>) {
     let several = models.len() > 1;
     let mut names: Vec<&'static str> = pool.metric_names().to_vec();
     if config.web.is_some() {
@@ -292,6 +319,20 @@ pub fn simulate<F: Family>(
         let reference = shown.draw_human(config.samples, &mut reference_rng);
         views.push(shown.view(&human, &human, Some(&reference), None));
     }
+    // Hands generation t (the last row pushed) to the observer, with its view, which it then owns.
+    let mut hand_over = |t: usize, metrics: &[Vec<f64>], lineages: &[Vec<Vec<f64>>], views: &mut Vec<F::View>| {
+        if let Some(observe) = observe.as_mut() {
+            let view = views.pop();
+            observe(Computed {
+                generation: t,
+                metric_names: &names,
+                metrics: &metrics[t],
+                lineages: lineages.iter().map(|l| l[t].as_slice()).collect(),
+                view: view.as_ref(),
+            });
+        }
+    };
+    hand_over(0, &metrics, &lineage_metrics, &mut views);
     // The models that wrote the web's model text, generation by generation.
     let writes_web = config.web.is_some_and(|w| w.contamination_rate > 0.0);
     let mut writers = WebWriters {
@@ -439,6 +480,7 @@ pub fn simulate<F: Family>(
         if writes_web {
             writers.remember(t, fitted.iter().map(|new| new.model.clone()).collect());
         }
+        hand_over(t, &metrics, &lineage_metrics, &mut views);
         for (lineage, new) in lineages.iter_mut().zip(fitted) {
             lineage.model = new.model;
             lineage.gathered = new.gathered;

@@ -91,7 +91,18 @@ export async function openPage(browser, url, { width = 1280, height = 1000 } = {
   });
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  await settled(page);
   return { page, problems, foreign };
+}
+
+/**
+ * Waits until the page shows the complete run (with its control) of its latest settings: the
+ * simulation runs in a worker, so a change takes effect a moment after the control moved.
+ */
+export async function settled(page, timeout = 20000) {
+  // Two frames: a control change waiting for the next animation frame has been applied.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.body.dataset.run === "complete", null, { timeout });
 }
 
 /** Sets a range input's value and fires `input`, as a user's drag does. */
@@ -118,8 +129,9 @@ export async function scrub(page, generation) {
   );
 }
 
-/** The numbers panel as {metric: number}. */
+/** The numbers panel as {metric: number}, once the latest settings' run is complete. */
 export async function numbers(page) {
+  await settled(page);
   return page.$$eval(".number", (rows) =>
     Object.fromEntries(
       rows.map((r) => [r.dataset.metric, Number(r.querySelector(".value").textContent.replace(/,/g, ""))]),

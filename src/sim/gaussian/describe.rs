@@ -59,6 +59,9 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     confidence: Some(("self_entropy_bits", "human_cross_entropy_bits")),
     controls: &["variance_estimator", "human"],
     analysis_replicates: 16,
+    band_replicates: 500,
+    run_seconds,
+    decode_view: crate::experiment::decode_view::<super::GaussianView>,
     main_view: MainView::Chart,
     view_caption: caption,
     prepare,
@@ -89,4 +92,11 @@ fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn 
         })
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, base)))
+}
+
+/// A run in the page: the views draw each generation's samples (the statistics are exact).
+fn run_seconds(scenario: &Scenario) -> f64 {
+    let per_model = 4e-6 + 3e-8 * scenario.samples as f64;
+    let models = scenario.model_count as f64 + if scenario.model_count > 1 { 1.0 } else { 0.0 };
+    scenario.generations as f64 * models * per_model
 }

@@ -60,7 +60,7 @@ pub const VIEW_BINS: usize = 60;
 const CURVE_POINTS: usize = 241;
 
 /// What the page draws for one generation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GaussianView {
     /// Density of the generation's fresh human samples, per bin over [`VIEW_RANGE`] (the bars
     /// of human and synthetic samples stack to the density of the whole new training data).

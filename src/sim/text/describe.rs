@@ -64,6 +64,9 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     confidence: Some(("self_perplexity", "heldout_perplexity")),
     controls: &["top_p", "ngram_order", "filter.kind", "filter.keep"],
     analysis_replicates: 1,
+    band_replicates: 5,
+    run_seconds,
+    decode_view: crate::experiment::decode_view::<super::TextView>,
     main_view: MainView::Passages,
     view_caption: caption,
     prepare,
@@ -103,6 +106,13 @@ fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn S
         .collect();
     let pool = fitted(scenario);
     Ok(Box::new(Lineages::new(scenario, models, pool)))
+}
+
+/// A run in the page: each generation writes `samples` words and fits an n-gram model to them.
+fn run_seconds(scenario: &Scenario) -> f64 {
+    let per_model = 1e-3 + 1.5e-6 * scenario.samples as f64;
+    let models = scenario.model_count as f64 + if scenario.model_count > 1 { 1.0 } else { 0.0 };
+    0.05 + scenario.generations as f64 * models * per_model
 }
 
 #[cfg(test)]

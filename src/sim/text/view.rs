@@ -12,7 +12,7 @@ use crate::sim::{GenerationView, MAX_LOST_WORDS};
 const PASSAGE_SALT: u32 = 0x7061_7373;
 
 /// One word of a view's passage.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PassageWord {
     pub text: String,
     /// A rare word of the human corpus (seen once or twice in its training part).
@@ -20,7 +20,7 @@ pub struct PassageWord {
 }
 
 /// What the page shows for one generation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextView {
     /// [`PASSAGE_TOKENS`] tokens written by this generation's model, starting with the prompt
     /// word (the corpus's most frequent word); at generation 0 a real excerpt of the training

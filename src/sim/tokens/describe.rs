@@ -64,6 +64,9 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     confidence: Some(("entropy_bits", "human_cross_entropy_bits")),
     controls: &["top_p", "vocab", "zipf_exponent", "filter.kind", "filter.keep"],
     analysis_replicates: 4,
+    band_replicates: 40,
+    run_seconds,
+    decode_view: crate::experiment::decode_view::<super::TokensView>,
     main_view: MainView::Chart,
     view_caption: caption,
     prepare,
@@ -90,6 +93,13 @@ fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn S
         })
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, family)))
+}
+
+/// A run in the page: each generation draws `samples` words and measures every type.
+fn run_seconds(scenario: &Scenario) -> f64 {
+    let per_model = 2e-5 + 4e-8 * scenario.samples as f64 + 6e-8 * scenario.vocab as f64;
+    let models = scenario.model_count as f64 + if scenario.model_count > 1 { 1.0 } else { 0.0 };
+    scenario.generations as f64 * models * per_model
 }
 
 #[cfg(test)]

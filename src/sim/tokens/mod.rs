@@ -65,7 +65,7 @@ pub const METRICS: &[&str] = &[
 ];
 
 /// What the page draws for one generation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokensView {
     /// The generation's model, indexed by human rank - 1 (the human distribution itself is
     /// [`Tokens::human_probs`]).

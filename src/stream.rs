@@ -1,0 +1,329 @@
+//! What the page's simulation worker sends the page, and how the page puts it back together.
+//!
+//! The page simulates in a Web Worker so that its main thread never waits on a run: the worker
+//! builds the scenario, streams the reader's run generation by generation (metrics and the view
+//! of each), then the control run and the band of replicate runs, as [`Message`]s in a compact
+//! binary form (postcard: a tokens view is a few thousand floats). The page's own instance of
+//! the module decodes them into an [`Assembled`] run and draws it. Everything here is plain
+//! Rust, so the round trip is tested natively.
+
+use serde::{Deserialize, Serialize};
+
+use crate::experiment::{Experiment, ShownView};
+use crate::families::FamilyInfo;
+use crate::sim::{Computed, Run, TheoryCurve};
+use crate::summary::Summary;
+
+/// One message from the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Message {
+    /// A run begins: its columns, number of models and closed forms.
+    Start(Header),
+    /// One generation of the reader's run, in order from generation 0.
+    Generation(Generation),
+    /// The control run (fresh human data only), metrics only.
+    Control(Metrics),
+    /// The spread of replicate runs (complete or so far).
+    Band(Band),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub metric_names: Vec<String>,
+    /// Number of models shown one by one (0 with a single model).
+    pub lineages: usize,
+    /// Generations after generation 0.
+    pub generations: usize,
+    /// `(metric, label, values)` of each closed form.
+    pub theory: Vec<(String, String, Vec<f64>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    pub generation: usize,
+    pub metrics: Vec<f64>,
+    pub lineages: Vec<Vec<f64>>,
+    /// The family's view, encoded by [`ShownView::encode`].
+    pub view: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub metric_names: Vec<String>,
+    pub metrics: Vec<Vec<f64>>,
+}
+
+/// The 10th, 50th and 90th percentiles of each metric across `replicates` runs of a scenario
+/// (replicates 0, 1, …: the reader's run is replicate 0), `p10[t][m]`: computed by the same
+/// [`Summary`] as `collapse run --runs R`, so the two agree value for value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    /// Runs folded in so far.
+    pub replicates: u32,
+    /// Runs the band is planned for.
+    pub planned: u32,
+    pub metric_names: Vec<String>,
+    pub p10: Vec<Vec<f64>>,
+    pub median: Vec<Vec<f64>>,
+    pub p90: Vec<Vec<f64>>,
+}
+
+impl Band {
+    /// `(p10, median, p90)` of metric `name` across generations.
+    pub fn series(&self, name: &str) -> Option<[Vec<f64>; 3]> {
+        let m = self.metric_names.iter().position(|n| n == name)?;
+        let column = |rows: &[Vec<f64>]| rows.iter().map(|row| row[m]).collect();
+        Some([column(&self.p10), column(&self.median), column(&self.p90)])
+    }
+}
+
+pub fn encode(message: &Message) -> Vec<u8> {
+    postcard::to_allocvec(message).expect("a message serialises")
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Message, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("a message from the simulation could not be read ({e})"))
+}
+
+fn names(run_names: &[&'static str]) -> Vec<String> {
+    run_names.iter().map(|n| n.to_string()).collect()
+}
+
+/// The start message of a run of `experiment` (its columns come from `first`, generation 0).
+pub fn header(experiment: &Experiment, first: &Computed<'_, dyn ShownView>) -> Header {
+    let theory = experiment.theory();
+    Header {
+        metric_names: names(first.metric_names),
+        lineages: first.lineages.len(),
+        generations: experiment.scenario().generations as usize,
+        theory: theory.iter().map(|c| (c.metric.to_string(), c.label.clone(), c.values.clone())).collect(),
+    }
+}
+
+/// One computed generation as a message.
+pub fn generation(computed: &Computed<'_, dyn ShownView>) -> Generation {
+    Generation {
+        generation: computed.generation,
+        metrics: computed.metrics.to_vec(),
+        lineages: computed.lineages.iter().map(|l| l.to_vec()).collect(),
+        view: computed.view.map(|v| v.encode()),
+    }
+}
+
+pub fn metrics(run: &Run) -> Metrics {
+    Metrics { metric_names: names(&run.metric_names), metrics: run.metrics.clone() }
+}
+
+/// The name `name` as the family reports it (the `'static` string runs carry).
+fn known_name(family: &FamilyInfo, name: &str) -> Result<&'static str, String> {
+    family.metric(name).map(|m| m.key).ok_or_else(|| format!("the simulation reported an unknown metric {name:?}"))
+}
+
+/// A run rebuilt from messages, as far as it has arrived.
+pub struct Assembled {
+    pub run: Run,
+    pub views: Vec<Box<dyn ShownView>>,
+    /// Generations after generation 0 the run will have.
+    pub generations: usize,
+    pub control: Option<Run>,
+    pub band: Option<Band>,
+}
+
+impl Assembled {
+    /// A run of `family` that has just started.
+    pub fn start(family: &FamilyInfo, header: Header) -> Result<Assembled, String> {
+        let metric_names = header.metric_names.iter().map(|n| known_name(family, n)).collect::<Result<Vec<_>, _>>()?;
+        let theory = header
+            .theory
+            .into_iter()
+            .map(|(metric, label, values)| Ok(TheoryCurve { metric: known_name(family, &metric)?, label, values }))
+            .collect::<Result<Vec<_>, String>>()?;
+        let run = Run {
+            metric_names,
+            metrics: Vec::with_capacity(header.generations + 1),
+            lineages: vec![Vec::new(); header.lineages],
+            theory: std::sync::Arc::new(theory),
+        };
+        Ok(Assembled { run, views: Vec::new(), generations: header.generations, control: None, band: None })
+    }
+
+    /// Generations computed so far, generation 0 included.
+    pub fn computed(&self) -> usize {
+        self.run.metrics.len()
+    }
+
+    pub fn complete(&self) -> bool {
+        self.computed() > self.generations
+    }
+
+    /// Adds a message to the run.
+    pub fn apply(&mut self, family: &FamilyInfo, message: Message) -> Result<(), String> {
+        match message {
+            Message::Start(_) => return Err("a run started twice".into()),
+            Message::Generation(g) => {
+                if g.generation != self.computed() || g.lineages.len() != self.run.lineages.len() {
+                    return Err(format!("generation {} arrived out of order", g.generation));
+                }
+                self.run.metrics.push(g.metrics);
+                for (lineage, row) in self.run.lineages.iter_mut().zip(g.lineages) {
+                    lineage.push(row);
+                }
+                if let Some(bytes) = g.view {
+                    self.views.push((family.decode_view)(&bytes)?);
+                }
+            }
+            Message::Control(m) => {
+                let metric_names = m.metric_names.iter().map(|n| known_name(family, n)).collect::<Result<_, _>>()?;
+                self.control =
+                    Some(Run { metric_names, metrics: m.metrics, lineages: Vec::new(), theory: Default::default() });
+            }
+            Message::Band(band) => self.band = Some(band),
+        }
+        Ok(())
+    }
+}
+
+/// Folds replicate runs of a scenario into its [`Band`], one run at a time (the worker yields
+/// between runs, so a newer scenario stops it).
+pub struct BandBuilder {
+    planned: u32,
+    summary: Option<Summary>,
+    metric_names: Vec<&'static str>,
+}
+
+impl BandBuilder {
+    pub fn new(planned: u32) -> BandBuilder {
+        BandBuilder { planned: planned.max(1), summary: None, metric_names: Vec::new() }
+    }
+
+    /// Runs folded so far.
+    pub fn replicates(&self) -> u32 {
+        self.summary.as_ref().map_or(0, |s| s.runs() as u32)
+    }
+
+    pub fn done(&self) -> bool {
+        self.replicates() >= self.planned
+    }
+
+    /// Folds in `run`, which must be the next replicate (`replicates()`) of the scenario.
+    pub fn push(&mut self, run: &Run) {
+        let columns = run.metric_names.len();
+        let summary =
+            self.summary.get_or_insert_with(|| Summary::new(run.metrics.len(), columns, self.planned as usize));
+        if self.metric_names.is_empty() {
+            self.metric_names = run.metric_names.clone();
+        }
+        summary.push_with(|t, values| values.extend_from_slice(&run.metrics[t]));
+    }
+
+    /// Runs and folds in the next replicate of `experiment`.
+    pub fn step(&mut self, experiment: &Experiment) {
+        let run = experiment.run(self.replicates());
+        self.push(&run);
+    }
+
+    pub fn band(&self) -> Band {
+        let stats = self.summary.as_ref().map(|s| s.stats()).unwrap_or_default();
+        let pick = |f: fn(&crate::summary::Stat) -> f64| -> Vec<Vec<f64>> {
+            stats.iter().map(|row| row.iter().map(f).collect()).collect()
+        };
+        Band {
+            replicates: self.replicates(),
+            planned: self.planned,
+            metric_names: names(&self.metric_names),
+            p10: pick(|s| s.p10),
+            median: pick(|s| s.median),
+            p90: pick(|s| s.p90),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::summary::Stat;
+
+    /// Streams replicate 0 of `scenario` through the wire format and rebuilds it.
+    fn round_trip(scenario: &Scenario) -> (Assembled, crate::experiment::ViewedRun) {
+        let experiment = Experiment::new(scenario, None).unwrap();
+        let mut messages = Vec::new();
+        let run = experiment.run_streaming(0, &mut |c| {
+            if c.generation == 0 {
+                messages.push(encode(&Message::Start(header(&experiment, &c))));
+            }
+            messages.push(encode(&Message::Generation(generation(&c))));
+        });
+        let control = experiment.control(None).unwrap().run(0);
+        messages.push(encode(&Message::Control(metrics(&control))));
+        let family = experiment.family();
+        let mut messages = messages.iter().map(|m| decode(m).unwrap());
+        let Some(Message::Start(h)) = messages.next() else { panic!("no start") };
+        let mut assembled = Assembled::start(family, h).unwrap();
+        for m in messages {
+            assembled.apply(family, m).unwrap();
+        }
+        assert_eq!(assembled.run.metrics, run.metrics);
+        (assembled, experiment.run_with_views(0))
+    }
+
+    #[test]
+    fn a_streamed_run_arrives_whole_with_its_views() {
+        for scenario in [
+            Scenario { generations: 12, ..Scenario::default() },
+            Scenario { generations: 6, model_count: 3, ..Scenario::default() },
+            Scenario::from_query("model=tokens&generations=5&vocab=300").unwrap(),
+        ] {
+            let (assembled, direct) = round_trip(&scenario);
+            assert!(assembled.complete());
+            assert_eq!(assembled.run.metrics, direct.run.metrics);
+            assert_eq!(assembled.run.lineages, direct.run.lineages);
+            assert_eq!(assembled.run.metric_names, direct.run.metric_names);
+            assert_eq!(assembled.run.theory.len(), direct.run.theory.len());
+            assert_eq!(assembled.views.len(), direct.views.len());
+            for (a, b) in assembled.views.iter().zip(&direct.views) {
+                assert_eq!(a.encode(), b.encode());
+            }
+            assert!(assembled.control.is_some());
+        }
+    }
+
+    #[test]
+    fn out_of_order_generations_are_refused() {
+        let scenario = Scenario { generations: 3, ..Scenario::default() };
+        let experiment = Experiment::new(&scenario, None).unwrap();
+        let family = experiment.family();
+        let mut assembled = None;
+        let mut second = None;
+        experiment.run_streaming(0, &mut |c| {
+            if c.generation == 0 {
+                assembled = Some(Assembled::start(family, header(&experiment, &c)).unwrap());
+            }
+            if c.generation == 1 {
+                second = Some(generation(&c));
+            }
+        });
+        let err = assembled.unwrap().apply(family, Message::Generation(second.unwrap())).unwrap_err();
+        assert!(err.contains("out of order"), "{err}");
+    }
+
+    #[test]
+    fn the_band_is_the_command_lines_summary_of_the_same_replicates() {
+        let scenario = Scenario { generations: 20, samples: 30, ..Scenario::default() };
+        let experiment = Experiment::new(&scenario, None).unwrap();
+        let mut builder = BandBuilder::new(25);
+        while !builder.done() {
+            builder.step(&experiment);
+        }
+        let band = builder.band();
+        let runs: Vec<Run> = (0..25).map(|r| experiment.run(r)).collect();
+        let expected = crate::summary::summarize(&runs);
+        let v = band.metric_names.iter().position(|n| n == "variance").unwrap();
+        for (t, row) in expected.iter().enumerate() {
+            let Stat { p10, median, p90, .. } = row[v];
+            assert_eq!([band.p10[t][v], band.median[t][v], band.p90[t][v]], [p10, median, p90]);
+        }
+        // The band is wide: one run is an anecdote.
+        assert!(band.p90[20][v] > 2.0 * band.p10[20][v], "{} vs {}", band.p90[20][v], band.p10[20][v]);
+    }
+}

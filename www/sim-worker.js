@@ -1,0 +1,117 @@
+// The page's simulation worker: a second instance of the WebAssembly module that builds each
+// scenario and computes what the page shows, off the page's main thread. It streams the
+// reader's run generation by generation, then the control run, then the band of replicate runs,
+// as messages of bytes the page's own instance decodes (src/stream.rs). Between band replicates
+// and analysis cells it yields, so a newer job stops an older one there; a single long call
+// (a huge generation) is ended by the page ending this worker.
+//
+// Messages in: {type: "init", module, corpus} (a compiled WebAssembly.Module, the human text's
+// bytes or null); {type: "run", job, query, band} (band: replicates to compute, 0 for none);
+// {type: "band", job, band}; {type: "analysis", job, query, kind}.
+// Messages out: {type: "ready", summary}; {type: "data", job, chunks}; {type: "phase", job,
+// phase, done, total}; {type: "done", job}; {type: "analysis", job, kind, chart, progress,
+// summary}; {type: "error", job, message}.
+
+import { initSync, Simulator } from "./pkg/collapse.js";
+
+let simulator = null;
+let current = 0; // the latest job: an older one stops at its next yield
+
+// Lets queued messages (a newer job) run, without a timer's clamped delay.
+function yieldNow() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(null);
+  });
+}
+
+const errorText = (e) => (typeof e === "string" ? e : e && e.message ? e.message : String(e));
+
+// Posts the run's messages in batches: generation 0 at once, then about every 30 ms.
+function batcher(job) {
+  let chunks = [];
+  let last = 0;
+  let count = 0;
+  const flush = () => {
+    if (chunks.length === 0) return;
+    postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
+    chunks = [];
+    last = performance.now();
+  };
+  const add = (bytes) => {
+    chunks.push(bytes);
+    count++;
+    if (count <= 2 || performance.now() - last > 30) flush();
+  };
+  return { add, flush };
+}
+
+async function band(job, replicates) {
+  if (replicates <= 0) return;
+  simulator.band_start(replicates);
+  let last = performance.now();
+  for (let done = 1; ; done++) {
+    postMessage({ type: "phase", job, phase: "band", done, total: replicates });
+    await yieldNow();
+    if (job !== current) return;
+    const complete = simulator.band_step();
+    if (complete || performance.now() - last > 250) {
+      const bytes = simulator.band();
+      postMessage({ type: "data", job, chunks: [bytes] }, [bytes.buffer]);
+      last = performance.now();
+    }
+    if (complete) return;
+  }
+}
+
+async function run({ job, query, band: replicates }) {
+  postMessage({ type: "phase", job, phase: "prepare" });
+  simulator.prepare(query);
+  postMessage({ type: "phase", job, phase: "run" });
+  const out = batcher(job);
+  simulator.run(out.add);
+  out.flush();
+  postMessage({ type: "phase", job, phase: "control" });
+  const control = simulator.control();
+  postMessage({ type: "data", job, chunks: [control] }, [control.buffer]);
+  await band(job, replicates);
+}
+
+async function analysis({ job, query, kind }) {
+  simulator.prepare(query);
+  const plan = JSON.parse(simulator.analysis_start(kind));
+  let progress = { ...plan, completed: 0, done: plan.total === 0 };
+  const send = () => {
+    const chart = simulator.analysis_chart(kind);
+    const summary = progress.done ? simulator.analysis_summary(kind) : null;
+    postMessage({ type: "analysis", job, kind, chart, progress, summary }, [chart.buffer]);
+  };
+  send();
+  while (!progress.done) {
+    await yieldNow();
+    if (job !== current) return;
+    progress = { ...plan, ...JSON.parse(simulator.analysis_step(kind)) };
+    send();
+  }
+}
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  try {
+    if (message.type === "init") {
+      initSync({ module: message.module });
+      simulator = new Simulator();
+      const summary = message.corpus ? simulator.set_corpus(message.corpus) : null;
+      postMessage({ type: "ready", summary });
+      return;
+    }
+    current = message.job;
+    if (message.type === "run") await run(message);
+    else if (message.type === "band") await band(message.job, message.band);
+    else if (message.type === "analysis") await analysis(message);
+    if (message.job === current) postMessage({ type: "done", job: message.job });
+  } catch (e) {
+    postMessage({ type: "error", job: message.job ?? 0, message: errorText(e) });
+  }
+};

@@ -1,0 +1,135 @@
+// The page's simulation workers, seen from the main thread. Every scenario is a job, numbered
+// by the explorer (Rust); one worker computes it and streams it back (www/sim-worker.js), and a
+// spare worker waits, ready, with the module instantiated and the human text loaded. A newer job
+// ends a busy worker at once and goes to the spare (no queue of stale work); an idle worker
+// simply takes the next job. Analyses run in workers of their own.
+//
+// The module is compiled once on the main thread and handed to every worker. Served, a worker
+// runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
+// origin to load from) the same script, inlined with the glue, runs from a Blob.
+
+import { state } from "./state.js";
+
+let compiledModule = null;
+let blobUrl = null;
+let active = null; // {worker, busy, job}
+let spare = null;
+const analysisWorkers = {}; // kind -> worker
+let handlers = {};
+
+function makeWorker() {
+  if (typeof globalThis.COLLAPSE_WORKER_SOURCE === "string") {
+    blobUrl ??= URL.createObjectURL(new Blob([globalThis.COLLAPSE_WORKER_SOURCE], { type: "text/javascript" }));
+    return new Worker(blobUrl); // a classic worker: a module one cannot start from a Blob with no origin
+  }
+  return new Worker(new URL("sim-worker.js", import.meta.url), { type: "module" });
+}
+
+// A worker given the module and a human text (by default the one loaded now).
+function spawn(onMessage, corpus = state.corpus?.bytes ?? null) {
+  const worker = makeWorker();
+  worker.onmessage = (e) => onMessage(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    handlers.onError?.(0, e.message || "the simulation worker stopped");
+  };
+  worker.postMessage({ type: "init", module: compiledModule, corpus });
+  return worker;
+}
+
+function spawnRunner() {
+  const runner = { worker: null, busy: false, job: 0 };
+  runner.worker = spawn((m) => {
+    if (m.type === "ready") return;
+    if (m.job !== runner.job) return;
+    if (m.type === "done" || m.type === "error") runner.busy = false;
+    if (m.type === "data") handlers.onData(m.job, m.chunks);
+    else if (m.type === "phase") handlers.onPhase(m.job, m);
+    else if (m.type === "done") handlers.onDone(m.job);
+    else if (m.type === "error") handlers.onError(m.job, m.message);
+  });
+  return runner;
+}
+
+/** Sets up the workers with the compiled module; `on` holds onData, onPhase, onDone, onError. */
+export function startWorkers(module, on) {
+  compiledModule = module;
+  handlers = on;
+  spare = spawnRunner();
+}
+
+/** Computes job `job` (the scenario of `query`), with a band of `band` replicates (0: none). */
+export function runJob(job, query, band) {
+  if (active?.busy) {
+    active.worker.terminate();
+    active = null;
+  }
+  if (!active) {
+    active = spare ?? spawnRunner();
+    spare = spawnRunner();
+  }
+  active.busy = true;
+  active.job = job;
+  active.worker.postMessage({ type: "run", job, query, band });
+}
+
+/** Computes the band of the job just computed (it was left out as too long). */
+export function runBand(job, band) {
+  if (!active || active.job !== job) return false;
+  active.busy = true;
+  active.worker.postMessage({ type: "band", job, band });
+  return true;
+}
+
+/** Stops whatever the workers compute (the reader pressed Stop). */
+export function stopJob() {
+  if (active?.busy) {
+    active.worker.terminate();
+    active = null;
+  }
+}
+
+/** Whether a job is being computed. */
+export const busy = () => Boolean(active?.busy);
+
+/** Ends every worker (the human text changed) and starts a fresh spare with the new text. */
+export function restartWorkers() {
+  active?.worker.terminate();
+  spare?.worker.terminate();
+  active = null;
+  spare = spawnRunner();
+}
+
+/**
+ * Reads a human text in a worker of its own: resolves with its one-line summary, or rejects
+ * with the reason it cannot be used (the text the workers have stays).
+ */
+export function checkCorpus(bytes) {
+  return new Promise((resolve, reject) => {
+    const worker = spawn((m) => {
+      worker.terminate();
+      if (m.type === "ready") resolve(m.summary);
+      else reject(new Error(m.message));
+    }, bytes);
+  });
+}
+
+/**
+ * Runs analysis `kind` of job `job` in its own worker; `onChart(chart bytes, progress,
+ * summary)` follows it cell by cell, `onFail(message)` if it fails.
+ */
+export function runAnalysis(job, query, kind, onChart, onFail) {
+  cancelAnalysis(kind);
+  const worker = spawn((m) => {
+    if (m.type === "analysis" && m.job === job) onChart(m.chart, m.progress, m.summary);
+    else if (m.type === "error") onFail(m.message);
+    if (m.type === "done" || m.type === "error") cancelAnalysis(kind);
+  });
+  analysisWorkers[kind] = worker;
+  worker.postMessage({ type: "analysis", job, query, kind });
+}
+
+export function cancelAnalysis(kind) {
+  analysisWorkers[kind]?.terminate();
+  delete analysisWorkers[kind];
+}
