@@ -1,27 +1,145 @@
-// Runs www/bench.html in headless Chromium and prints its timings and the page's sizes.
+// The page as a reader meets it, in headless Chromium (a benchmark, not a test): for the
+// defaults of each view and for hostile share links, the time to the first frame, the longest
+// main-thread task, the time to the full result and to the band; for hostile links also how
+// quickly the page answers a click while the simulation runs, and the rate at which it computes.
 // Usage: node scripts/bench-browser.mjs  (after scripts/build-web.sh and scripts/build-single.sh)
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { launch, openPage, ROOT, serve } from "../tests/e2e/harness.mjs";
+import { launch, ROOT, serve } from "../tests/e2e/harness.mjs";
+
+// [name, query, seconds to wait for the full result before extrapolating]
+const CASES = [
+  ["bell curve, defaults", "", 60],
+  ["word frequencies, defaults", "model=tokens", 60],
+  ["text, defaults", "model=text", 60],
+  ["bell curve: 500 generations, 8 models, spread 1, accumulate", "generations=500&model_count=8&model_spread=1&data=accumulate", 20],
+  ["bell curve: 1,000,000 samples, 2,000 generations, 8 models", "samples=1000000&generations=2000&model_count=8", 10],
+  ["word frequencies: 100,000 words, 1,000,000 samples, 2,000 generations", "model=tokens&vocab=100000&samples=1000000&generations=2000", 10],
+  ["text: 1,000,000 samples, 2,000 generations, 8 models", "model=text&samples=1000000&generations=2000&model_count=8", 10],
+];
+
+// Long tasks (over 50 ms) on the page's main thread, from the start.
+const OBSERVE = () => {
+  window.__longest = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+  }).observe({ type: "longtask", buffered: true });
+};
+
+const markTime = (page, job, name) =>
+  page.evaluate(([j, n]) => performance.getEntriesByName(`job ${j} ${n}`)[0]?.startTime ?? null, [job, name]);
+
+async function waitMark(page, job, name, seconds) {
+  try {
+    await page.waitForFunction(([j, n]) => performance.getEntriesByName(`job ${j} ${n}`).length > 0, [job, name], {
+      timeout: seconds * 1000,
+    });
+    return markTime(page, job, name);
+  } catch {
+    return null;
+  }
+}
+
+// How long the page takes to answer a click on "Step +1" (the generation label changes).
+async function clickLatency(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const label = document.querySelector("#generation-label");
+        const before = label.textContent;
+        const t0 = performance.now();
+        document.querySelector("#step").click();
+        const check = () => (label.textContent !== before ? resolve(performance.now() - t0) : requestAnimationFrame(check));
+        check();
+        setTimeout(() => resolve(null), 5000);
+      }),
+  );
+}
+
+const round = (x) => (x === null ? null : Math.round(x));
+
+async function measure(browser, base, [name, query, patience]) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.addInitScript(OBSERVE);
+  await page.goto(`${base}?${query}`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  const result = { case: name };
+  if (await page.isVisible("#cost")) {
+    result.warned = (await page.textContent("#cost-text")).match(/about ([^)]*?) to simulate/)?.[1];
+    await page.click("#cost-go");
+  }
+  const job = Number(await page.evaluate(() => document.body.dataset.job || "0")) || 1;
+  const jobNow = await page.evaluate(() => Number(performance.getEntriesByType("mark").filter((m) => m.name.endsWith(" start")).pop()?.name.split(" ")[1]));
+  const id = jobNow || job;
+  const start = await markTime(page, id, "start");
+  const first = await waitMark(page, id, "first frame", 60);
+  result.first_frame_ms = first === null ? null : round(first - start);
+  const complete = await waitMark(page, id, "complete", patience);
+  if (complete !== null) {
+    result.full_result_ms = round(complete - start);
+    const band = await waitMark(page, id, "band", 60);
+    result.band_ms = band === null ? "not computed (offered)" : round(band - start);
+  } else {
+    // Still computing: the page must answer meanwhile; extrapolate the full result.
+    result.click_while_computing_ms = round(await clickLatency(page));
+    const [computed, generations, elapsed] = await page.evaluate(
+      ([s]) => [Number(document.querySelector("#work-progress").value), Number(document.querySelector("#work-progress").max), (performance.now() - s) / 1000],
+      [start],
+    );
+    result.computed = `${computed} of ${generations} generations in ${elapsed.toFixed(0)} s`;
+    result.full_result_estimate_s = computed > 0 ? round((elapsed / computed) * generations) : null;
+    await page.evaluate(() => document.querySelector("#work-stop").click());
+  }
+  result.longest_task_ms = round(await page.evaluate(() => window.__longest)) || "none over 50";
+  await page.close();
+  return result;
+}
 
 const server = await serve();
 const browser = await launch();
 try {
+  const results = [];
+  for (const c of CASES) {
+    const r = await measure(browser, server.base, c);
+    console.error(JSON.stringify(r));
+    results.push(r);
+  }
+  // A slider move at the defaults (a new seed): time from the move to the new run's first frame.
   const page = await browser.newPage();
-  await page.goto(`${server.base}bench.html`);
-  await page.waitForFunction(() => document.body.dataset.results, null, { timeout: 120000 });
-  const results = JSON.parse(await page.evaluate(() => document.body.dataset.results));
+  await page.addInitScript(OBSERVE);
+  await page.goto(server.base);
+  await page.waitForSelector("body[data-run=complete]", { timeout: 60000 });
+  const moves = [];
+  for (let seed = 2; seed < 12; seed++) {
+    const t = await page.evaluate(
+      (s) =>
+        new Promise((resolve) => {
+          const input = document.querySelector('input[data-param="seed"]');
+          const job = Number(document.body.dataset.job);
+          const t0 = performance.now();
+          input.value = String(s);
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+          const check = () => {
+            const m = performance.getEntriesByName(`job ${job + 1} first frame`)[0];
+            if (m) resolve(m.startTime - t0);
+            else requestAnimationFrame(check);
+          };
+          check();
+        }),
+      seed,
+    );
+    moves.push(t);
+    await page.waitForSelector("body[data-run=complete]");
+  }
+  moves.sort((a, b) => a - b);
+  const longest = await page.evaluate(() => window.__longest);
+  results.push({ case: "a seed change at the defaults (median of 10)", first_frame_ms: round(moves[5]), longest_task_ms: round(longest) || "none over 50" });
+  await page.close();
   const size = (path) => {
     const bytes = readFileSync(`${ROOT}${path}`);
     return `${(bytes.length / 1024).toFixed(0)} KiB (${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzipped)`;
   };
-  results.wasm_size = size("www/pkg/collapse_bg.wasm");
-  results.single_file_size = size("dist/model-collapse-explorer.html");
-  // Time to a ready page (module fetched, compiled, first simulation drawn).
-  const t0 = Date.now();
-  const { page: fresh } = await openPage(browser, server.base);
-  results.page_ready_ms = Date.now() - t0;
-  await fresh.close();
+  results.push({ wasm: size("www/pkg/collapse_bg.wasm"), single_file: size("dist/model-collapse-explorer.html") });
   console.log(JSON.stringify(results, null, 2));
 } finally {
   await browser.close();

@@ -48,8 +48,31 @@ export function buildMetricFigures() {
   }
 }
 
-// Draws generation `t` everywhere; throws what the simulation throws.
-export function drawAll(t) {
+// The metric charts waiting to be drawn: drawn a few per task, so that however many charts (and
+// lines) there are, no single task holds up the page; a newer frame replaces the queue.
+let chartQueue = [];
+let chartTask = null;
+
+function drainCharts(onError) {
+  const start = performance.now();
+  try {
+    while (chartQueue.length > 0 && performance.now() - start < 12) {
+      const [canvas, t] = chartQueue.shift();
+      if (!canvas.isConnected) continue;
+      if (canvas.dataset.confidence) state.explorer.draw_confidence(canvas, t, fitCanvas(canvas));
+      else state.explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
+    }
+  } catch (e) {
+    chartQueue = [];
+    onError(e);
+  }
+  chartTask = chartQueue.length > 0 ? setTimeout(() => drainCharts(onError), 0) : null;
+  document.body.dataset.charts = chartTask ? "pending" : "drawn";
+}
+
+// Draws generation `t` everywhere: the main view and the numbers at once, the metric charts in
+// the following tasks. Throws what the simulation throws; `onError` gets a chart's failure.
+export function drawAll(t, onError) {
   const explorer = state.explorer;
   const last = explorer.generations();
   const scrubber = $("#scrubber");
@@ -63,10 +86,9 @@ export function drawAll(t) {
   $("#passages").hidden = !passages;
   if (passages) showPassages(t);
   else explorer.draw_view(view, t, fitCanvas(view));
-  for (const canvas of $$("#metrics canvas")) {
-    if (canvas.dataset.confidence) explorer.draw_confidence(canvas, t, fitCanvas(canvas));
-    else explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
-  }
+  chartQueue = $$("#metrics canvas").map((canvas) => [canvas, t]);
+  chartTask ??= setTimeout(() => drainCharts(onError), 0);
+  document.body.dataset.charts = "pending";
   $("#view-caption").textContent = explorer.view_caption(t);
   showNumbers(JSON.parse(explorer.values_json(t)));
   showDetails(JSON.parse(explorer.details_json(t)), t);

@@ -222,6 +222,7 @@ function simulate({ confirmed = false } = {}) {
     replicates: estimate.replicates,
   };
   runJob(state.work.job, state.explorer.query(), replicates);
+  performance.mark(`job ${state.work.job} start`);
   if (!state.notice) status("Simulating…");
   showWork(state.work);
 }
@@ -573,7 +574,11 @@ function scheduleDraw() {
 // run streaming in then advances to it).
 function draw() {
   if (!state.explorer || !state.explorer.shown_model()) return;
-  attempt(() => drawAll(Math.min(state.generation, state.explorer.computed())), "Drawing failed");
+  const chartFailed = (e) => {
+    recoverFrom(e);
+    status(`Drawing failed: ${errorText(e)}`, "error");
+  };
+  attempt(() => drawAll(Math.min(state.generation, state.explorer.computed()), chartFailed), "Drawing failed");
   markRun();
 }
 
@@ -582,8 +587,18 @@ function draw() {
 function markRun() {
   const progress = JSON.parse(state.explorer.progress_json());
   const current = state.explorer.current();
-  document.body.dataset.run = current && progress.complete && progress.control ? "complete" : "pending";
-  document.body.dataset.band = current && progress.planned > 0 && progress.band >= progress.planned ? "complete" : "pending";
+  const job = state.explorer.job();
+  const run = current && progress.complete && progress.control ? "complete" : "pending";
+  const band = current && progress.planned > 0 && progress.band >= progress.planned ? "complete" : "pending";
+  // Performance marks for the browser benchmark (scripts/bench-browser.mjs): first frame, full
+  // result and band of each job.
+  const mark = (name) => performance.getEntriesByName(`job ${job} ${name}`).length || performance.mark(`job ${job} ${name}`);
+  if (current) mark("first frame");
+  if (run === "complete" && document.body.dataset.run !== "complete") mark("complete");
+  if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
+  document.body.dataset.run = run;
+  document.body.dataset.band = band;
+  document.body.dataset.job = String(job);
 }
 
 // ---------- start ----------

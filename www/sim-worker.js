@@ -28,21 +28,25 @@ function yieldNow() {
 
 const errorText = (e) => (typeof e === "string" ? e : e && e.message ? e.message : String(e));
 
-// Posts the run's messages in batches: generation 0 at once, then about every 30 ms.
+// Posts the run's messages in batches: generation 0 at once, then about every 30 ms, and at most
+// about 256 KB at a time (the page decodes a batch in one task; big views make big batches).
 function batcher(job) {
   let chunks = [];
+  let bytes = 0;
   let last = 0;
   let count = 0;
   const flush = () => {
     if (chunks.length === 0) return;
     postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
     chunks = [];
+    bytes = 0;
     last = performance.now();
   };
-  const add = (bytes) => {
-    chunks.push(bytes);
+  const add = (chunk) => {
+    chunks.push(chunk);
+    bytes += chunk.length;
     count++;
-    if (count <= 2 || performance.now() - last > 30) flush();
+    if (count <= 2 || bytes > 262144 || performance.now() - last > 30) flush();
   };
   return { add, flush };
 }

@@ -76,9 +76,9 @@ export async function launch() {
 
 /**
  * A new page that records console errors, page errors and every request that leaves the
- * page's own origin (the page must make none).
+ * page's own origin (the page must make none); with `settle`, once its first run is complete.
  */
-export async function openPage(browser, url, { width = 1280, height = 1000 } = {}) {
+export async function openPage(browser, url, { width = 1280, height = 1000, settle = true } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
   const problems = [];
   const foreign = [];
@@ -91,7 +91,7 @@ export async function openPage(browser, url, { width = 1280, height = 1000 } = {
   });
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
-  await settled(page);
+  if (settle) await settled(page);
   return { page, problems, foreign };
 }
 
@@ -102,7 +102,9 @@ export async function openPage(browser, url, { width = 1280, height = 1000 } = {
 export async function settled(page, timeout = 20000) {
   // Two frames: a control change waiting for the next animation frame has been applied.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.waitForFunction(() => document.body.dataset.run === "complete", null, { timeout });
+  await page.waitForFunction(() => document.body.dataset.run === "complete" && document.body.dataset.charts === "drawn", null, {
+    timeout,
+  });
 }
 
 /** Sets a range input's value and fires `input`, as a user's drag does. */

@@ -94,9 +94,16 @@ fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn 
     Ok(Box::new(Lineages::new(scenario, models, base)))
 }
 
-/// A run in the page: the views draw each generation's samples (the statistics are exact).
+/// A run in the page: the views draw each generation's samples (the statistics are exact); a
+/// mixture-form model runs EM every generation.
 fn run_seconds(scenario: &Scenario) -> f64 {
     let per_model = 4e-6 + 3e-8 * scenario.samples as f64;
+    let mixture = if scenario.data == crate::scenario::DataRegime::Accumulate {
+        1.2e-2
+    } else {
+        2e-3 + 1e-6 * scenario.samples as f64
+    };
+    let mixtures = (0..scenario.model_count).filter(|&k| scenario.model_form(k).gaussian_mixture).count() as f64;
     let models = scenario.model_count as f64 + if scenario.model_count > 1 { 1.0 } else { 0.0 };
-    scenario.generations as f64 * models * per_model
+    scenario.generations as f64 * (models * per_model + mixtures * mixture)
 }
