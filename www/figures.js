@@ -172,6 +172,16 @@ function showNumbers(values) {
       fresh.textContent = `fresh human data only ${control === null ? "not finite" : formatNumber(control)}`;
       row.append(fresh);
     }
+    const band = values.band[m.key];
+    if (band !== undefined) {
+      // What usually happens, beside this one run: the band's median and 10-90% range.
+      const typical = document.createElement("span");
+      typical.className = "band";
+      typical.dataset.band = JSON.stringify(band);
+      const [lo, median, hi] = band.map((v) => (v === null ? "not finite" : formatNumber(v)));
+      typical.textContent = `typical run ${median} (80% of runs ${lo} to ${hi})`;
+      row.append(typical);
+    }
     const theory = values.theory[m.key];
     if (theory !== undefined) {
       const expected = document.createElement("span");

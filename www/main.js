@@ -222,6 +222,7 @@ function simulate({ confirmed = false } = {}) {
     replicates: estimate.replicates,
   };
   runJob(state.work.job, state.explorer.query(), replicates);
+  if (!state.explorer.shown_model()) $("#view-caption").textContent = "Generation 0 appears here as soon as it is computed.";
   performance.mark(`job ${state.work.job} start`);
   if (!state.notice) status("Simulating…");
   showWork(state.work);

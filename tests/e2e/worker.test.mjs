@@ -1,0 +1,111 @@
+// The page never freezes (issue "A page that never freezes"): the simulation runs in a worker,
+// a hostile share link asks before it starts and the page answers while it computes, a newer
+// input cancels older work, and the band of replicate runs is the command line's.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { test } from "node:test";
+import { RESULTS, ROOT, numbers, openPage, settled, slide, useBrowser } from "./harness.mjs";
+
+const shared = useBrowser();
+const HOSTILE = "model=text&samples=1000000&generations=2000&model_count=8";
+
+test("a hostile link says how long it would take, and the page answers while it computes", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?${HOSTILE}`, { settle: false });
+  // Asked first, with an estimate and a way out.
+  await page.waitForSelector("#cost:not([hidden])");
+  assert.match(await page.textContent("#cost-text"), /about [\d.]+ (hours|min)/);
+  assert.ok(await page.isVisible("#cost-lighter"), "lighter settings are offered");
+  await page.click("#cost-go");
+  await page.waitForSelector("#work:not([hidden])");
+  await page.waitForFunction(() => /Simulating generation/.test(document.querySelector("#work-text").textContent));
+  await page.screenshot({ path: `${RESULTS}/hostile-link.png` });
+  // While it computes, a click takes effect at once: the main thread is free.
+  const latency = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const t0 = performance.now();
+        document.querySelector('[data-view="gaussian"]').click();
+        const check = () =>
+          document.querySelector('[data-view="gaussian"]').getAttribute("aria-selected") === "true"
+            ? resolve(performance.now() - t0)
+            : requestAnimationFrame(check);
+        check();
+      }),
+  );
+  assert.ok(latency < 1000, `the tab took ${latency} ms to answer`);
+  // The newer view's run replaces the hostile one (which was stopped, not queued).
+  await settled(page);
+  assert.ok((await numbers(page)).variance > 0);
+  assert.ok(!(await page.isVisible("#cost")), "the question went with the settings it was about");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("lighter settings are one click away and run at once", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?${HOSTILE}`, { settle: false });
+  await page.waitForSelector("#cost:not([hidden])");
+  await page.click("#cost-lighter");
+  await settled(page, 60000);
+  const query = new URLSearchParams(await page.evaluate(() => location.search));
+  assert.ok(Number(query.get("samples") ?? "20000") < 1000000, `lighter: ${query}`);
+  await page.waitForFunction(() => /Simulated/.test(document.querySelector("#status").textContent), null, { timeout: 60000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a newer input cancels older work at once: no queue of stale runs", async () => {
+  // About half a minute of work in this browser (8 models, half of them mixtures refit by EM).
+  const heavy = "generations=500&model_count=8&model_spread=1&data=accumulate";
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?${heavy}`, { settle: false });
+  await page.waitForSelector("#cost:not([hidden])");
+  await page.click("#cost-go");
+  await page.waitForFunction(() => /Simulating generation/.test(document.querySelector("#work-text").textContent));
+  const heavyJob = Number(await page.evaluate(() => document.body.dataset.job));
+  // Three quick changes; only the last one's run is computed, and soon.
+  const t0 = Date.now();
+  await slide(page, "model_count", 2);
+  await page.waitForFunction(() => location.search.includes("model_count=2"));
+  await slide(page, "model_count", 1);
+  await page.waitForFunction(() => !location.search.includes("model_count"));
+  await slide(page, "generations", 50);
+  await settled(page);
+  const waited = Date.now() - t0;
+  assert.ok(waited < 15000, `the newest settings took ${waited} ms`);
+  const marks = await page.evaluate(() => performance.getEntriesByType("mark").map((m) => m.name));
+  assert.ok(!marks.includes(`job ${heavyJob} complete`), "the heavy run was stopped, not finished");
+  assert.ok((await numbers(page)).variance > 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the band of replicate runs appears, and agrees with the command line's p10, median and p90", async () => {
+  const query = "generations=30&samples=50&seed=7";
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?${query}`);
+  await page.waitForSelector("body[data-band=complete]", { timeout: 30000 });
+  await page.$eval("#scrubber", (el) => {
+    el.value = "30";
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector("#generation-label").textContent.startsWith("30 "));
+  const band = JSON.parse(await page.$eval('.number[data-metric="variance"] .band', (el) => el.dataset.band));
+  const caption = await page.textContent('canvas[data-metric="variance"] + figcaption');
+  const runs = Number(caption.match(/middle 80% of ([\d,]+) runs/)[1].replace(/,/g, ""));
+  assert.ok(runs >= 100, `${runs} runs`);
+  assert.match(caption, /One run is an anecdote; the band is what usually happens/);
+  assert.match(caption, /the median run is [\d.e-]+, below it/, "the typical run collapses faster than the average");
+  // The command line's summary of the same replicates (replicate 0 is the page's own run).
+  const bin = process.env.COLLAPSE_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${ROOT}target`}/debug/collapse`;
+  assert.ok(existsSync(bin), `the command line is built by cargo test first (${bin})`);
+  const sets = query.split("&").flatMap((kv) => ["--set", kv]);
+  const csv = execFileSync(bin, ["run", ...sets, "--runs", String(runs), "--format", "csv", "--quiet"], { encoding: "utf8" });
+  const [header, ...rows] = csv.trim().split("\n").map((line) => line.split(","));
+  const row = rows.find((r) => r[0] === "30");
+  const cli = ["p10", "median", "p90"].map((s) => Number(row[header.indexOf(`variance.${s}`)]));
+  assert.deepEqual(band, cli, "page and command line agree value for value");
+  assert.ok(band[0] < band[1] && band[1] < band[2]);
+  await page.screenshot({ path: `${RESULTS}/band.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
