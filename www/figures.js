@@ -4,11 +4,24 @@
 
 import { $, $$, state, familyOf, formatNumber } from "./state.js";
 
+// Each canvas's size on the page, kept by a ResizeObserver: reading it from the layout before
+// every drawing would make the browser lay out the page again after each change of the numbers.
+const sizes = new WeakMap();
+const resized = new ResizeObserver((entries) => {
+  for (const e of entries) sizes.set(e.target, [e.contentRect.width, e.contentRect.height]);
+});
+
 // One canvas pixel per device pixel; returns the device-pixel ratio the charts scale by.
 export function fitCanvas(canvas) {
   const scale = window.devicePixelRatio || 1;
-  const width = Math.max(1, Math.round(canvas.clientWidth * scale));
-  const height = Math.max(1, Math.round(canvas.clientHeight * scale));
+  let size = sizes.get(canvas);
+  if (!size) {
+    size = [canvas.clientWidth, canvas.clientHeight];
+    sizes.set(canvas, size);
+    resized.observe(canvas);
+  }
+  const width = Math.max(1, Math.round(size[0] * scale));
+  const height = Math.max(1, Math.round(size[1] * scale));
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;
@@ -70,6 +83,23 @@ function drainCharts(onError) {
   document.body.dataset.charts = chartTask ? "pending" : "drawn";
 }
 
+// During Play the charts (whose only change is the marker) are redrawn at most every 150 ms, and
+// once more at the end; otherwise at once.
+let chartsDrawnAt = 0;
+let trailing = null;
+function queueCharts(t, onError) {
+  clearTimeout(trailing);
+  const wait = chartsDrawnAt + 150 - performance.now();
+  if (state.playing && wait > 0) {
+    trailing = setTimeout(() => queueCharts(t, onError), wait);
+    return;
+  }
+  chartsDrawnAt = performance.now();
+  chartQueue = $$("#metrics canvas").map((canvas) => [canvas, t]);
+  chartTask ??= setTimeout(() => drainCharts(onError), 0);
+  document.body.dataset.charts = "pending";
+}
+
 // Draws generation `t` everywhere: the main view and the numbers at once, the metric charts in
 // the following tasks. Throws what the simulation throws; `onError` gets a chart's failure.
 export function drawAll(t, onError) {
@@ -86,9 +116,7 @@ export function drawAll(t, onError) {
   $("#passages").hidden = !passages;
   if (passages) showPassages(t);
   else explorer.draw_view(view, t, fitCanvas(view));
-  chartQueue = $$("#metrics canvas").map((canvas) => [canvas, t]);
-  chartTask ??= setTimeout(() => drainCharts(onError), 0);
-  document.body.dataset.charts = "pending";
+  queueCharts(t, onError);
   $("#view-caption").textContent = explorer.view_caption(t);
   showNumbers(JSON.parse(explorer.values_json(t)));
   showDetails(JSON.parse(explorer.details_json(t)), t);
