@@ -116,7 +116,7 @@ pub fn summarize(
                     let s = &mut *guard;
                     s.pending.insert(i, part.expect("a block has at least one replicate"));
                     while let Some(p) = s.pending.remove(&s.next) {
-                        s.total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge(&p);
+                        s.total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge_owned(p);
                         s.next += 1;
                     }
                     changed.notify_all();

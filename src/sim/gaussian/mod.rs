@@ -214,10 +214,10 @@ impl Gaussian {
         n: usize,
         rng: &mut SimRng,
     ) -> GaussianStats {
-        let components: Vec<(f64, f64, f64)> = components.collect();
         if n == 0 {
             return GaussianStats::default();
         }
+        let components: Vec<(f64, f64, f64)> = components.collect();
         if let [(_, mean, variance)] = components[..] {
             return GaussianStats { moments: normal_stats(mean, variance, n, rng), ..GaussianStats::default() };
         }
