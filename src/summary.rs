@@ -261,25 +261,51 @@ impl Sketch {
 
     pub fn push(&mut self, x: f64) {
         self.n += 1;
-        self.insert(0, key(x));
+        self.insert(0, &[key(x)]);
     }
 
-    fn insert(&mut self, level: usize, x: i64) {
+    /// [`Sketch::push`] of every value of `xs`, in order.
+    pub fn extend(&mut self, xs: &[f64]) {
+        self.n += xs.len() as u64;
+        let mut keys = [0i64; 64];
+        for part in xs.chunks(keys.len()) {
+            keys.iter_mut().zip(part).for_each(|(k, &x)| *k = key(x));
+            self.insert(0, &keys[..part.len()]);
+        }
+    }
+
+    /// Inserts `keys` at `level` one after the other: as many as the level has room for at a
+    /// time, compacting it whenever it reaches `k` items (exactly where one by one would).
+    fn insert(&mut self, level: usize, mut keys: &[i64]) {
         if self.levels.len() <= level {
             self.levels.resize_with(level + 1, || Vec::with_capacity(SKETCH_K));
             self.odd.resize(level + 1, false);
         }
-        self.levels[level].push(x);
-        if self.levels[level].len() >= SKETCH_K {
-            let mut items = std::mem::take(&mut self.levels[level]);
-            items.sort_unstable();
-            let start = usize::from(self.odd[level]);
-            self.odd[level] = !self.odd[level];
-            for i in (start..items.len()).step_by(2) {
-                self.insert(level + 1, items[i]);
+        while !keys.is_empty() {
+            let items = &mut self.levels[level];
+            let room = (SKETCH_K - items.len()).min(keys.len());
+            items.extend_from_slice(&keys[..room]);
+            keys = &keys[room..];
+            if items.len() >= SKETCH_K {
+                let mut items = std::mem::take(items);
+                if level == 0 {
+                    items.sort_unstable();
+                } else {
+                    // A level above 0 holds two runs already sorted (two compactions' halves):
+                    // the stable sort finds them and merges them in linear time.
+                    items.sort();
+                }
+                // Every other item moves up, from position 0 or 1 alternately.
+                let start = usize::from(self.odd[level]);
+                self.odd[level] = !self.odd[level];
+                let kept = (items.len() - start).div_ceil(2);
+                for i in 0..kept {
+                    items[i] = items[start + 2 * i];
+                }
+                self.insert(level + 1, &items[..kept]);
+                items.clear();
+                self.levels[level] = items;
             }
-            items.clear();
-            self.levels[level] = items;
         }
     }
 
@@ -287,9 +313,7 @@ impl Sketch {
     pub fn merge(&mut self, other: &Sketch) {
         self.n += other.n;
         for (level, items) in other.levels.iter().enumerate() {
-            for &x in items {
-                self.insert(level, x);
-            }
+            self.insert(level, items);
         }
     }
 
@@ -593,9 +617,7 @@ fn fold_chunks(cells: &mut [(Moments, Sketch)], chunks: &[Chunk]) {
             }
         }
         for (c, (_, sketch)) in cells.iter_mut().enumerate() {
-            for &x in chunk.cell(c) {
-                sketch.push(x);
-            }
+            sketch.extend(chunk.cell(c));
         }
     }
 }
