@@ -19,6 +19,7 @@
 
 use serde::Serialize;
 
+use crate::order::{key, value_of as value};
 use crate::sim::Run;
 
 /// A number as the command line prints it: plain notation in the everyday range, exponent
@@ -102,7 +103,7 @@ pub fn percentiles(values: &mut [f64]) -> [f64; 3] {
     select_percentiles(values, f64::total_cmp, |x| x)
 }
 
-/// [`percentiles`] of the values of `keys` (see [`key`]), by integer comparisons.
+/// [`percentiles`] of the values of `keys` (see [`key`](crate::order::key)), by integer comparisons.
 fn key_percentiles(keys: &mut [i64]) -> [f64; 3] {
     select_percentiles(keys, i64::cmp, value)
 }
@@ -242,7 +243,7 @@ impl Moments {
 /// percentiles at ranks `bound` below and `bound + 1` above (tested).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sketch {
-    /// Each level's items as their [`key`]s.
+    /// Each level's items as their [`key`](crate::order::key)s.
     levels: Vec<Vec<i64>>,
     /// Per level: whether its next compaction keeps the odd positions.
     odd: Vec<bool>,
@@ -342,8 +343,8 @@ impl Sketch {
         for (h, level) in self.levels.iter().enumerate() {
             items.extend(level.iter().map(|&k| (k, 1u64 << h)));
         }
-        // Equal keys are equal values: their order does not matter.
-        items.sort_unstable_by_key(|item| item.0);
+        // Equal keys are equal values: the order of their weights does not matter.
+        crate::order::sort_pairs(&mut items);
         // The value at 0-based position j of the implied sorted array.
         let at = |j: u64| -> f64 {
             let mut cum = 0;
@@ -373,20 +374,6 @@ impl Sketch {
     pub fn items(&self) -> usize {
         self.levels.iter().map(Vec::len).sum()
     }
-}
-
-/// The integer that orders as `f64::total_cmp` orders `x` (its bits, with the magnitude bits
-/// of negative numbers flipped), and its own inverse ([`value`]): integer comparisons are
-/// cheaper than `total_cmp`'s, and values equal under `total_cmp` have the same bits, so sorting
-/// or selecting keys gives exactly the values sorting or selecting by `total_cmp` gives.
-fn key(x: f64) -> i64 {
-    let b = x.to_bits() as i64;
-    b ^ (((b >> 63) as u64) >> 1) as i64
-}
-
-/// The value of a [`key`].
-fn value(k: i64) -> f64 {
-    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
 }
 
 /// Runs per chunk of an exact [`Summary`] that is filled by [`Summary::push`] (the command line
@@ -586,7 +573,7 @@ impl Summary {
 }
 
 /// [`Stat::of`] of accumulator `c`'s values in `chunks` (the same sums in the same order), the
-/// percentiles selected among their [`key`]s (`keys` is the working copy).
+/// percentiles selected among their keys (`keys` is the working copy).
 fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
     let values = || chunks.iter().flat_map(|chunk| chunk.cell(c));
     let n = chunks.iter().map(|chunk| chunk.len).sum::<usize>();
@@ -718,20 +705,6 @@ mod tests {
         let bound = 3 * Sketch::rank_error_bound(20_000) + Sketch::rank_error_bound(60_000);
         for &x in sorted.iter().step_by(97) {
             assert!(all.rank(x).abs_diff(exact_rank(&sorted, x)) <= bound);
-        }
-    }
-
-    #[test]
-    fn keys_order_as_total_cmp_and_give_the_values_back() {
-        let specials = [f64::NAN, -f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, f64::MIN_POSITIVE, -1e-310];
-        let values: Vec<f64> = (0..2000u64)
-            .map(|i| if i % 5 == 0 { specials[(i / 5 % 8) as usize] } else { (uniform(i) - 0.5) * 1e6 })
-            .collect();
-        for &a in &values {
-            assert_eq!(value(key(a)).to_bits(), a.to_bits());
-            for &b in values.iter().step_by(7) {
-                assert_eq!(key(a).cmp(&key(b)), a.total_cmp(&b), "{a} vs {b}");
-            }
         }
     }
 

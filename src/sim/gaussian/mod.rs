@@ -347,12 +347,12 @@ impl Family for Gaussian {
         }
         match kind {
             Selection::Quality => {
-                batch.sort_by(|a, b| self.density(model, *b).total_cmp(&self.density(model, *a)));
+                crate::order::sort_by_key(&mut batch, |&x| crate::order::descending(self.density(model, x)));
                 batch.truncate(keep);
                 batch
             }
             Selection::Diversity => {
-                batch.sort_by(f64::total_cmp);
+                crate::order::sort_f64(&mut batch);
                 let n = batch.len();
                 (0..keep)
                     .map(|i| {
