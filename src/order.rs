@@ -26,10 +26,16 @@ pub fn unsigned(x: u64) -> i64 {
     (x ^ (1 << 63)) as i64
 }
 
+/// Sorts integer keys (the one instantiation behind [`sort_f64`]; also for any integers whose
+/// order, or only their grouping into equal runs, is wanted).
+pub fn sort_keys(keys: &mut [i64]) {
+    keys.sort_unstable();
+}
+
 /// Sorts `values` by `f64::total_cmp` (ascending; -NaN first, NaN last).
 pub fn sort_f64(values: &mut [f64]) {
     let mut keys: Vec<i64> = values.iter().map(|&x| key(x)).collect();
-    keys.sort_unstable();
+    sort_keys(&mut keys);
     values.iter_mut().zip(keys).for_each(|(x, k)| *x = value_of(k));
 }
 

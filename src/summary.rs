@@ -290,7 +290,7 @@ impl Sketch {
             if items.len() >= SKETCH_K {
                 let mut items = std::mem::take(items);
                 if level == 0 {
-                    items.sort_unstable();
+                    crate::order::sort_keys(&mut items);
                 } else {
                     // A level above 0 holds two runs already sorted (two compactions' halves):
                     // the stable sort finds them and merges them in linear time.
