@@ -575,11 +575,14 @@ impl Summary {
 /// [`Stat::of`] of accumulator `c`'s values in `chunks` (the same sums in the same order), the
 /// percentiles selected among their keys (`keys` is the working copy).
 fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
-    let values = || chunks.iter().flat_map(|chunk| chunk.cell(c));
-    let n = chunks.iter().map(|chunk| chunk.len).sum::<usize>();
+    // One pass over the chunks (spread over memory), then the sums over the keys in run order.
+    keys.clear();
+    chunks.iter().for_each(|chunk| keys.extend(chunk.cell(c).iter().map(|&x| key(x))));
+    let n = keys.len();
     if n == 0 {
         return Stat::EMPTY;
     }
+    let values = || keys.iter().map(|&k| value(k));
     let mean = values().sum::<f64>() / n as f64;
     let se = if n > 1 {
         let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
@@ -587,8 +590,6 @@ fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
     } else {
         0.0
     };
-    keys.clear();
-    keys.extend(values().map(|&x| key(x)));
     let [p10, median, p90] = key_percentiles(keys);
     Stat { mean, se, p10, median, p90 }
 }
