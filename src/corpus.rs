@@ -381,7 +381,8 @@ impl Corpus {
         }
         // Final ids: punctuation first, then words by descending count, ties alphabetical.
         let mut order: Vec<u32> = (FIRST_WORD..provisional.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        // The provisional types are distinct, so this order is total: unstable sorting gives it.
+        order.sort_unstable_by(|&a, &b| {
             counts[b as usize]
                 .cmp(&counts[a as usize])
                 .then_with(|| provisional[a as usize].cmp(&provisional[b as usize]))

@@ -12,6 +12,7 @@ pub mod corpus;
 pub mod experiment;
 pub mod families;
 pub mod math;
+pub mod order;
 pub mod presets;
 pub mod render;
 pub mod rng;

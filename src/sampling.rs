@@ -31,7 +31,7 @@ pub fn biased(p: &[f64], bias: &Bias) -> Vec<f64> {
     normalise(&mut q);
     if bias.top_p < 1.0 {
         let mut order: Vec<usize> = (0..q.len()).filter(|&i| q[i] > 0.0).collect();
-        order.sort_by(|&a, &b| q[b].total_cmp(&q[a]).then(a.cmp(&b)));
+        crate::order::sort_indices(&mut order, |i| crate::order::descending(q[i]));
         let mut cumulative = 0.0;
         let mut cut = order.len();
         for (rank, &i) in order.iter().enumerate() {
@@ -50,10 +50,11 @@ pub fn biased(p: &[f64], bias: &Bias) -> Vec<f64> {
     q
 }
 
-/// Scales `p` to sum to 1 (leaves an all-zero vector alone).
+/// Scales `p` to sum to 1 (leaves an all-zero vector alone, and one that sums to exactly 1,
+/// which dividing by 1 would not change).
 pub fn normalise(p: &mut [f64]) {
     let total: f64 = p.iter().sum();
-    if total > 0.0 {
+    if total > 0.0 && total != 1.0 {
         p.iter_mut().for_each(|x| *x /= total);
     }
 }

@@ -19,6 +19,7 @@
 
 use serde::Serialize;
 
+use crate::order::{key, value_of as value};
 use crate::sim::Run;
 
 /// A number as the command line prints it: plain notation in the everyday range, exponent
@@ -92,11 +93,6 @@ fn interpolate(lo: f64, hi: Option<f64>, frac: f64) -> f64 {
     }
 }
 
-/// The smallest value under `total_cmp` (`None` when empty).
-fn least(values: &[f64]) -> Option<f64> {
-    values.iter().copied().min_by(f64::total_cmp)
-}
-
 /// The p10, median and p90 of `values` (not empty), byte for byte [`quantile`] of them sorted by
 /// `total_cmp`, in linear time: selection (`select_nth_unstable_by`) of the median's rank in
 /// the whole, of p10's in the part below and of p90's in the part above; the next order
@@ -104,28 +100,45 @@ fn least(values: &[f64]) -> Option<f64> {
 /// `total_cmp` have the same bits, so any order the selection leaves among ties gives the same
 /// numbers.) Reorders `values`.
 pub fn percentiles(values: &mut [f64]) -> [f64; 3] {
+    select_percentiles(values, f64::total_cmp, |x| x)
+}
+
+/// [`percentiles`] of the values of `keys` (see [`key`](crate::order::key)), by integer comparisons.
+fn key_percentiles(keys: &mut [i64]) -> [f64; 3] {
+    select_percentiles(keys, i64::cmp, value)
+}
+
+/// [`percentiles`] of items ordered by `cmp` as their values (`value`) are by `total_cmp`.
+fn select_percentiles<T: Copy>(
+    values: &mut [T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+    value: impl Fn(T) -> f64,
+) -> [f64; 3] {
+    // The least item (`None` when empty).
+    let least = |items: &[T]| items.iter().copied().min_by(cmp);
     let n = values.len();
     let (i50, f50) = position(n, 0.5);
     let (i10, f10) = position(n, 0.1);
     let (i90, f90) = position(n, 0.9);
-    values.select_nth_unstable_by(i50, f64::total_cmp);
-    let median_next = least(&values[i50 + 1..]);
-    let median = interpolate(values[i50], median_next, f50);
+    values.select_nth_unstable_by(i50, cmp);
+    let median_next = least(&values[i50 + 1..]).map(&value);
+    let at50 = value(values[i50]);
+    let median = interpolate(at50, median_next, f50);
     let p10 = if i10 == i50 {
-        interpolate(values[i50], median_next, f10)
+        interpolate(at50, median_next, f10)
     } else {
         let below = &mut values[..i50];
-        below.select_nth_unstable_by(i10, f64::total_cmp);
-        let next = least(&below[i10 + 1..]).unwrap_or(values[i50]);
-        interpolate(values[i10], Some(next), f10)
+        below.select_nth_unstable_by(i10, cmp);
+        let next = least(&below[i10 + 1..]).map_or(at50, &value);
+        interpolate(value(values[i10]), Some(next), f10)
     };
     let p90 = if i90 == i50 {
-        interpolate(values[i50], median_next, f90)
+        interpolate(at50, median_next, f90)
     } else {
         let above = &mut values[i50 + 1..];
         let j = i90 - i50 - 1;
-        above.select_nth_unstable_by(j, f64::total_cmp);
-        interpolate(above[j], least(&above[j + 1..]), f90)
+        above.select_nth_unstable_by(j, cmp);
+        interpolate(value(above[j]), least(&above[j + 1..]).map(&value), f90)
     };
     [p10, median, p90]
 }
@@ -230,7 +243,8 @@ impl Moments {
 /// percentiles at ranks `bound` below and `bound + 1` above (tested).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sketch {
-    levels: Vec<Vec<f64>>,
+    /// Each level's items as their [`key`](crate::order::key)s.
+    levels: Vec<Vec<i64>>,
     /// Per level: whether its next compaction keeps the odd positions.
     odd: Vec<bool>,
     n: u64,
@@ -248,25 +262,51 @@ impl Sketch {
 
     pub fn push(&mut self, x: f64) {
         self.n += 1;
-        self.insert(0, x);
+        self.insert(0, &[key(x)]);
     }
 
-    fn insert(&mut self, level: usize, x: f64) {
+    /// [`Sketch::push`] of every value of `xs`, in order.
+    pub fn extend(&mut self, xs: &[f64]) {
+        self.n += xs.len() as u64;
+        let mut keys = [0i64; 64];
+        for part in xs.chunks(keys.len()) {
+            keys.iter_mut().zip(part).for_each(|(k, &x)| *k = key(x));
+            self.insert(0, &keys[..part.len()]);
+        }
+    }
+
+    /// Inserts `keys` at `level` one after the other: as many as the level has room for at a
+    /// time, compacting it whenever it reaches `k` items (exactly where one by one would).
+    fn insert(&mut self, level: usize, mut keys: &[i64]) {
         if self.levels.len() <= level {
             self.levels.resize_with(level + 1, || Vec::with_capacity(SKETCH_K));
             self.odd.resize(level + 1, false);
         }
-        self.levels[level].push(x);
-        if self.levels[level].len() >= SKETCH_K {
-            let mut items = std::mem::take(&mut self.levels[level]);
-            items.sort_unstable_by(f64::total_cmp);
-            let start = usize::from(self.odd[level]);
-            self.odd[level] = !self.odd[level];
-            for i in (start..items.len()).step_by(2) {
-                self.insert(level + 1, items[i]);
+        while !keys.is_empty() {
+            let items = &mut self.levels[level];
+            let room = (SKETCH_K - items.len()).min(keys.len());
+            items.extend_from_slice(&keys[..room]);
+            keys = &keys[room..];
+            if items.len() >= SKETCH_K {
+                let mut items = std::mem::take(items);
+                if level == 0 {
+                    crate::order::sort_keys(&mut items);
+                } else {
+                    // A level above 0 holds two runs already sorted (two compactions' halves):
+                    // the stable sort finds them and merges them in linear time.
+                    items.sort();
+                }
+                // Every other item moves up, from position 0 or 1 alternately.
+                let start = usize::from(self.odd[level]);
+                self.odd[level] = !self.odd[level];
+                let kept = (items.len() - start).div_ceil(2);
+                for i in 0..kept {
+                    items[i] = items[start + 2 * i];
+                }
+                self.insert(level + 1, &items[..kept]);
+                items.clear();
+                self.levels[level] = items;
             }
-            items.clear();
-            self.levels[level] = items;
         }
     }
 
@@ -274,9 +314,7 @@ impl Sketch {
     pub fn merge(&mut self, other: &Sketch) {
         self.n += other.n;
         for (level, items) in other.levels.iter().enumerate() {
-            for &x in items {
-                self.insert(level, x);
-            }
+            self.insert(level, items);
         }
     }
 
@@ -290,7 +328,7 @@ impl Sketch {
     pub fn rank(&self, x: f64) -> u64 {
         let mut r = 0;
         for (h, items) in self.levels.iter().enumerate() {
-            r += (items.iter().filter(|v| v.total_cmp(&x).is_le()).count() as u64) << h;
+            r += (items.iter().filter(|&&v| v <= key(x)).count() as u64) << h;
         }
         r
     }
@@ -301,21 +339,22 @@ impl Sketch {
         if self.n == 0 {
             return vec![f64::NAN; qs.len()];
         }
-        let mut items: Vec<(f64, u64)> = Vec::new();
+        let mut items: Vec<(i64, u64)> = Vec::new();
         for (h, level) in self.levels.iter().enumerate() {
-            items.extend(level.iter().map(|&x| (x, 1u64 << h)));
+            items.extend(level.iter().map(|&k| (k, 1u64 << h)));
         }
-        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Equal keys are equal values: the order of their weights does not matter.
+        crate::order::sort_pairs(&mut items);
         // The value at 0-based position j of the implied sorted array.
         let at = |j: u64| -> f64 {
             let mut cum = 0;
             for &(x, w) in &items {
                 cum += w;
                 if j < cum {
-                    return x;
+                    return value(x);
                 }
             }
-            items.last().map_or(f64::NAN, |l| l.0)
+            items.last().map_or(f64::NAN, |l| value(l.0))
         };
         qs.iter()
             .map(|&q| {
@@ -337,65 +376,60 @@ impl Sketch {
     }
 }
 
-/// One (generation, column) accumulator of a [`Summary`].
+/// Runs per chunk of an exact [`Summary`] that is filled by [`Summary::push`] (the command line
+/// folds blocks of at most 64 runs, each one chunk).
+const CHUNK_RUNS: usize = 64;
+
+/// A block of consecutive runs of an exact [`Summary`]: `len` runs of every (row, column)
+/// accumulator, cell after cell (cell c's values are `values[c * cap..c * cap + len]`, in run
+/// order). One allocation per block of runs, not one per accumulator; merging appends chunks.
 #[derive(Clone, Debug, PartialEq)]
-enum Cell {
-    /// Every value, in the order folded.
-    Exact(Vec<f64>),
-    Streaming {
-        moments: Moments,
-        sketch: Sketch,
-    },
+struct Chunk {
+    cap: usize,
+    len: usize,
+    values: Vec<f64>,
 }
 
-impl Cell {
-    fn push(&mut self, x: f64) {
-        match self {
-            Cell::Exact(values) => values.push(x),
-            Cell::Streaming { moments, sketch } => {
-                moments.push(x);
-                sketch.push(x);
-            }
-        }
+impl Chunk {
+    fn cell(&self, c: usize) -> &[f64] {
+        &self.values[c * self.cap..c * self.cap + self.len]
     }
+}
 
-    fn stat(&self, scratch: &mut Vec<f64>) -> Stat {
-        match self {
-            Cell::Exact(values) => Stat::of_with(values, scratch),
-            Cell::Streaming { moments, sketch } => {
-                if moments.n == 0 {
-                    return Stat::EMPTY;
-                }
-                let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
-                Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
-            }
-        }
-    }
+/// The accumulators of a [`Summary`]: every value (exact), or running moments and a sketch per
+/// accumulator (streaming).
+#[derive(Clone, Debug, PartialEq)]
+enum Store {
+    /// The runs in order, in chunks.
+    Exact(Vec<Chunk>),
+    Streaming(Vec<(Moments, Sketch)>),
 }
 
 /// Statistics across runs, folded one run at a time: `rows × columns` accumulators (a row per
 /// generation, a column per metric), exact or streaming (see the module documentation).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
+    rows: usize,
     columns: usize,
-    cells: Vec<Cell>,
+    store: Store,
+    /// Runs an exact summary holds room for in a chunk it fills itself.
+    chunk_runs: usize,
     runs: u64,
 }
 
 impl Summary {
-    /// A summary for `runs` runs in all: exact when `runs` ≤ [`EXACT_MAX_RUNS`] (room for all
-    /// of them is reserved), streaming beyond.
+    /// A summary for `runs` runs in all: exact when `runs` ≤ [`EXACT_MAX_RUNS`], streaming beyond.
     pub fn new(rows: usize, columns: usize, runs: usize) -> Summary {
-        let cell = if runs <= EXACT_MAX_RUNS {
-            Cell::Exact(Vec::with_capacity(runs))
+        let store = if runs <= EXACT_MAX_RUNS {
+            Store::Exact(Vec::new())
         } else {
-            Cell::Streaming { moments: Moments::default(), sketch: Sketch::new() }
+            Store::Streaming(vec![(Moments::default(), Sketch::new()); rows * columns])
         };
-        Summary { columns, cells: vec![cell; rows * columns], runs: 0 }
+        Summary { rows, columns, store, chunk_runs: runs.clamp(1, CHUNK_RUNS), runs: 0 }
     }
 
     pub fn rows(&self) -> usize {
-        self.cells.len().checked_div(self.columns).unwrap_or(0)
+        self.rows
     }
 
     pub fn columns(&self) -> usize {
@@ -421,14 +455,38 @@ impl Summary {
     /// # Panics
     /// If a row has the wrong number of values.
     pub fn push_with(&mut self, mut fill: impl FnMut(usize, &mut Vec<f64>)) {
-        let rows = self.rows();
-        let mut values = Vec::with_capacity(self.columns);
-        for t in 0..rows {
+        let (rows, columns) = (self.rows, self.columns);
+        let cells = rows * columns;
+        let mut values = Vec::with_capacity(columns);
+        let mut check = |t: usize, values: &mut Vec<f64>| {
             values.clear();
-            fill(t, &mut values);
-            assert_eq!(values.len(), self.columns, "row {t} has {} values, not {}", values.len(), self.columns);
-            for (cell, &x) in self.cells[t * self.columns..].iter_mut().zip(&values) {
-                cell.push(x);
+            fill(t, values);
+            assert_eq!(values.len(), columns, "row {t} has {} values, not {columns}", values.len());
+        };
+        match &mut self.store {
+            Store::Exact(chunks) => {
+                if chunks.last().is_none_or(|c| c.len == c.cap) {
+                    let cap = self.chunk_runs;
+                    chunks.push(Chunk { cap, len: 0, values: vec![0.0; cells * cap] });
+                }
+                let chunk = chunks.last_mut().expect("a chunk with room");
+                let (cap, j) = (chunk.cap, chunk.len);
+                for t in 0..rows {
+                    check(t, &mut values);
+                    for (m, &x) in values.iter().enumerate() {
+                        chunk.values[(t * columns + m) * cap + j] = x;
+                    }
+                }
+                chunk.len += 1;
+            }
+            Store::Streaming(cells) => {
+                for t in 0..rows {
+                    check(t, &mut values);
+                    for ((moments, sketch), &x) in cells[t * columns..].iter_mut().zip(&values) {
+                        moments.push(x);
+                        sketch.push(x);
+                    }
+                }
             }
         }
         self.runs += 1;
@@ -440,37 +498,115 @@ impl Summary {
     /// # Panics
     /// If the shapes differ.
     pub fn merge(&mut self, other: &Summary) {
-        assert_eq!((self.rows(), self.columns), (other.rows(), other.columns), "summaries of different shapes");
-        for (mine, theirs) in self.cells.iter_mut().zip(&other.cells) {
-            if let (Cell::Exact(values), Cell::Streaming { .. }) = (&*mine, theirs) {
-                // Ours become streaming first, so the run order is kept.
-                let mut promoted = Cell::Streaming { moments: Moments::default(), sketch: Sketch::new() };
-                for &x in values {
-                    promoted.push(x);
-                }
-                *mine = promoted;
+        self.check_shape(other);
+        match &other.store {
+            Store::Exact(chunks) if matches!(self.store, Store::Exact(_)) => {
+                self.append_chunks(chunks.iter().cloned());
             }
-            match (mine, theirs) {
-                (Cell::Exact(a), Cell::Exact(b)) => a.extend_from_slice(b),
-                (cell @ Cell::Streaming { .. }, Cell::Exact(b)) => {
-                    for &x in b {
-                        cell.push(x);
+            theirs => {
+                self.promote();
+                let Store::Streaming(mine) = &mut self.store else { unreachable!("promoted") };
+                match theirs {
+                    Store::Exact(chunks) => fold_chunks(mine, chunks),
+                    Store::Streaming(cells) => {
+                        for ((moments, sketch), (m, s)) in mine.iter_mut().zip(cells) {
+                            moments.merge(m);
+                            sketch.merge(s);
+                        }
                     }
                 }
-                (Cell::Streaming { moments, sketch }, Cell::Streaming { moments: m, sketch: s }) => {
-                    moments.merge(m);
-                    sketch.merge(s);
-                }
-                (Cell::Exact(_), Cell::Streaming { .. }) => unreachable!("promoted above"),
             }
         }
         self.runs += other.runs;
     }
 
+    /// [`Summary::merge`] of a summary that is no longer needed: its exact values move instead
+    /// of being copied.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    pub fn merge_owned(&mut self, other: Summary) {
+        if let (Store::Exact(_), Store::Exact(_)) = (&self.store, &other.store) {
+            self.check_shape(&other);
+            self.runs += other.runs;
+            let Store::Exact(chunks) = other.store else { unreachable!("exact") };
+            self.append_chunks(chunks.into_iter());
+        } else {
+            self.merge(&other);
+        }
+    }
+
+    fn check_shape(&self, other: &Summary) {
+        assert_eq!((self.rows, self.columns), (other.rows, other.columns), "summaries of different shapes");
+    }
+
+    fn append_chunks(&mut self, chunks: impl Iterator<Item = Chunk>) {
+        let Store::Exact(mine) = &mut self.store else { unreachable!("an exact summary") };
+        mine.extend(chunks.filter(|c| c.len > 0));
+    }
+
+    /// Makes an exact summary streaming, its runs folded in their order.
+    fn promote(&mut self) {
+        if let Store::Exact(chunks) = &self.store {
+            let mut cells = vec![(Moments::default(), Sketch::new()); self.rows * self.columns];
+            fold_chunks(&mut cells, chunks);
+            self.store = Store::Streaming(cells);
+        }
+    }
+
     /// `stats()[t][column]`.
     pub fn stats(&self) -> Vec<Vec<Stat>> {
-        let mut scratch = Vec::new();
-        self.cells.chunks(self.columns.max(1)).map(|row| row.iter().map(|c| c.stat(&mut scratch)).collect()).collect()
+        let mut keys = Vec::new();
+        let stat = |c: usize, keys: &mut Vec<i64>| match &self.store {
+            Store::Exact(chunks) => exact_stat(chunks, c, keys),
+            Store::Streaming(cells) => {
+                let (moments, sketch) = &cells[c];
+                if moments.n == 0 {
+                    return Stat::EMPTY;
+                }
+                let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
+                Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
+            }
+        };
+        (0..self.rows).map(|t| (0..self.columns).map(|m| stat(t * self.columns + m, &mut keys)).collect()).collect()
+    }
+}
+
+/// [`Stat::of`] of accumulator `c`'s values in `chunks` (the same sums in the same order), the
+/// percentiles selected among their keys (`keys` is the working copy).
+fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
+    // One pass over the chunks (spread over memory), then the sums over the keys in run order.
+    keys.clear();
+    chunks.iter().for_each(|chunk| keys.extend(chunk.cell(c).iter().map(|&x| key(x))));
+    let n = keys.len();
+    if n == 0 {
+        return Stat::EMPTY;
+    }
+    let values = || keys.iter().map(|&k| value(k));
+    let mean = values().sum::<f64>() / n as f64;
+    let se = if n > 1 {
+        let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
+        (var / n as f64).sqrt()
+    } else {
+        0.0
+    };
+    let [p10, median, p90] = key_percentiles(keys);
+    Stat { mean, se, p10, median, p90 }
+}
+
+/// Folds exact chunks into streaming accumulators, each accumulator's values in run order. The
+/// moments go run by run across the accumulators (their divisions are independent, so they
+/// overlap), the sketches accumulator by accumulator.
+fn fold_chunks(cells: &mut [(Moments, Sketch)], chunks: &[Chunk]) {
+    for chunk in chunks {
+        for j in 0..chunk.len {
+            for (c, (moments, _)) in cells.iter_mut().enumerate() {
+                moments.push(chunk.values[c * chunk.cap + j]);
+            }
+        }
+        for (c, (_, sketch)) in cells.iter_mut().enumerate() {
+            sketch.extend(chunk.cell(c));
+        }
     }
 }
 
@@ -695,6 +831,8 @@ mod tests {
                 let want = sorted_percentiles(&values);
                 let got = percentiles(&mut values.clone());
                 let bits = |v: [f64; 3]| v.map(f64::to_bits);
+                let mut keys: Vec<i64> = values.iter().map(|&x| key(x)).collect();
+                assert_eq!(bits(key_percentiles(&mut keys)), bits(want), "keys: n {n}, kind {kind}");
                 assert_eq!(bits(got), bits(want), "n {n}, kind {kind}: {got:?} vs {want:?}");
                 let stat = Stat::of_with(&values, &mut scratch);
                 assert_eq!(bits([stat.p10, stat.median, stat.p90]), bits(want), "n {n}, kind {kind}");

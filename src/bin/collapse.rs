@@ -304,23 +304,20 @@ fn execute(options: Options) -> Result<(), String> {
 }
 
 /// The human text, for the families that use one (the registry says which): required by some
-/// (the text model), used for labels by others when the default corpus is there (tokens). Read
-/// with the size limit [`corpus::MAX_BYTES`] checked before and while reading.
+/// (the text model). Others use it only to label their types (tokens), which the command line
+/// never prints: for them the default corpus is not read at all (the numbers do not depend on
+/// it), and a corpus given with `--corpus` is read and checked as for any family. Read with the
+/// size limit [`corpus::MAX_BYTES`] checked before and while reading.
 fn load_corpus(options: &Options, scenarios: &[&Scenario]) -> Result<Option<Arc<Corpus>>, String> {
     let needs = |h: HumanText| scenarios.iter().any(|s| s.model.family().human_text == h);
-    let needs = if needs(HumanText::Required) {
-        HumanText::Required
-    } else if needs(HumanText::Labels) {
-        HumanText::Labels
-    } else {
+    if !(needs(HumanText::Required) || needs(HumanText::Labels) && options.corpus.is_some()) {
         return Ok(None);
-    };
+    }
     let path = options.corpus.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
     let shown = clip(&path.display().to_string());
     let limit = format!("{} bytes (5 MB)", corpus::MAX_BYTES);
     let bytes = match read_limited(&path.to_string_lossy(), corpus::MAX_BYTES as u64, "corpus", &limit) {
         Ok(bytes) => bytes,
-        Err(ReadError::Open(_)) if options.corpus.is_none() && needs == HumanText::Labels => return Ok(None),
         Err(ReadError::Open(e)) if options.corpus.is_none() => {
             return Err(format!(
                 "the default corpus {shown} is missing ({e}): run scripts/fetch-corpus.sh or pass --corpus FILE"

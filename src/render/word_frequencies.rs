@@ -63,7 +63,7 @@ pub fn draw_tokens<DB: DrawingBackend>(
     };
     let rug: Vec<usize> = lost.iter().copied().filter(|&i| first_in_cell((i + 1) as f64, y_lo, 1)).collect();
     let radius = theme.dot;
-    let cell = (radius as i32 / 2).max(1);
+    let cell = (radius / 2).max(1);
     let dots: Vec<(f64, f64)> = view
         .model_probs
         .iter()

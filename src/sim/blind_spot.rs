@@ -80,7 +80,7 @@ impl BlindSpot {
 
     /// Sorted, merged intervals.
     fn from_intervals(mut intervals: Vec<(f64, f64)>) -> BlindSpot {
-        intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::order::sort_by_key(&mut intervals, |a| crate::order::key(a.0));
         let mut merged: Vec<(f64, f64)> = Vec::new();
         for (lo, hi) in intervals {
             match merged.last_mut() {
@@ -129,7 +129,7 @@ pub fn blocked_types(spot: &BlindSpot, human: &[f64]) -> Vec<bool> {
         return blocked;
     }
     let mut order: Vec<usize> = (0..human.len()).filter(|&i| human[i] > 0.0).collect();
-    order.sort_by_key(|&i| splitmix64(i as u64 ^ LAYOUT_SALT));
+    crate::order::sort_indices(&mut order, |i| crate::order::unsigned(splitmix64(i as u64 ^ LAYOUT_SALT)));
     let mut before = 0.0;
     for i in order {
         let width = human[i] / total;

@@ -297,7 +297,9 @@ pub fn simulate_observed<F: Family>(
     // A row of metrics: the family's, then (on a contaminated web) the real human share and the
     // size of the generation's new training data.
     let row = |family: &F, model: &F::Model, previous: &F::Model, web_row: [f64; 2]| {
-        let mut row = vec![0.0; width];
+        // Not `vec![0.0; width]`: a zeroed allocation bypasses the allocator's thread cache.
+        let mut row = Vec::with_capacity(width);
+        row.resize(width, 0.0);
         family.measure(model, previous, &mut row[..family_width]);
         if config.web.is_some() {
             row[family_width..].copy_from_slice(&web_row);
@@ -343,11 +345,14 @@ pub fn simulate_observed<F: Family>(
     // The pool's model of the previous generation (several models only; one model is its own pool).
     let mut pool_model = several.then(|| human.clone());
 
+    // Reused by every generation (no allocation per generation).
+    let mut gathered: Vec<Option<F::Stats>> = Vec::with_capacity(lineages.len());
+    let mut fitted: Vec<Fitted<F>> = Vec::with_capacity(lineages.len());
     for t in 1..=generations {
         // Accumulated statistics move out for the generation (no copy); the models stay in place,
         // since every lineage may draw from all of them.
-        let mut gathered: Vec<Option<F::Stats>> = lineages.iter_mut().map(|l| l.gathered.take()).collect();
-        let mut fitted: Vec<Fitted<F>> = Vec::with_capacity(lineages.len());
+        gathered.clear();
+        gathered.extend(lineages.iter_mut().map(|l| l.gathered.take()));
         for (k, lineage) in lineages.iter().enumerate() {
             let (family, bias) = (&lineage.spec.family, &lineage.spec.bias);
             // Where nothing needs the items themselves (no filter, a fit from additive statistics),
@@ -481,7 +486,7 @@ pub fn simulate_observed<F: Family>(
             writers.remember(t, fitted.iter().map(|new| new.model.clone()).collect());
         }
         hand_over(t, &metrics, &lineage_metrics, &mut views);
-        for (lineage, new) in lineages.iter_mut().zip(fitted) {
+        for (lineage, new) in lineages.iter_mut().zip(fitted.drain(..)) {
             lineage.model = new.model;
             lineage.gathered = new.gathered;
             if new.keep_scrape.is_some() {

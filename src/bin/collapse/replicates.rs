@@ -61,6 +61,8 @@ struct Merged {
     next: usize,
     pending: BTreeMap<usize, Summary>,
     total: Option<Summary>,
+    /// A worker is folding blocks into the total (outside the lock; it holds the total).
+    merging: bool,
     first: Option<(Vec<String>, std::sync::Arc<Vec<TheoryCurve>>)>,
 }
 
@@ -78,7 +80,7 @@ pub fn summarize(
     let block = runs.div_ceil(threads * 8).clamp(1, MAX_BLOCK);
     let blocks = runs.div_ceil(block);
     let window = 2 * threads;
-    let state = Mutex::new(Merged { next: 0, pending: BTreeMap::new(), total: None, first: None });
+    let state = Mutex::new(Merged { next: 0, pending: BTreeMap::new(), total: None, merging: false, first: None });
     let changed = Condvar::new();
     let claim = AtomicUsize::new(0);
     let done = AtomicU64::new(0);
@@ -112,13 +114,27 @@ pub fn summarize(
                         }
                         done.fetch_add(1, Ordering::Relaxed);
                     }
-                    let mut guard = state.lock().unwrap();
-                    let s = &mut *guard;
+                    let mut s = state.lock().unwrap();
                     s.pending.insert(i, part.expect("a block has at least one replicate"));
-                    while let Some(p) = s.pending.remove(&s.next) {
-                        s.total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge(&p);
-                        s.next += 1;
+                    if s.merging {
+                        // The worker merging now takes this block in its turn.
+                        continue;
                     }
+                    // Merge the blocks that are next in order, folding each outside the lock so
+                    // the other workers keep simulating (a streaming fold sorts sketches).
+                    s.merging = true;
+                    let mut total = s.total.take();
+                    loop {
+                        let next = s.next;
+                        let Some(p) = s.pending.remove(&next) else { break };
+                        drop(s);
+                        total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge_owned(p);
+                        s = state.lock().unwrap();
+                        s.next += 1;
+                        changed.notify_all();
+                    }
+                    s.total = total;
+                    s.merging = false;
                     changed.notify_all();
                 })
             })

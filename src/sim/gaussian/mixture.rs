@@ -152,7 +152,7 @@ impl Points for Samples<'_> {
     }
     fn halves(&self) -> (MomentStats, MomentStats) {
         let mut sorted = self.0.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        crate::order::sort_f64(&mut sorted);
         let n = sorted.len();
         (MomentStats::of(&sorted[..n / 2]), MomentStats::of(&sorted[n / 2..]))
     }
@@ -177,7 +177,7 @@ impl Points for Bins<'_> {
     }
     fn halves(&self) -> (MomentStats, MomentStats) {
         let mut sorted = self.0.to_vec();
-        sorted.sort_by(|a, b| a.mean.total_cmp(&b.mean));
+        crate::order::sort_by_key(&mut sorted, |b| crate::order::key(b.mean));
         let half = 0.5 * self.total();
         let (mut below, mut k) = (0.0, 0);
         while k + 1 < sorted.len() && below + sorted[k].n <= half {
@@ -222,7 +222,7 @@ pub fn fit_two_normals_binned(bins: &[MomentStats], xs: &[f64]) -> Option<Gaussi
 /// finer towards both ends (the outermost hold about π² / `capacity`² of it). Counts, means and sums of squares
 /// of the whole are kept exactly; what is lost is the shape within each bin.
 pub fn summarize(mut points: Vec<MomentStats>, capacity: usize) -> Vec<MomentStats> {
-    points.sort_by(|a, b| a.mean.total_cmp(&b.mean));
+    crate::order::sort_by_key(&mut points, |b| crate::order::key(b.mean));
     let total: f64 = points.iter().map(|b| b.n).sum();
     let scale = capacity as f64 / (2.0 * std::f64::consts::PI);
     let k = |weight: f64| scale * (2.0 * weight / total - 1.0).clamp(-1.0, 1.0).asin();

@@ -214,10 +214,10 @@ impl Gaussian {
         n: usize,
         rng: &mut SimRng,
     ) -> GaussianStats {
-        let components: Vec<(f64, f64, f64)> = components.collect();
         if n == 0 {
             return GaussianStats::default();
         }
+        let components: Vec<(f64, f64, f64)> = components.collect();
         if let [(_, mean, variance)] = components[..] {
             return GaussianStats { moments: normal_stats(mean, variance, n, rng), ..GaussianStats::default() };
         }
@@ -347,12 +347,12 @@ impl Family for Gaussian {
         }
         match kind {
             Selection::Quality => {
-                batch.sort_by(|a, b| self.density(model, *b).total_cmp(&self.density(model, *a)));
+                crate::order::sort_by_key(&mut batch, |&x| crate::order::descending(self.density(model, x)));
                 batch.truncate(keep);
                 batch
             }
             Selection::Diversity => {
-                batch.sort_by(f64::total_cmp);
+                crate::order::sort_f64(&mut batch);
                 let n = batch.len();
                 (0..keep)
                     .map(|i| {

@@ -44,7 +44,7 @@ impl Text {
             })
             .collect();
         let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        crate::order::sort_indices(&mut order, |i| crate::order::descending(scores[i]));
         order
     }
 

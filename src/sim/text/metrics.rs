@@ -75,22 +75,25 @@ impl Text {
 
 /// (type-token ratio of the words, distinct-2, repeated 4-gram share) of a token sequence.
 pub fn sample_metrics(tokens: &[u32]) -> (f64, f64, f64) {
-    let mut words: Vec<u32> = tokens.iter().copied().filter(|&t| Corpus::is_word(t)).collect();
+    // Only equal values need to end up next to each other: the keys sort through the shared
+    // integer sorts (`crate::order`), in whatever order they give.
+    let mut words: Vec<i64> = tokens.iter().copied().filter(|&t| Corpus::is_word(t)).map(i64::from).collect();
     let word_tokens = words.len();
-    words.sort_unstable();
+    crate::order::sort_keys(&mut words);
     words.dedup();
     let ttr = if word_tokens > 0 { words.len() as f64 / word_tokens as f64 } else { 0.0 };
 
-    let mut bigrams: Vec<u64> = tokens.windows(2).map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])).collect();
+    let mut bigrams: Vec<i64> = tokens.windows(2).map(|w| (i64::from(w[0]) << 32) | i64::from(w[1])).collect();
     let n2 = bigrams.len();
-    bigrams.sort_unstable();
+    crate::order::sort_keys(&mut bigrams);
     bigrams.dedup();
     let distinct_2 = if n2 > 0 { bigrams.len() as f64 / n2 as f64 } else { 0.0 };
 
-    let mut fourgrams: Vec<u128> =
-        tokens.windows(4).map(|w| w.iter().fold(0u128, |acc, &t| (acc << 32) | u128::from(t))).collect();
+    let pair = |a: u32, b: u32| (u64::from(a) << 32) | u64::from(b);
+    let mut fourgrams: Vec<(i64, u64)> =
+        tokens.windows(4).map(|w| (pair(w[0], w[1]) as i64, pair(w[2], w[3]))).collect();
     let n4 = fourgrams.len();
-    fourgrams.sort_unstable();
+    crate::order::sort_pairs(&mut fourgrams);
     let mut repeated = 0usize;
     let mut i = 0;
     while i < n4 {

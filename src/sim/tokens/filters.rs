@@ -10,7 +10,7 @@ pub fn filter_quality(model: &[f64], counts: &[u32], keep: usize) -> Vec<u32> {
         return counts.to_vec();
     }
     let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
-    order.sort_by(|&a, &b| model[b].total_cmp(&model[a]).then(a.cmp(&b)));
+    crate::order::sort_indices(&mut order, |i| crate::order::descending(model[i]));
     let mut out = vec![0u32; counts.len()];
     let mut left = keep as u64;
     for i in order {
@@ -57,7 +57,7 @@ pub fn filter_diversity(model: &[f64], counts: &[u32], keep: usize) -> Vec<u32> 
     let mut extra = keep - level_total(lo);
     if extra > 0 {
         let mut above: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > lo).collect();
-        above.sort_by(|&a, &b| model[a].total_cmp(&model[b]).then(a.cmp(&b)));
+        crate::order::sort_indices(&mut above, |i| crate::order::key(model[i]));
         for i in above {
             if extra == 0 {
                 break;
