@@ -10,6 +10,9 @@ import init, { Explorer } from "./pkg/collapse.js";
 import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./state.js";
 import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
+// Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
+import { setUpClassroom, beforeRefresh, afterRefresh, openLink } from "./classroom.js";
+import { autoplayAllowed, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
 
 // ---------- the human text ----------
 
@@ -168,7 +171,9 @@ function afterChange(query) {
   writeAddress(query);
   for (const b of $$("#preset-buttons button")) b.setAttribute("aria-pressed", String(b.dataset.query === query));
   if (query !== state.presetQuery) $("#preset-note").textContent = "";
+  beforeRefresh(query); // classroom: the charts' theme
   refresh();
+  afterRefresh(query); // classroom: embed/hide, lesson, chart summaries
   status(readyMessage(state.scenario));
 }
 
@@ -344,7 +349,7 @@ async function applyPreset(preset, button) {
     state.generation = 0;
     afterChange(query);
     $("#preset-note").textContent = `${preset.title}${preset.paper ? ` (${preset.paper})` : ""}: ${preset.description}`;
-    setPlaying(true);
+    setPlaying(autoplayAllowed()); // classroom: not under prefers-reduced-motion
   } catch (e) {
     recoverFrom(e);
     status(`The preset could not be applied: ${errorText(e)}`, "error");
@@ -362,16 +367,18 @@ function setPlaying(on) {
     state.lastFrame = 0;
     requestAnimationFrame(tick);
   }
+  playChanged(on); // classroom: the live region says "Paused" when Play stops
 }
 
 function tick(now) {
   if (!state.playing) return;
   const last = state.explorer.generations();
-  // About eight seconds for a whole run, never faster than 25 generations a second.
-  const interval = Math.max(40, Math.min(400, 8000 / last));
+  // About eight seconds for a whole run, never faster than 25 generations a second (classroom:
+  // under prefers-reduced-motion, ten jumps).
+  const interval = playInterval(last);
   if (now - state.lastFrame >= interval) {
     state.lastFrame = now;
-    showGeneration(state.generation + 1);
+    showGeneration(state.generation + playStride(last));
     if (state.generation >= last) return setPlaying(false);
   }
   requestAnimationFrame(tick);
@@ -381,6 +388,7 @@ function showGeneration(t) {
   const last = state.explorer.generations();
   state.generation = Math.max(0, Math.min(last, t));
   draw();
+  generationShown(state.generation); // classroom: the live region, except while playing
 }
 
 function draw() {
@@ -403,9 +411,11 @@ async function main() {
   buildTabs();
   buildPresets();
   bindControls();
+  await setUpClassroom({ afterChange, applySetting, ensureCorpus, setPlaying, showGeneration, draw }); // classroom
   syncControls();
   buildMetricFigures();
   await loadQuery(location.search);
+  await openLink(location.search); // classroom: gen, autoplay, ?lesson=N
   document.body.dataset.ready = "true";
 }
 

@@ -23,6 +23,7 @@ use crate::scenario::Scenario;
 use crate::sim::Run;
 
 mod canvas;
+mod look;
 
 pub use canvas::PageCanvas;
 
