@@ -49,6 +49,14 @@ for name in MODULES:
         sys.exit(f"inline_page.py: {name} has an import or export the inliner does not handle")
     page.append(f"// ---- {name}\n" + text)
 main = "\n".join(page)
+# One module script holds them all: a top-level name declared twice would stop the whole page.
+declared = {}
+for name, text in [("the glue", glue)] + [(m, (src / m).read_text(encoding="utf-8")) for m in MODULES]:
+    for ident in re.findall(r"^(?:async )?(?:function|const|let|class|var) (\w+)", re.sub(r"^export ", "", text, flags=re.M), flags=re.M):
+        declared.setdefault(ident, []).append(name)
+clashes = {k: v for k, v in declared.items() if len(v) > 1}
+if clashes:
+    sys.exit(f"inline_page.py: names declared in more than one module: {clashes}")
 
 def script_safe(text: str) -> str:
     # Nothing inside a <script> may close it; and the script is plain ASCII (other characters as

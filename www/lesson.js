@@ -8,11 +8,13 @@ import { $, $$, state, status } from "./state.js";
 // Keys a chapter keeps from the page it replaces (how the page looks, not what it simulates).
 const KEPT = ["theme", "embed", "hide"];
 // Keys that say how the page is shown rather than what is simulated.
-const PRESENTATION = [...KEPT, "gen", "autoplay", "lesson"];
+const NOT_SIMULATED = [...KEPT, "gen", "autoplay", "lesson"];
 
 let lesson = null; // the parsed lesson.json
 let hooks = null; // { applyQuery, setPlaying, showGeneration, autoplayAllowed }
 let shown = 0; // the chapter on screen, 0 for none
+let rendered = 0; // the chapter whose text the panel holds
+const phone = typeof matchMedia === "function" ? matchMedia("(max-width: 760px)") : null;
 
 async function loadLesson() {
   if (globalThis.COLLAPSE_LESSON) return globalThis.COLLAPSE_LESSON;
@@ -101,6 +103,10 @@ function render(n) {
   $("#lesson-prev").disabled = n === 1;
   $("#lesson-next").disabled = n === lesson.chapters.length;
   $("#lesson").dataset.chapter = chapter.id;
+  // On a phone the text starts folded (the chart and Play stay on the first screen); a new
+  // chapter folds it again.
+  if (rendered !== n) $("#lesson-body").open = !phone?.matches;
+  rendered = n;
 }
 
 /** After every change: the lesson panel and its highlights follow the scenario's `lesson` key. */
@@ -119,7 +125,7 @@ export function lessonChanged(scenario) {
 export function onlyChapter(query) {
   const params = new URLSearchParams(query);
   if (!params.has("lesson")) return false;
-  return [...params.keys()].every((k) => PRESENTATION.includes(k));
+  return [...params.keys()].every((k) => NOT_SIMULATED.includes(k));
 }
 
 function onKey(e) {
@@ -152,6 +158,7 @@ export async function setUpLesson(h) {
   $("#lesson-next").textContent = ui.next;
   $("#lesson-end").textContent = ui.end;
   $("#lesson-keys").textContent = ui.keys;
+  if (ui.read) $("#lesson-read").textContent = ui.read;
   $("#tour-start").addEventListener("click", () => goToChapter(1));
   $("#lesson-prev").addEventListener("click", () => goToChapter(shown - 1));
   $("#lesson-next").addEventListener("click", () => goToChapter(shown + 1));
