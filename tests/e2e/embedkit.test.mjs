@@ -48,7 +48,7 @@ test("the page's embed code shows just the figure and its player in a sandboxed 
   assert.match(code, / sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"/);
   assert.match(code, /model-collapse-explorer:height/);
   const { page, frame, problems, foreign } = await article(`${shared.server.base}article.html`, code);
-  for (const hidden of ["header", ".controls", ".presets", ".analyses", "#metrics", "footer", ".views-nav"]) {
+  for (const hidden of [".lede", ".toolbar", ".controls", ".presets", ".analyses", "#metrics", "footer", ".views-nav"]) {
     assert.equal(await frame.locator(hidden).first().isVisible(), false, `${hidden} is hidden in an embed`);
   }
   for (const shown of ["#view", "#play", "#scrubber", ".numbers"]) assert.equal(await frame.locator(shown).isVisible(), true, shown);
