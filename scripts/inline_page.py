@@ -20,7 +20,7 @@ html = (src / "index.html").read_text(encoding="utf-8")
 css = (src / "style.css").read_text(encoding="utf-8")
 glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
 # The page's modules, each after those it imports.
-MODULES = ["state.js", "figures.js", "analyses.js", "a11y.js", "look.js", "embed.js", "lesson.js", "classroom.js", "main.js"]
+MODULES = ["state.js", "figures.js", "a11y.js", "analyses.js", "look.js", "embed.js", "lesson.js", "classroom.js", "main.js"]
 found = sorted(p.name for p in src.glob("*.js") if p.name != "bench.js")
 if sorted(MODULES) != found:
     sys.exit(f"inline_page.py: www/ has modules {found}; update MODULES")

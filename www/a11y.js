@@ -84,15 +84,17 @@ function trend(name, values, last) {
   return text;
 }
 
+/** The control's line: flat, flat after generation 1 (the finite sample's first drop), or moving. */
 function controlTrend(values) {
-  const finite = values.filter((v) => v !== null && Number.isFinite(v));
-  if (finite.length === 0) return "";
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const finite = (vs) => vs.filter((v) => v !== null && Number.isFinite(v));
+  const all = finite(values);
+  if (all.length === 0) return "";
+  const later = finite(values.slice(1));
   const end = values[values.length - 1];
-  return near(lo, hi) || near(values[1] ?? lo, end)
-    ? `the control (fresh human data only) stays near ${formatNumber(end)}`
-    : `the control (fresh human data only) goes from ${formatNumber(values[0])} to ${formatNumber(end)}`;
+  const flat = (vs) => vs.length > 0 && near(Math.min(...vs), Math.max(...vs));
+  if (flat(all)) return `the control (fresh human data only) stays near ${formatNumber(end)}`;
+  if (flat(later)) return `the control (fresh human data only) stays near ${formatNumber(end)} from generation 1 on`;
+  return `the control (fresh human data only) goes from ${formatNumber(values[0])} to ${formatNumber(end)}`;
 }
 
 function table(caption, columns, rows) {
@@ -164,7 +166,8 @@ export function describeCharts() {
       if (!canvas.dataset.confidence && theory[0] !== undefined) s += `; theory expects ${formatNumber(theory[theory.length - 1])} at the end`;
       return s;
     });
-    const text = `${title}: ${sentences.join(". ")}.`;
+    // A chart of one metric is named by its sentence; the two-metric chart by its title first.
+    const text = keys.length > 1 ? `${title}: ${sentences.join(". ")}.` : `${sentences.join(". ")}.`;
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", text.charAt(0).toUpperCase() + text.slice(1));
     const columns = ["generation"];
@@ -186,6 +189,28 @@ export function describeCharts() {
     figure.querySelector(".data-table")?.remove();
     figure.append(table(title, columns, body));
   }
+}
+
+/** An analysis chart: a summary of its lines (or what Compute will show) and a data table. */
+export function describeAnalysis(kind, canvas) {
+  const chart = JSON.parse(state.explorer.analysis_chart_json(kind));
+  const figure = canvas.closest("figure");
+  figure.querySelector(".data-table")?.remove();
+  const lines = chart.lines.filter((l) => l.points.length > 0);
+  if (lines.length === 0) {
+    canvas.setAttribute("aria-label", `${chart.title}: not computed yet; press Compute.`);
+    return;
+  }
+  const ends = lines.map((l) => {
+    const [first, last] = [l.points[0], l.points[l.points.length - 1]];
+    return l.points.length === 1 || first[0] === last[0]
+      ? `${l.label}: ${formatNumber(first[1])}`
+      : `${l.label}: ${formatNumber(first[1])} at ${formatNumber(first[0])}, ${formatNumber(last[1])} at ${formatNumber(last[0])}`;
+  });
+  canvas.setAttribute("aria-label", `${chart.title}, against ${chart.x_label || "x"}. ${ends.join("; ")}.`);
+  const xs = [...new Set(lines.flatMap((l) => l.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const rows = xs.map((x) => [formatNumber(x), ...lines.map((l) => l.points.find((p) => p[0] === x)?.[1] ?? null)]);
+  figure.append(table(chart.title, [chart.x_label || "x", ...lines.map((l) => l.label)], rows));
 }
 
 // ---------- the live region ----------

@@ -3,14 +3,14 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
 use super::{draw_error, padded_range, DrawResult, Theme};
 
 /// One line: its legend, points, and style. `color` picks the model colour (0), the human
 /// colour (1) or the theory colour (2), cycling beyond; dashed lines have no point markers.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Line {
     pub label: String,
     pub points: Vec<(f64, f64)>,
@@ -20,7 +20,7 @@ pub struct Line {
     pub color: usize,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct LineChart {
     pub title: String,
     pub x_label: String,

@@ -24,6 +24,7 @@ use crate::sim::Run;
 
 mod canvas;
 mod look;
+mod tables;
 
 pub use canvas::PageCanvas;
 

@@ -126,7 +126,7 @@ test("every chart is an image described by its data, with a data table", async (
     assert.ok(c.rows >= 10 && c.rows <= 22, `${c.rows} rows`);
   }
   const variance = await page.getAttribute('#metrics canvas[data-metric="variance"]', "aria-label");
-  assert.match(variance, /^Variance \(spread\): Variance \(spread\) falls from 1 to 0\.00\d+ over 300 generations/);
+  assert.match(variance, /^Variance \(spread\) falls from 1 to 0\.00\d+ over 300 generations/);
   assert.match(variance, /the control \(fresh human data only\) (stays near|goes from)/);
   assert.match(variance, /theory expects 0\.049/);
   assert.equal(await page.getAttribute("#view", "role"), "img");
@@ -180,5 +180,18 @@ test("under prefers-reduced-motion Play moves in ten jumps and presets do not st
   await page.click('[data-preset="gaussian-refit"]');
   await page.waitForTimeout(600);
   assert.equal(await page.textContent("#generation-label"), "0 of 300");
+  await page.close();
+});
+
+test("an analysis chart says what Compute will show, then its lines, with a data table", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?generations=20`);
+  assert.match(await page.getAttribute("#stops-chart", "aria-label"), /not computed yet; press Compute/);
+  await page.click("#stops-run");
+  await page.waitForFunction(() => /^Computed/.test(document.querySelector("#status").textContent), null, { timeout: 60000 });
+  const label = await page.getAttribute("#stops-chart", "aria-label");
+  assert.match(label, /^Distance to human \(W₂\) at generation 20, against share of fresh human data\. 25 per generation: [\d.]+ at 0, [\d.]+ at 1; /, label);
+  const rows = await page.$$eval("figure:has(#stops-chart) .data-table tbody tr", (trs) => trs.length);
+  assert.ok(rows >= 5, `${rows} rows`);
+  assert.deepEqual(problems, []);
   await page.close();
 });
