@@ -81,7 +81,7 @@ fn the_lesson_has_every_chapter_each_a_valid_scenario_with_real_highlights() {
         for h in highlights {
             let h = h.as_str().unwrap();
             let ok = match h.split_once(':') {
-                Some(("metric", key)) => run.metric_names.iter().any(|m| *m == key),
+                Some(("metric", key)) => run.metric_names.contains(&key),
                 Some(("control", "play")) => true,
                 Some(("control", key)) => family.all_controls().contains(&key),
                 Some(("analysis", kind)) => ["stops", "mixing"].contains(&kind),
