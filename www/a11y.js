@@ -84,7 +84,7 @@ function trend(name, values, last) {
   return text;
 }
 
-/** The control's line: flat, flat after generation 1 (the finite sample's first drop), or moving. */
+/** The control's line: flat, flat after generation 1 (the finite sample's first drop), without a trend, or moving. */
 function controlTrend(values) {
   const finite = (vs) => vs.filter((v) => v !== null && Number.isFinite(v));
   const all = finite(values);
@@ -92,9 +92,19 @@ function controlTrend(values) {
   const later = finite(values.slice(1));
   const end = values[values.length - 1];
   const flat = (vs) => vs.length > 0 && near(Math.min(...vs), Math.max(...vs));
-  if (flat(all)) return `the control (fresh human data only) stays near ${formatNumber(end)}`;
-  if (flat(later)) return `the control (fresh human data only) stays near ${formatNumber(end)} from generation 1 on`;
-  return `the control (fresh human data only) goes from ${formatNumber(values[0])} to ${formatNumber(end)}`;
+  const name = "the control (fresh human data only)";
+  if (flat(all)) return `${name} stays near ${formatNumber(end)}`;
+  if (flat(later)) return `${name} stays near ${formatNumber(end)} from generation 1 on`;
+  const [lo, hi] = [Math.min(...later), Math.max(...later)];
+  const mean = (vs) => vs.reduce((a, b) => a + b, 0) / vs.length;
+  const half = Math.floor(later.length / 2);
+  const [early, late] = [mean(later.slice(0, half)), mean(later.slice(half))];
+  // No trend: the two halves' means differ by little next to the line's own range (noise).
+  if (half > 0 && Math.abs(late - early) <= 0.35 * (hi - lo)) {
+    const start = values[0] < lo || values[0] > hi ? `starts at ${formatNumber(values[0])}, then ` : "";
+    return `${name} ${start}moves between ${formatNumber(lo)} and ${formatNumber(hi)} without a trend`;
+  }
+  return `${name} goes from ${formatNumber(values[0])} to ${formatNumber(end)}`;
 }
 
 function table(caption, columns, rows) {
@@ -163,7 +173,9 @@ export function describeCharts() {
       const control = series(k, "control");
       if (!canvas.dataset.confidence && control[0] !== undefined) s += `; ${controlTrend(control)}`;
       const theory = series(k, "theory");
-      if (!canvas.dataset.confidence && theory[0] !== undefined) s += `; theory expects ${formatNumber(theory[theory.length - 1])} at the end`;
+      if (!canvas.dataset.confidence && theory[0] !== undefined) {
+        s += `; theory (${m.theory?.[0] ?? "expected"}) gives ${formatNumber(theory[theory.length - 1])} at the end`;
+      }
       return s;
     });
     // A chart of one metric is named by its sentence; the two-metric chart by its title first.
@@ -181,7 +193,7 @@ export function describeCharts() {
         cols.push(series(k, "control"));
       }
       if (!canvas.dataset.confidence && series(k, "theory")[0] !== undefined) {
-        columns.push("theory");
+        columns.push(m.theory?.length ? `theory: ${m.theory[0]}` : "theory");
         cols.push(series(k, "theory"));
       }
     }
