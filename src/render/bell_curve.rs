@@ -98,7 +98,7 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             theme.colors.human.stroke_width(theme.bold),
         ))
         .map_err(draw_error)?;
-    legend.push(("human distribution".to_string(), Swatch::Line(theme.colors.human.stroke_width(theme.bold))));
+    legend.push(("human distribution".to_string(), Swatch::Dashed(theme.colors.human.stroke_width(theme.bold))));
     chart
         .draw_series(LineSeries::new(curve(&view.model_density), theme.colors.model.stroke_width(theme.bold)))
         .map_err(draw_error)?;

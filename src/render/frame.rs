@@ -196,6 +196,8 @@ pub(crate) fn generation_points(values: &[f64], log_y: bool) -> Vec<(f64, f64)> 
 pub(crate) enum Swatch {
     /// A short line in this style.
     Line(ShapeStyle),
+    /// A short dashed line in this style (for a series drawn dashed: theory, the human curve).
+    Dashed(ShapeStyle),
     /// A filled dot of this colour and radius.
     Dot(RGBColor, i32),
 }
@@ -256,6 +258,14 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         match *swatch {
             Swatch::Line(style) => {
                 area.draw(&PathElement::new(vec![(x, y), (x + theme.swatch, y)], style)).map_err(draw_error)?
+            }
+            Swatch::Dashed(style) => {
+                // Three dashes across the swatch, as the series' dash pattern shows at its scale.
+                let dash = (theme.swatch / 5).max(1);
+                for k in 0..3 {
+                    let x0 = x + 2 * k * dash;
+                    area.draw(&PathElement::new(vec![(x0, y), (x0 + dash, y)], style)).map_err(draw_error)?;
+                }
             }
             Swatch::Dot(color, radius) => {
                 area.draw(&Circle::new((x + theme.swatch / 2, y), radius, color.filled())).map_err(draw_error)?

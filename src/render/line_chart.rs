@@ -66,7 +66,7 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
             c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(&theme, line.color).filled())))
                 .map_err(draw_error)?;
         }
-        legend.push((line.label.clone(), Swatch::Line(style)));
+        legend.push((line.label.clone(), if line.dashed { Swatch::Dashed(style) } else { Swatch::Line(style) }));
     }
     let corner = match chart.legend.as_str() {
         "upper_left" => Corner::UpperLeft,

@@ -88,8 +88,10 @@ pub fn draw_tokens<DB: DrawingBackend>(
     chart
         .draw_series(DashedLineSeries::new(line, theme.dash, theme.gap, theme.colors.human.stroke_width(theme.bold)))
         .map_err(draw_error)?;
-    legend
-        .push(("human word frequencies (Zipf)".to_string(), Swatch::Line(theme.colors.human.stroke_width(theme.bold))));
+    legend.push((
+        "human word frequencies (Zipf)".to_string(),
+        Swatch::Dashed(theme.colors.human.stroke_width(theme.bold)),
+    ));
     draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
     root.present().map_err(draw_error)
 }
