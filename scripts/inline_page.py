@@ -1,12 +1,14 @@
 """Inline www/ into one HTML file (see scripts/build-single.sh).
 
-The module glue of wasm-bindgen and the page's modules (state.js, figures.js, simulation.js,
-analyses.js, main.js: each imports only those before it) become one inline module script: their
-`export` keywords are dropped and their imports of each other removed. The wasm bytes, the
-corpus and the simulation worker's source (the glue, then sim-worker.js without its import) are
-set as globals by a classic script before it; the page uses them when present instead of
-fetching (globalThis.COLLAPSE_WASM, COLLAPSE_CORPUS, COLLAPSE_WORKER_SOURCE: the worker then
-runs from a Blob, which the policy allows as `worker-src blob:`).
+The module glue of wasm-bindgen and the page's modules (MODULES below: each imports only those
+before it) become one inline module script: their `export` keywords are dropped and their imports
+of each other removed. The wasm bytes, the corpus, the lesson (www/lesson.json) and the
+simulation worker's source (the glue, then sim-worker.js without its import) are set as globals
+by a classic script before it; the page uses them when present instead of fetching
+(globalThis.COLLAPSE_WASM, COLLAPSE_CORPUS, COLLAPSE_LESSON, COLLAPSE_WORKER_SOURCE: the worker
+then runs from a Blob, which the policy allows as `worker-src blob:`). The "For teachers" page
+(www/teachers.html, between its teachers:start/end markers) becomes a section of the file, shown
+when its link (#teachers) is followed.
 """
 import base64
 import hashlib
@@ -20,13 +22,22 @@ html = (src / "index.html").read_text(encoding="utf-8")
 css = (src / "style.css").read_text(encoding="utf-8")
 glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
 # The page's modules, each after those it imports.
-MODULES = ["state.js", "figures.js", "simulation.js", "analyses.js", "main.js"]
+MODULES = [
+    "state.js", "figures.js", "simulation.js", "a11y.js", "analyses.js", "look.js", "embed.js",
+    "lesson.js", "classroom.js", "main.js",
+]
 WORKER = "sim-worker.js"
 found = sorted(p.name for p in src.glob("*.js") if p.name not in ("bench.js", WORKER))
 if sorted(MODULES) != found:
     sys.exit(f"inline_page.py: www/ has modules {found}; update MODULES")
 wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
 corpus = (src / "data" / "moby-dick.txt").read_text(encoding="utf-8")
+lesson = json.loads((src / "lesson.json").read_text(encoding="utf-8"))
+teachers_page = (src / "teachers.html").read_text(encoding="utf-8")
+found_teachers = re.search(r"<!-- teachers:start[^>]*-->(.*?)<!-- teachers:end -->", teachers_page, flags=re.S)
+if not found_teachers:
+    sys.exit("inline_page.py: teachers.html has no teachers:start/end markers")
+teachers = found_teachers.group(1).replace('href="index.html"', 'href="#"')
 
 # The worker: a classic script (a module worker cannot start from a Blob in a page with no origin,
 # as under file:// or in a sandbox), the glue without its exports, then the worker without its import.
@@ -54,6 +65,14 @@ for name in MODULES:
         sys.exit(f"inline_page.py: {name} has an import or export the inliner does not handle")
     page.append(f"// ---- {name}\n" + text)
 main = "\n".join(page)
+# One module script holds them all: a top-level name declared twice would stop the whole page.
+declared = {}
+for name, text in [("the glue", glue)] + [(m, (src / m).read_text(encoding="utf-8")) for m in MODULES]:
+    for ident in re.findall(r"^(?:async )?(?:function|const|let|class|var) (\w+)", re.sub(r"^export ", "", text, flags=re.M), flags=re.M):
+        declared.setdefault(ident, []).append(name)
+clashes = {k: v for k, v in declared.items() if len(v) > 1}
+if clashes:
+    sys.exit(f"inline_page.py: names declared in more than one module: {clashes}")
 
 def script_safe(text: str) -> str:
     # Nothing inside a <script> may close it; and the script is plain ASCII (other characters as
@@ -72,11 +91,17 @@ data = (
     "globalThis.COLLAPSE_WASM = Uint8Array.from(atob(" + json.dumps(wasm) + "), (c) => c.charCodeAt(0));\n"
     "globalThis.COLLAPSE_CORPUS = " + script_safe(json.dumps(corpus)) + ";\n"
     "globalThis.COLLAPSE_WORKER_SOURCE = " + script_safe(json.dumps(worker_source)) + ";\n"
+    "globalThis.COLLAPSE_LESSON = " + script_safe(json.dumps(lesson)) + ";\n"
 )
 html = html.replace('<link rel="stylesheet" href="style.css">', "<style>\n" + css + "</style>")
 # One file has no 'self' to load from: the icon is inline, and the policy allows exactly the
 # inline scripts and style below by their hashes (computed once they are final).
 html = html.replace('<link rel="icon" href="favicon.svg" type="image/svg+xml">', '<link rel="icon" href="data:,">')
+# The teachers' page as a section of the file, before the explorer, reached by #teachers.
+html, n_link = re.subn(r'href="teachers\.html"', 'href="#teachers"', html)
+html, n_body = re.subn(r"<body>\n", lambda _: "<body>\n" + teachers.strip() + "\n", html, count=1)
+if n_link != 1 or n_body != 1:
+    sys.exit("inline_page.py: index.html has no teachers.html link or no <body>")
 scripts = (
     "<script>\n" + data + "</script>\n"
     + '<script type="module">\n' + script_safe(glue) + "\n" + script_safe(main) + "\n</script>"

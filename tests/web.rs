@@ -225,3 +225,18 @@ fn presets_and_analyses_cross_the_boundary() {
         explorer.draw_metric(canvas(400, 250), &name, 5, 1.0).unwrap();
     }
 }
+
+#[wasm_bindgen_test]
+fn charts_draw_in_every_theme_and_analyses_expose_their_numbers() {
+    let explorer = simulated("generations=5");
+    for look in ["dark", "projector", "light"] {
+        Explorer::set_theme(look).unwrap();
+        explorer.draw_view(canvas(600, 300), 2, 1.0).unwrap();
+        explorer.draw_metric(canvas(400, 250), "variance", 2, 1.0).unwrap();
+    }
+    assert!(Explorer::set_theme("neon").unwrap_err().as_string().unwrap().contains("light, dark, projector"));
+    let chart: serde_json::Value = serde_json::from_str(&explorer.analysis_chart_json("stops").unwrap()).unwrap();
+    assert!(chart["title"].as_str().unwrap().contains("press Compute"));
+    assert!(chart["lines"].as_array().unwrap().is_empty());
+    assert!(explorer.analysis_chart_json("nope").is_err());
+}

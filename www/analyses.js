@@ -6,6 +6,8 @@
 import { $, state, status, errorText } from "./state.js";
 import { fitCanvas } from "./figures.js";
 import { cancelAnalysis, runAnalysis } from "./simulation.js";
+// classroom: each analysis chart's text summary and data table
+import { describeAnalysis } from "./a11y.js";
 
 export const ANALYSES = ["stops", "mixing"];
 
@@ -13,6 +15,7 @@ export function drawAnalysis(kind) {
   try {
     const canvas = $(`#${kind}-chart`);
     state.explorer.draw_analysis(canvas, kind, fitCanvas(canvas));
+    describeAnalysis(kind, canvas); // classroom
   } catch (e) {
     status(`Drawing failed: ${errorText(e)}`, "error");
   }

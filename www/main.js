@@ -15,6 +15,9 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./stat
 import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { busy, checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
+// Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
+import { setUpClassroom, beforeRefresh, afterRefresh, openLink } from "./classroom.js";
+import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
 
 // ---------- the human text ----------
 
@@ -326,7 +329,9 @@ function afterChange(query) {
   writeAddress(query);
   for (const b of $$("#preset-buttons button")) b.setAttribute("aria-pressed", String(b.dataset.query === query));
   if (query !== state.presetQuery) $("#preset-note").textContent = "";
+  beforeRefresh(query); // classroom: the charts' theme
   refresh();
+  afterRefresh(query); // classroom: embed/hide, lesson, chart summaries
 }
 
 // The address bar is the share link. In a sandboxed iframe or a file:// page the history API
@@ -513,7 +518,7 @@ async function applyPreset(preset, button) {
     state.generation = 0;
     afterChange(query);
     $("#preset-note").textContent = `${preset.title}${preset.paper ? ` (${preset.paper})` : ""}: ${preset.description}`;
-    setPlaying(true);
+    setPlaying(autoplayAllowed()); // classroom: not under prefers-reduced-motion
   } catch (e) {
     recoverFrom(e);
     status(`The preset could not be applied: ${errorText(e)}`, "error");
@@ -524,11 +529,6 @@ async function applyPreset(preset, button) {
 
 function setPlaying(on) {
   const last = state.explorer ? state.explorer.generations() : 0;
-  if (on && reducedMotion()) {
-    // No animation for readers who asked for less motion: Play jumps to the last generation.
-    showGeneration(last);
-    return;
-  }
   if (on && state.generation >= last) state.generation = 0;
   state.playing = on;
   $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
@@ -536,19 +536,19 @@ function setPlaying(on) {
     state.lastFrame = 0;
     requestAnimationFrame(tick);
   }
+  playChanged(on); // classroom: the live region says "Paused" when Play stops
 }
-
-const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 function tick(now) {
   if (!state.playing) return;
   const last = state.explorer.generations();
-  // About eight seconds for a whole run, never faster than 25 generations a second; a run still
-  // streaming in waits at its last computed generation.
-  const interval = Math.max(40, Math.min(400, 8000 / last));
+  // About eight seconds for a whole run, never faster than 25 generations a second (classroom:
+  // under prefers-reduced-motion, ten jumps); a run still streaming in waits at its last
+  // computed generation.
+  const interval = playInterval(last);
   if (now - state.lastFrame >= interval && state.generation < state.explorer.computed()) {
     state.lastFrame = now;
-    showGeneration(state.generation + 1);
+    showGeneration(state.generation + playStride(last));
     if (state.generation >= last) return setPlaying(false);
   }
   requestAnimationFrame(tick);
@@ -558,6 +558,7 @@ function tick(now) {
 function showGeneration(t) {
   state.generation = Math.max(0, Math.min(state.explorer.generations(), t));
   draw();
+  generationShown(state.generation); // classroom: the live region, except while playing
 }
 
 // At most one drawing per animation frame, however many generations arrive.
@@ -595,7 +596,10 @@ function markRun() {
   // result and band of each job.
   const mark = (name) => performance.getEntriesByName(`job ${job} ${name}`).length || performance.mark(`job ${job} ${name}`);
   if (current) mark("first frame");
-  if (run === "complete" && document.body.dataset.run !== "complete") mark("complete");
+  if (run === "complete" && document.body.dataset.run !== "complete") {
+    mark("complete");
+    describeCharts(); // classroom: each chart's summary and data table, from the whole run
+  }
   if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
   document.body.dataset.run = run;
   document.body.dataset.band = band;
@@ -628,8 +632,10 @@ async function main() {
   buildTabs();
   buildPresets();
   bindControls();
+  await setUpClassroom({ afterChange, applySetting, ensureCorpus, setPlaying, showGeneration, draw }); // classroom
   syncControls();
   await loadQuery(location.search);
+  await openLink(location.search); // classroom: gen, autoplay, ?lesson=N
   document.body.dataset.ready = "true";
 }
 

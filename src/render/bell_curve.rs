@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
-use super::{draw_error, palette, DrawResult, Theme};
+use super::{draw_error, DrawResult, Theme};
 use crate::sim::gaussian::{GaussianView, VIEW_BINS, VIEW_RANGE};
 
 impl super::DrawView for GaussianView {
@@ -61,13 +61,13 @@ pub fn draw_gaussian<DB: DrawingBackend>(
                 .iter()
                 .enumerate()
                 .filter(|(_, &h)| h > 0.0)
-                .map(|(i, &h)| bar(i, 0.0, h.min(y_max), palette::HUMAN.mix(0.55).filled())),
+                .map(|(i, &h)| bar(i, 0.0, h.min(y_max), theme.colors.human.mix(0.55).filled())),
         )
         .map_err(draw_error)?;
     chart
         .draw_series(view.synthetic_bins.iter().enumerate().filter(|(_, &s)| s > 0.0).map(|(i, &s)| {
             let h = view.human_bins[i];
-            bar(i, h.min(y_max), (h + s).min(y_max), palette::MODEL.mix(0.45).filled())
+            bar(i, h.min(y_max), (h + s).min(y_max), theme.colors.model.mix(0.45).filled())
         }))
         .map_err(draw_error)?;
     if generation > 0 {
@@ -80,9 +80,13 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             outline.push((x0 + width, b.min(y_max)));
         }
         outline.push((hi, 0.0));
-        chart.draw_series(LineSeries::new(outline, palette::FAINT.stroke_width(theme.normal))).map_err(draw_error)?;
-        legend
-            .push(("generation 0 (human sample)".to_string(), Swatch::Line(palette::FAINT.stroke_width(theme.normal))));
+        chart
+            .draw_series(LineSeries::new(outline, theme.colors.faint.stroke_width(theme.normal)))
+            .map_err(draw_error)?;
+        legend.push((
+            "generation 0 (human sample)".to_string(),
+            Swatch::Line(theme.colors.faint.stroke_width(theme.normal)),
+        ));
     }
     let curve =
         |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
@@ -91,16 +95,16 @@ pub fn draw_gaussian<DB: DrawingBackend>(
             curve(&view.human_density),
             theme.dash,
             theme.gap,
-            palette::HUMAN.stroke_width(theme.bold),
+            theme.colors.human.stroke_width(theme.bold),
         ))
         .map_err(draw_error)?;
-    legend.push(("human distribution".to_string(), Swatch::Line(palette::HUMAN.stroke_width(theme.bold))));
+    legend.push(("human distribution".to_string(), Swatch::Dashed(theme.colors.human.stroke_width(theme.bold))));
     chart
-        .draw_series(LineSeries::new(curve(&view.model_density), palette::MODEL.stroke_width(theme.bold)))
+        .draw_series(LineSeries::new(curve(&view.model_density), theme.colors.model.stroke_width(theme.bold)))
         .map_err(draw_error)?;
     let model =
         if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
-    legend.push((model, Swatch::Line(palette::MODEL.stroke_width(theme.bold))));
+    legend.push((model, Swatch::Line(theme.colors.model.stroke_width(theme.bold))));
     draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
     root.present().map_err(draw_error)
 }

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{draw_legend, generation_frame, generation_points, Corner, Swatch};
-use super::{draw_error, palette, DrawResult, Theme};
+use super::{draw_error, DrawResult, Theme};
 
 /// The two series of the chart and how to label them.
 pub struct ConfidenceSeries<'a> {
@@ -36,7 +36,7 @@ pub fn draw_confidence<DB: DrawingBackend>(
     let points = |vs: &[f64]| generation_points(vs, series.log_y);
     let mut legend = Vec::new();
     for (values, label, color) in
-        [(series.own, series.own_label, palette::MODEL), (series.human, series.human_label, palette::HUMAN)]
+        [(series.own, series.own_label, theme.colors.model), (series.human, series.human_label, theme.colors.human)]
     {
         let style = color.stroke_width(theme.bold);
         chart.draw_series(LineSeries::new(points(values), style)).map_err(draw_error)?;

@@ -11,9 +11,9 @@ use plotters::drawing::DrawingArea;
 use plotters::element::{Circle, PathElement, Rectangle, Text};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color, RGBColor, ShapeStyle, TRANSPARENT, WHITE};
+use plotters::style::{Color, RGBColor, ShapeStyle, TRANSPARENT};
 
-use super::{draw_error, format_tick, padded_range, palette, DrawResult, Theme};
+use super::{draw_error, format_tick, padded_range, DrawResult, Theme};
 
 /// One axis of a chart: linear or logarithmic, so that either kind gives the same chart type.
 pub(crate) enum Axis {
@@ -118,7 +118,7 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     x: Axis,
     y: Axis,
 ) -> Result<Chart<'a, DB>, String> {
-    root.fill(&WHITE).map_err(draw_error)?;
+    root.fill(&theme.colors.background).map_err(draw_error)?;
     let mut builder = ChartBuilder::on(root);
     builder
         .margin(theme.margin)
@@ -131,7 +131,7 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     let mut chart = builder.build_cartesian_2d(x, y).map_err(draw_error)?;
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(TRANSPARENT)
-        .bold_line_style(palette::GRID)
+        .bold_line_style(theme.colors.grid)
         .x_label_formatter(&frame.x.format)
         .y_label_formatter(&frame.y.format)
         .x_labels(frame.x.ticks)
@@ -196,6 +196,8 @@ pub(crate) fn generation_points(values: &[f64], log_y: bool) -> Vec<(f64, f64)> 
 pub(crate) enum Swatch {
     /// A short line in this style.
     Line(ShapeStyle),
+    /// A short dashed line in this style (for a series drawn dashed: theory, the human curve).
+    Dashed(ShapeStyle),
     /// A filled dot of this colour and radius.
     Dot(RGBColor, i32),
 }
@@ -242,9 +244,12 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         Corner::LowerRight => height as i32 - box_height - inset,
     };
     let (x0, y0) = (x0.max(0), y0.max(0));
-    area.draw(&Rectangle::new([(x0, y0), (x0 + box_width, y0 + box_height)], WHITE.mix(0.85).filled()))
-        .map_err(draw_error)?;
-    area.draw(&Rectangle::new([(x0, y0), (x0 + box_width, y0 + box_height)], palette::GRID.stroke_width(1)))
+    area.draw(&Rectangle::new(
+        [(x0, y0), (x0 + box_width, y0 + box_height)],
+        theme.colors.background.mix(0.85).filled(),
+    ))
+    .map_err(draw_error)?;
+    area.draw(&Rectangle::new([(x0, y0), (x0 + box_width, y0 + box_height)], theme.colors.grid.stroke_width(1)))
         .map_err(draw_error)?;
     let text_style = font.pos(Pos::new(HPos::Left, VPos::Center));
     for (i, (label, swatch)) in entries.iter().enumerate() {
@@ -253,6 +258,14 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         match *swatch {
             Swatch::Line(style) => {
                 area.draw(&PathElement::new(vec![(x, y), (x + theme.swatch, y)], style)).map_err(draw_error)?
+            }
+            Swatch::Dashed(style) => {
+                // Three dashes across the swatch, as the series' dash pattern shows at its scale.
+                let dash = (theme.swatch / 5).max(1);
+                for k in 0..3 {
+                    let x0 = x + 2 * k * dash;
+                    area.draw(&PathElement::new(vec![(x0, y), (x0 + dash, y)], style)).map_err(draw_error)?;
+                }
             }
             Swatch::Dot(color, radius) => {
                 area.draw(&Circle::new((x + theme.swatch / 2, y), radius, color.filled())).map_err(draw_error)?

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
-use super::{draw_error, padded_range, palette, DrawResult, Theme};
+use super::{draw_error, padded_range, DrawResult, Theme};
 
 /// One line: its legend, points, and style. `color` picks the model colour (0), the human
 /// colour (1) or the theory colour (2), cycling beyond; dashed lines have no point markers.
@@ -31,8 +31,8 @@ pub struct LineChart {
     pub legend: String,
 }
 
-fn color(k: usize) -> RGBColor {
-    [palette::MODEL, palette::HUMAN, palette::THEORY][k % 3]
+fn color(theme: &Theme, k: usize) -> RGBColor {
+    [theme.colors.model, theme.colors.human, theme.colors.theory][k % 3]
 }
 
 /// `chart`'s lines with their legend; the y axis is logarithmic when all values are positive
@@ -56,17 +56,17 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
     let mut c = frame(root, &theme, &labels, Axis::linear(x_lo..x_hi), y)?;
     let mut legend = Vec::new();
     for line in &chart.lines {
-        let style = color(line.color).stroke_width(theme.bold);
+        let style = color(&theme, line.color).stroke_width(theme.bold);
         let pts: Vec<(f64, f64)> =
             line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
         if line.dashed {
             c.draw_series(DashedLineSeries::new(pts, theme.dash, theme.gap, style)).map_err(draw_error)?;
         } else {
             c.draw_series(LineSeries::new(pts.clone(), style)).map_err(draw_error)?;
-            c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(line.color).filled())))
+            c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(&theme, line.color).filled())))
                 .map_err(draw_error)?;
         }
-        legend.push((line.label.clone(), Swatch::Line(style)));
+        legend.push((line.label.clone(), if line.dashed { Swatch::Dashed(style) } else { Swatch::Line(style) }));
     }
     let corner = match chart.legend.as_str() {
         "upper_left" => Corner::UpperLeft,

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{generation_frame, generation_points};
-use super::{draw_error, palette, DrawResult, Theme};
+use super::{draw_error, DrawResult, Theme};
 
 /// The data of one metric chart.
 #[derive(Clone, Copy)]
@@ -55,31 +55,33 @@ pub fn draw_metric<DB: DrawingBackend>(
         let mut outline = points(lo);
         outline.extend(points(hi).into_iter().rev());
         if outline.len() >= 3 {
-            chart.draw_series(std::iter::once(Polygon::new(outline, palette::MODEL.mix(0.16)))).map_err(draw_error)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, theme.colors.model.mix(0.16))))
+                .map_err(draw_error)?;
         }
         chart
             .draw_series(DashedLineSeries::new(
                 points(median),
                 theme.gap,
                 theme.gap,
-                palette::MODEL.mix(0.85).stroke_width(theme.normal),
+                theme.colors.model.mix(0.85).stroke_width(theme.normal),
             ))
             .map_err(draw_error)?;
     }
     for (k, lineage) in series.lineages.iter().enumerate() {
         chart
-            .draw_series(LineSeries::new(points(lineage), palette::lineage(k).mix(0.75).stroke_width(theme.thin)))
+            .draw_series(LineSeries::new(points(lineage), theme.colors.lineage(k).mix(0.75).stroke_width(theme.thin)))
             .map_err(draw_error)?;
     }
     if let Some(&human) = series.values.first().filter(|v| drawable(**v)) {
         // The human value (generation 0) as a faint level across the chart.
         let level =
-            PathElement::new(vec![(0.0, human), ((n - 1) as f64, human)], palette::FAINT.stroke_width(theme.thin));
+            PathElement::new(vec![(0.0, human), ((n - 1) as f64, human)], theme.colors.faint.stroke_width(theme.thin));
         chart.draw_series(std::iter::once(level)).map_err(draw_error)?;
     }
     if let Some(control) = series.control {
         chart
-            .draw_series(LineSeries::new(points(control), palette::HUMAN.mix(0.9).stroke_width(theme.normal)))
+            .draw_series(LineSeries::new(points(control), theme.colors.human.mix(0.9).stroke_width(theme.normal)))
             .map_err(draw_error)?;
     }
     for curve in series.theory {
@@ -88,21 +90,21 @@ pub fn draw_metric<DB: DrawingBackend>(
                 points(curve),
                 theme.dash,
                 theme.gap,
-                palette::THEORY.stroke_width(theme.normal),
+                theme.colors.theory.stroke_width(theme.normal),
             ))
             .map_err(draw_error)?;
     }
     chart
-        .draw_series(LineSeries::new(points(series.values), palette::MODEL.stroke_width(theme.bold)))
+        .draw_series(LineSeries::new(points(series.values), theme.colors.model.stroke_width(theme.bold)))
         .map_err(draw_error)?;
     if let Some(&v) = series.values.get(generation) {
         let (y0, y1) = (chart.y_range().start, chart.y_range().end);
         let t = generation as f64;
-        let marker_line = PathElement::new(vec![(t, y0), (t, y1)], palette::FAINT.stroke_width(theme.normal));
+        let marker_line = PathElement::new(vec![(t, y0), (t, y1)], theme.colors.faint.stroke_width(theme.normal));
         chart.draw_series(std::iter::once(marker_line)).map_err(draw_error)?;
         if drawable(v) {
             chart
-                .draw_series(std::iter::once(Circle::new((t, v), theme.marker, palette::MODEL.filled())))
+                .draw_series(std::iter::once(Circle::new((t, v), theme.marker, theme.colors.model.filled())))
                 .map_err(draw_error)?;
         }
     }

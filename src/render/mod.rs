@@ -19,7 +19,7 @@ pub use bell_curve::draw_gaussian;
 pub use confidence_chart::{draw_confidence, ConfidenceSeries};
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
-pub use theme::{palette, Theme};
+pub use theme::{look, palette, set_look, Look, Palette, Theme};
 pub use view::{DrawView, Target};
 pub use word_frequencies::draw_tokens;
 
@@ -189,6 +189,49 @@ mod tests {
             assert_eq!(b, 2 * a);
         }
         assert_eq!(Theme::new(0.0), one, "a missing ratio draws at 1x");
+    }
+
+    #[test]
+    fn the_looks_share_the_layout_and_the_projector_is_larger() {
+        let (light, dark, projector) = (
+            Theme::with_look(1.0, Look::Light),
+            Theme::with_look(1.0, Look::Dark),
+            Theme::with_look(1.0, Look::Projector),
+        );
+        assert_eq!(Theme::new(1.0), light, "the default look is light");
+        assert_eq!((dark.tick_size, dark.bold), (light.tick_size, light.bold));
+        assert!(
+            projector.tick_size > light.tick_size && projector.bold > light.bold && projector.normal > light.normal
+        );
+        let lum = |c: plotters::style::RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        assert!(lum(dark.colors.background) < 150 && lum(dark.colors.text) > 600);
+        // The run is drawn thicker than its control, so the two differ without colour too.
+        assert!(light.bold >= 2 * light.normal);
+        set_look(Look::Dark);
+        assert_eq!(Theme::new(2.0).colors, palette::DARK);
+        set_look(Look::Light);
+        assert_eq!(Look::parse("projector"), Ok(Look::Projector));
+        assert!(Look::parse("neon").unwrap_err().contains("light, dark, projector"));
+    }
+
+    #[test]
+    fn a_dark_chart_is_drawn_on_a_dark_background() {
+        let values = [1.0, 0.8, 0.5];
+        let series = MetricSeries {
+            title: "variance",
+            values: &values,
+            theory: &[],
+            lineages: &[],
+            control: None,
+            log_y: false,
+            generations: 2,
+            band: None,
+        };
+        set_look(Look::Dark);
+        let picture = svg(|root| draw_metric(&root, &series, 1, 1.0));
+        set_look(Look::Light);
+        assert!(picture.contains("#181A1F"), "the dark background fills the chart");
+        assert!(!svg(|root| draw_metric(&root, &series, 1, 1.0)).contains("#181A1F"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
-use super::{draw_error, palette, DrawResult, Theme};
+use super::{draw_error, DrawResult, Theme};
 use crate::sim::tokens::TokensView;
 
 /// At most this many points of the human line (log-spaced ranks); the model draws every type.
@@ -75,21 +75,21 @@ pub fn draw_tokens<DB: DrawingBackend>(
     chart
         .draw_series(rug.iter().map(|&i| {
             let x = (i + 1) as f64;
-            PathElement::new(vec![(x, y_lo), (x, rug_top)], palette::FAINT.mix(0.6).stroke_width(theme.thin))
+            PathElement::new(vec![(x, y_lo), (x, rug_top)], theme.colors.faint.mix(0.6).stroke_width(theme.thin))
         }))
         .map_err(draw_error)?;
     // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
     let mut legend = vec![(
         format!("{} words the model can no longer produce", lost.len()),
-        Swatch::Line(palette::FAINT.stroke_width(theme.bold + theme.thin)),
+        Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
     )];
 
     chart
-        .draw_series(dots.into_iter().map(|xy| Circle::new(xy, radius, palette::MODEL.mix(0.7).filled())))
+        .draw_series(dots.into_iter().map(|xy| Circle::new(xy, radius, theme.colors.model.mix(0.7).filled())))
         .map_err(draw_error)?;
     let model =
         if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
-    legend.push((model, Swatch::Dot(palette::MODEL, radius + 1)));
+    legend.push((model, Swatch::Dot(theme.colors.model, radius + 1)));
 
     let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
     let mut ranks: Vec<usize> = (0..=HUMAN_LINE_POINTS).map(|k| step.powi(k as i32).round() as usize).collect();
@@ -97,9 +97,12 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let line: Vec<(f64, f64)> =
         ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
     chart
-        .draw_series(DashedLineSeries::new(line, theme.dash, theme.gap, palette::HUMAN.stroke_width(theme.bold)))
+        .draw_series(DashedLineSeries::new(line, theme.dash, theme.gap, theme.colors.human.stroke_width(theme.bold)))
         .map_err(draw_error)?;
-    legend.push(("human word frequencies (Zipf)".to_string(), Swatch::Line(palette::HUMAN.stroke_width(theme.bold))));
+    legend.push((
+        "human word frequencies (Zipf)".to_string(),
+        Swatch::Dashed(theme.colors.human.stroke_width(theme.bold)),
+    ));
     draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
     root.present().map_err(draw_error)
 }

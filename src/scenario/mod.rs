@@ -15,8 +15,10 @@ use crate::sampling::Bias;
 use crate::sim::blind_spot::BlindSpot;
 
 mod codec;
+mod presentation;
 
 pub(crate) use codec::clip;
+pub use presentation::{Hidden, HideList, ThemeChoice};
 
 /// Which model family is retrained on its own output: the key of a family in the registry
 /// ([`crate::families`]), checked when a scenario is read, so a key names a registered family.
@@ -223,6 +225,21 @@ pub struct Scenario {
     pub detector_false_positive_rate: f64,
     /// `drop` what the detector flags, or `reweight` it toward likely-human text.
     pub detector_mode: DetectorMode,
+
+    // Presentation: how the page shows the run (the simulation ignores these; see
+    // `presentation.rs`).
+    /// 1: the page is embedded: just the main figure, its player and a link to the full explorer.
+    pub embed: u32,
+    /// Parts of the page to hide: `controls`, `presets`, `analyses`, `numbers`.
+    pub hide: HideList,
+    /// The generation the page opens at (at most `generations`).
+    pub gen: u32,
+    /// 1: the page starts playing when it opens (not under `prefers-reduced-motion`).
+    pub autoplay: u32,
+    /// `auto` (the reader's light or dark setting), `light`, `dark` or `projector`.
+    pub theme: ThemeChoice,
+    /// The chapter of the guided lesson on screen (1 to 8), or 0 for none.
+    pub lesson: u32,
 }
 
 impl Default for Scenario {
@@ -267,6 +284,12 @@ impl Scenario {
             detector_recall: 0.0,
             detector_false_positive_rate: 0.0,
             detector_mode: DetectorMode::Drop,
+            embed: 0,
+            hide: HideList::default(),
+            gen: 0,
+            autoplay: 0,
+            theme: ThemeChoice::Auto,
+            lesson: 0,
         }
     }
 }
@@ -332,7 +355,14 @@ pub const RANGES: &[Range] = &[
     Range { key: "contamination_rate", min: 0.0, max: 1.0 },
     Range { key: "detector_recall", min: 0.0, max: 1.0 },
     Range { key: "detector_false_positive_rate", min: 0.0, max: 1.0 },
+    Range { key: "embed", min: 0.0, max: 1.0 },
+    Range { key: "gen", min: 0.0, max: 2000.0 },
+    Range { key: "autoplay", min: 0.0, max: 1.0 },
+    Range { key: "lesson", min: 0.0, max: LESSON_CHAPTERS as f64 },
 ];
+
+/// Chapters of the guided lesson (`www/lesson.json`; a test checks the file has exactly these).
+pub const LESSON_CHAPTERS: u32 = 8;
 
 impl Scenario {
     /// The form of model `k` of `model_count`. Models sit at evenly spaced positions z_k from

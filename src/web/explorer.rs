@@ -519,6 +519,19 @@ impl Explorer {
         render::draw_lines(&drawing_area(canvas)?, chart, scale).map_err(js_err)
     }
 
+    /// The lines of analysis `kind` as drawn now, for the page's text summaries and data tables (a
+    /// chart is an image; its data must also be readable as text): `{"title", "x_label",
+    /// "y_label", "lines": [{"label", "points": [[x, y], ...], "dashed", "color"}], "legend"}`
+    /// (no lines before Compute).
+    pub fn analysis_chart_json(&self, kind: &str) -> Result<String, JsValue> {
+        let (i, kind) = analysis_index(kind)?;
+        match &self.analyses[i] {
+            Some(chart) => serde_json::to_string(chart),
+            None => serde_json::to_string(&Analysis::placeholder(kind)),
+        }
+        .map_err(js_err)
+    }
+
     /// Panics on purpose: the page's recovery from an internal error is tested with it.
     pub fn panic_for_test(&self) {
         panic!("a panic on purpose (panic_for_test)");

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 mod canvas;
 mod explorer;
+mod look;
 mod simulator;
 
 pub use canvas::PageCanvas;

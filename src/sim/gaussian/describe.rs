@@ -57,7 +57,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         },
     ],
     confidence: Some(("self_entropy_bits", "human_cross_entropy_bits")),
-    controls: &["variance_estimator", "human"],
+    controls: &["variance_estimator", "human", "filter.kind", "filter.keep"],
     analysis_replicates: 16,
     band_replicates: 500,
     run_seconds,
