@@ -5,6 +5,7 @@
 //   beforeRefresh(query)  in afterChange, before the page redraws (the charts' theme)
 //   afterRefresh(query)   in afterChange, after it redrew (embed/hide, lesson, chart summaries)
 //   openLink(query)       once, after the first share link applied (gen, autoplay, ?lesson=N)
+//   figuresChanged()      when a newly arrived run rebuilt the figures (the lesson's highlights)
 // and, imported by main.js from a11y.js, the player's reduced-motion branch and its announcements.
 
 import { state, status, errorText, familyOfQuery } from "./state.js";
@@ -51,6 +52,11 @@ export function afterRefresh(query) {
   applyPresentation(state.scenario, query);
   lessonChanged(state.scenario);
   describePage();
+}
+
+/** When the figures were rebuilt for a newly arrived run: the lesson's highlights follow them. */
+export function figuresChanged() {
+  lessonChanged(state.scenario);
 }
 
 export async function openLink(query) {

@@ -16,7 +16,7 @@ import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { busy, checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
-import { setUpClassroom, beforeRefresh, afterRefresh, openLink } from "./classroom.js";
+import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
 
 // ---------- the human text ----------
@@ -174,6 +174,7 @@ function syncFigures() {
   state.metrics = JSON.parse(state.explorer.metrics_json());
   state.confidence = JSON.parse(state.explorer.confidence_json());
   buildMetricFigures();
+  figuresChanged(); // classroom: the lesson's highlights on the new figures
 }
 
 // ---------- the simulation, off this thread ----------
@@ -206,7 +207,7 @@ function simulate({ confirmed = false } = {}) {
     const onScreen = state.explorer.shown_model() ? "What is on screen is from the previous settings." : "Nothing has been simulated yet.";
     $("#cost-text").textContent = `These settings take about ${seconds(run)} to simulate in this browser (the page stays usable meanwhile, and any change stops it). ${onScreen}`;
     $("#cost-lighter").hidden = lighter === state.explorer.query();
-    $("#cost-lighter").onclick = () => applyQuery(lighter);
+    $("#cost-lighter").onclick = () => replaceSettings(lighter);
     $("#cost-go").onclick = () => simulate({ confirmed: true });
     $("#cost").hidden = false;
     status(`Not simulated yet: about ${seconds(run)}.`);
@@ -231,7 +232,7 @@ function simulate({ confirmed = false } = {}) {
   showWork(state.work);
 }
 
-function applyQuery(query) {
+function replaceSettings(query) {
   const canonical = attempt(() => state.explorer.set_query(query), "Not applied");
   if (canonical !== undefined) afterChange(canonical);
 }

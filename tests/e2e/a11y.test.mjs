@@ -47,6 +47,7 @@ test("no axe-core violation on any view, in every theme, in the lesson, embedded
     });
     await page.goto(`${shared.server.base}${c.url}`);
     await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
     const views = c.url.includes("embed") || c.url.includes("lesson") ? [null] : ["gaussian", "tokens", "text"];
     for (const view of views) {
       if (view) await selectView(page, view);
@@ -98,6 +99,7 @@ test("Play's label has a contrast of at least 4.5:1 in every theme", async () =>
       const page = await shared.browser.newPage({ colorScheme: scheme });
       await page.goto(`${shared.server.base}${theme}`);
       await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
       const ratio = await page.$eval("#play", (el) => {
         const rgb = (s) => s.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
         const lum = ([r, g, b]) => {
@@ -168,6 +170,7 @@ test("under prefers-reduced-motion Play moves in ten jumps and presets do not st
   const page = await shared.browser.newPage({ reducedMotion: "reduce" });
   await page.goto(`${shared.server.base}?generations=100`);
   await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
   await page.click("#play");
   await page.waitForFunction(() => document.querySelector("#generation-label").textContent !== "0 of 100");
   const seen = new Set();

