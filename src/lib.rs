@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod corpus;
 pub mod experiment;
+pub mod export;
 pub mod families;
 pub mod math;
 pub mod order;

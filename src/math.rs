@@ -5,7 +5,7 @@ use std::f64::consts::{PI, SQRT_2};
 
 /// Standard normal density.
 pub fn normal_pdf(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * PI).sqrt()
+    libm::exp(-0.5 * z * z) / (2.0 * PI).sqrt()
 }
 
 /// Standard normal CDF, Φ(z) = erfc(-z/√2)/2, accurate in both tails.
@@ -44,7 +44,7 @@ pub fn normal_quantile(u: f64) -> f64 {
     }
     let p_low = 0.02425;
     let x = if u < p_low {
-        let q = (-2.0 * u.ln()).sqrt();
+        let q = (-2.0 * libm::log(u)).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     } else if u <= 1.0 - p_low {
@@ -53,12 +53,12 @@ pub fn normal_quantile(u: f64) -> f64 {
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     } else {
-        let q = (-2.0 * (1.0 - u).ln()).sqrt();
+        let q = (-2.0 * libm::log(1.0 - u)).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
     let e = normal_cdf(x) - u;
-    let step = e * (2.0 * PI).sqrt() * (0.5 * x * x).exp();
+    let step = e * (2.0 * PI).sqrt() * libm::exp(0.5 * x * x);
     // Far in the tails exp(x²/2) overflows (0 × ∞): Acklam's value is then the best there is.
     if step.is_finite() {
         x - step / (1.0 + 0.5 * x * step)
@@ -75,7 +75,9 @@ pub fn digamma(mut x: f64) -> f64 {
         x += 1.0;
     }
     let f = 1.0 / (x * x);
-    acc + x.ln() - 0.5 / x - f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f / 132.0))))
+    acc + libm::log(x)
+        - 0.5 / x
+        - f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f / 132.0))))
 }
 
 #[cfg(test)]

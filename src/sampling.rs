@@ -26,7 +26,7 @@ pub fn biased(p: &[f64], bias: &Bias) -> Vec<f64> {
         // Work relative to the largest probability so p^(1/T) cannot underflow to all zeros.
         let max = p.iter().cloned().fold(0.0, f64::max);
         let inv_t = 1.0 / bias.temperature;
-        p.iter().map(|&x| if x > 0.0 { (x / max).powf(inv_t) } else { 0.0 }).collect()
+        p.iter().map(|&x| if x > 0.0 { libm::pow(x / max, inv_t) } else { 0.0 }).collect()
     };
     normalise(&mut q);
     if bias.top_p < 1.0 {

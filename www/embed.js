@@ -17,11 +17,11 @@ const singleFile = () => Boolean(globalThis.COLLAPSE_WASM);
 
 /** The sandbox an embedding iframe needs for this build of the page. */
 export function sandboxFor(single = singleFile()) {
-  // allow-popups(-to-escape-sandbox): "Open the full explorer" opens a normal tab. The page
-  // offers no downloads, so it needs no allow-downloads.
+  // allow-popups(-to-escape-sandbox): "Open the full explorer" opens a normal tab;
+  // allow-downloads: the run's numbers can be downloaded (CSV, JSON).
   return single
-    ? "allow-scripts allow-popups allow-popups-to-escape-sandbox"
-    : "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox";
+    ? "allow-scripts allow-downloads allow-popups allow-popups-to-escape-sandbox"
+    : "allow-scripts allow-same-origin allow-downloads allow-popups allow-popups-to-escape-sandbox";
 }
 
 /** The page's address without its query (what a link to it, or an iframe, points to). */

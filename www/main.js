@@ -345,6 +345,19 @@ function writeAddress(query) {
   }
 }
 
+// The run's numbers as a file (a link the page clicks; an embed's sandbox needs allow-downloads).
+function download(format) {
+  const text = attempt(() => state.explorer.export_run(format), "Not downloaded");
+  if (text === undefined) return;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: format === "csv" ? "text/csv" : "application/x-ndjson" }));
+  link.download = `model-collapse-${state.family.key}-seed-${state.scenario.seed}.${format === "csv" ? "csv" : "jsonl"}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
 function readyMessage(scenario, work) {
   const band = work?.band > 1 ? `, and ${work.band.toLocaleString("en-US")} runs for the band` : "";
   const note = state.doneNote ? ` ${state.doneNote}` : "";
@@ -366,6 +379,7 @@ function bindControls() {
   for (const kind of ANALYSES) $(`#${kind}-run`).addEventListener("click", () => computeAnalysis(kind, analysisFailed));
   $("#new-seed").addEventListener("click", () => applySetting("seed", String(Math.floor(Math.random() * 4294967295))));
   $("#play").addEventListener("click", () => setPlaying(!state.playing));
+  for (const format of ["csv", "json"]) $(`#download-${format}`).addEventListener("click", () => download(format));
   $("#work-stop").addEventListener("click", () => {
     stopJob();
     state.work = null;
@@ -604,6 +618,7 @@ function markRun() {
   if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
   document.body.dataset.run = run;
   document.body.dataset.band = band;
+  $("#download-csv").disabled = $("#download-json").disabled = run !== "complete";
   document.body.dataset.job = String(job);
 }
 

@@ -21,7 +21,6 @@ use collapse::experiment::Experiment;
 use collapse::families::HumanText;
 use collapse::presets;
 use collapse::scenario::Scenario;
-use collapse::sim::TheoryCurve;
 
 use input::{clip, one_line, read_limited, ReadError};
 use output::{write_analysis, write_csv, write_json_lines, Table};
@@ -226,17 +225,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
     })
 }
 
-/// Closed forms where they apply: the first curve of a metric is `theory.<metric>`, further
-/// ones `theory.<metric>.2`, ... (the page's legend order).
-fn theory_columns(curves: &[TheoryCurve]) -> Vec<(String, Vec<f64>)> {
-    let mut plain: Vec<(String, Vec<f64>)> = Vec::new();
-    for curve in curves {
-        let n = plain.iter().filter(|(name, _)| name.split('.').nth(1) == Some(curve.metric)).count();
-        let suffix = if n == 0 { String::new() } else { format!(".{}", n + 1) };
-        plain.push((format!("theory.{}{suffix}", curve.metric), curve.values.clone()));
-    }
-    plain
-}
+pub use collapse::export::theory_columns;
 
 fn execute(options: Options) -> Result<(), String> {
     let out = io::stdout();

@@ -519,6 +519,35 @@ impl Explorer {
         render::draw_lines(&drawing_area(canvas)?, chart, scale).map_err(js_err)
     }
 
+    /// The run on screen as a file: one header line (the version, the share link and the command
+    /// that prints the rest), then byte for byte what `collapse run --control --theory --format
+    /// F` prints for its scenario and seed (F: `csv` or `json`). Only once the run and its
+    /// control are complete.
+    pub fn export_run(&self, format: &str) -> Result<String, JsValue> {
+        let csv = match format {
+            "csv" => true,
+            "json" => false,
+            other => return Err(js_err(format!("format: {other:?} is not one of: csv, json"))),
+        };
+        let Some((_, scenario, shown)) = self.shown.as_ref().filter(|(_, _, a)| a.complete() && a.control.is_some())
+        else {
+            return Err(js_err("the run is not complete yet"));
+        };
+        let query = scenario.to_query();
+        let sets: String = query.split('&').filter(|kv| !kv.is_empty()).map(|kv| format!(" --set {kv}")).collect();
+        let command = format!("collapse run --control --theory --format {format}{sets}");
+        let version = env!("CARGO_PKG_VERSION");
+        let link = if query.is_empty() { String::new() } else { format!("?{query}") };
+        let mut out = if csv {
+            format!("# Model Collapse Explorer {version}, share link {link:?}; the rest is what `{command}` prints\n")
+        } else {
+            format!("{}\n", json!({ "model_collapse_explorer": version, "share_link": link, "command": command }))
+        }
+        .into_bytes();
+        crate::export::write_single_run(&mut out, &shown.run, shown.control.as_ref(), true, csv).map_err(js_err)?;
+        String::from_utf8(out).map_err(js_err)
+    }
+
     /// The lines of analysis `kind` as drawn now, for the page's text summaries and data tables (a
     /// chart is an image; its data must also be readable as text): `{"title", "x_label",
     /// "y_label", "lines": [{"label", "points": [[x, y], ...], "dashed", "color"}], "legend"}`

@@ -46,7 +46,7 @@ test("the page's embed code shows just the figure and its player in a sandboxed 
   assert.match(code, /<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?model=tokens&amp;top_p=0\.9&amp;theme=dark&amp;embed=1"/);
   assert.match(code, / title="Model Collapse Explorer: Word frequencies"/);
   assert.match(code, / loading="lazy"/);
-  assert.match(code, / sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"/);
+  assert.match(code, / sandbox="allow-scripts allow-same-origin allow-downloads allow-popups allow-popups-to-escape-sandbox"/);
   assert.match(code, /model-collapse-explorer:height/);
   const { page, frame, problems, foreign } = await article(`${shared.server.base}article.html`, code);
   for (const hidden of [".lede", ".toolbar", ".controls", ".presets", ".analyses", "#metrics", "footer", ".views-nav"]) {

@@ -3,77 +3,8 @@
 use std::io::{self, Write};
 
 use collapse::analysis::Analysis;
-use collapse::summary::Stat;
 
-/// A number as printed (see [`collapse::summary::format_number`]).
-pub use collapse::summary::format_number as num;
-
-/// A CSV cell: the number, or empty where it is not finite.
-pub fn cell(x: f64) -> String {
-    if x.is_finite() {
-        num(x)
-    } else {
-        String::new()
-    }
-}
-
-pub const PARTS: [&str; 5] = ["mean", "se", "p10", "median", "p90"];
-
-/// What `run` prints: per generation, statistics across the runs for each named column, then
-/// plain numbers (the theory).
-pub struct Table<'a> {
-    pub names: &'a [String],
-    /// `stats[t][column]`.
-    pub stats: &'a [Vec<Stat>],
-    pub plain: &'a [(String, Vec<f64>)],
-}
-
-/// One JSON object per generation; `prefix` (`"cell":0,"samples":10,` or empty) opens each.
-pub fn write_json_lines(out: &mut impl Write, table: &Table, prefix: &str) -> io::Result<()> {
-    for (t, row) in table.stats.iter().enumerate() {
-        write!(out, "{{{prefix}\"generation\":{t}")?;
-        for (name, s) in table.names.iter().zip(row) {
-            write!(
-                out,
-                ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
-                num(s.mean),
-                num(s.se),
-                num(s.p10),
-                num(s.median),
-                num(s.p90)
-            )?;
-        }
-        for (name, values) in table.plain {
-            write!(out, ",\"{name}\":{}", num(values.get(t).copied().unwrap_or(f64::NAN)))?;
-        }
-        writeln!(out, "}}")?;
-    }
-    Ok(())
-}
-
-pub fn write_csv(out: &mut impl Write, table: &Table) -> io::Result<()> {
-    write!(out, "generation")?;
-    for name in table.names {
-        for part in PARTS {
-            write!(out, ",{name}.{part}")?;
-        }
-    }
-    for (name, _) in table.plain {
-        write!(out, ",{name}")?;
-    }
-    writeln!(out)?;
-    for (t, row) in table.stats.iter().enumerate() {
-        write!(out, "{t}")?;
-        for s in row {
-            write!(out, ",{},{},{},{},{}", cell(s.mean), cell(s.se), cell(s.p10), cell(s.median), cell(s.p90))?;
-        }
-        for (_, values) in table.plain {
-            write!(out, ",{}", cell(values.get(t).copied().unwrap_or(f64::NAN)))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
-}
+pub use collapse::export::{cell, num, write_csv, write_json_lines, Table, PARTS};
 
 /// One line per cell: JSON objects, or CSV with a header.
 pub fn write_analysis(out: &mut impl Write, analysis: &Analysis, csv: bool) -> io::Result<()> {

@@ -19,7 +19,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use collapse::experiment::Experiment;
-use collapse::sim::{Run, TheoryCurve};
+use collapse::sim::TheoryCurve;
 use collapse::summary::{Stat, Summary};
 
 /// Most replicates per block.
@@ -33,29 +33,8 @@ pub struct Summarized {
     pub theory: std::sync::Arc<Vec<TheoryCurve>>,
 }
 
-/// The columns of one replicate: the pool's metrics, each model's (`model_k.`), the control
-/// arm's (`control.`).
-pub fn column_names(run: &Run, control: Option<&Run>) -> Vec<String> {
-    let mut names: Vec<String> = run.metric_names.iter().map(|n| n.to_string()).collect();
-    for k in 0..run.lineages.len() {
-        names.extend(run.metric_names.iter().map(|n| format!("model_{}.{n}", k + 1)));
-    }
-    if let Some(c) = control {
-        names.extend(c.metric_names.iter().map(|n| format!("control.{n}")));
-    }
-    names
-}
-
-/// Appends one replicate's columns at row `t` to `values`.
-fn row(run: &Run, control: Option<&Run>, t: usize, values: &mut Vec<f64>) {
-    values.extend_from_slice(&run.metrics[t]);
-    for lineage in &run.lineages {
-        values.extend_from_slice(&lineage[t]);
-    }
-    if let Some(c) = control {
-        values.extend_from_slice(&c.metrics[t]);
-    }
-}
+pub use collapse::export::column_names;
+use collapse::export::replicate_row as row;
 
 struct Merged {
     next: usize,

@@ -42,14 +42,14 @@ fn mixture_log2_pdf(components: &[Component], x: f64) -> f64 {
         .iter()
         .map(|c| {
             let z = (x - c.mean) / c.sd;
-            c.weight.ln() - 0.5 * z * z - c.sd.ln() - 0.5 * (2.0 * PI).ln()
+            libm::log(c.weight) - 0.5 * z * z - libm::log(c.sd) - 0.5 * libm::log(2.0 * PI)
         })
         .collect();
     let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !top.is_finite() {
         return top / LN_2;
     }
-    (top + logs.iter().map(|l| (l - top).exp()).sum::<f64>().ln()) / LN_2
+    (top + libm::log(logs.iter().map(|l| libm::exp(l - top)).sum::<f64>())) / LN_2
 }
 
 /// P(|X − c| > h) for X from a mixture with mean c.
@@ -105,14 +105,14 @@ impl Gaussian {
     pub(super) fn self_entropy_bits(&self, model: &GaussianModel) -> f64 {
         let mixture = |c: &[Component]| {
             if let [single] = c {
-                0.5 * (2.0 * PI * E * single.sd * single.sd).log2()
+                0.5 * libm::log2(2.0 * PI * E * single.sd * single.sd)
             } else {
                 -expectation(c, |x| mixture_log2_pdf(c, x))
             }
         };
         match *model {
             GaussianModel::Human => mixture(&self.human),
-            GaussianModel::Normal { variance, .. } => 0.5 * (2.0 * PI * E * variance).log2(),
+            GaussianModel::Normal { variance, .. } => 0.5 * libm::log2(2.0 * PI * E * variance),
             GaussianModel::Mixture(ref c) => mixture(c),
         }
     }
@@ -129,7 +129,7 @@ impl Gaussian {
                     // A point mass gives the human data no density at all.
                     return f64::INFINITY;
                 }
-                0.5 * (2.0 * PI * variance).log2() + (1.0 + mean * mean) / (2.0 * variance * LN_2)
+                0.5 * libm::log2(2.0 * PI * variance) + (1.0 + mean * mean) / (2.0 * variance * LN_2)
             }
             GaussianModel::Mixture(ref c) => -expectation(&self.human, |x| mixture_log2_pdf(c, x)),
         }

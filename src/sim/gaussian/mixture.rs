@@ -265,7 +265,7 @@ fn em<P: Points>(points: &P) -> Option<GaussianModel> {
             let b = comps[1].weight * normal_pdf((x - comps[1].mean) / comps[1].sd) / comps[1].sd;
             let total = a + b;
             *r = if total > 0.0 { a / total } else { 0.5 };
-            loglik += weight * total.max(f64::MIN_POSITIVE).ln();
+            loglik += weight * libm::log(total.max(f64::MIN_POSITIVE));
         }
         // M step.
         for (k, comp) in comps.iter_mut().enumerate() {

@@ -52,7 +52,9 @@ pub(super) fn curves(scenario: &Scenario, estimator: VarianceEstimator) -> Vec<T
         curves.push(TheoryCurve {
             metric: "variance",
             label: "typical run: exp E[log variance]".into(),
-            values: (0..=g).map(|i| expected_log_variance(i, m, estimator, temperature).exp()).collect(),
+            // libm (pure Rust) rather than the platform's exp and ln: the page (wasm) and the command
+            // line then give the same bits, so a downloaded run equals `collapse run` byte for byte.
+            values: (0..=g).map(|i| libm::exp(expected_log_variance(i, m, estimator, temperature))).collect(),
         });
     }
     curves
@@ -154,5 +156,5 @@ pub fn expected_log_variance(t: u32, m: u32, estimator: VarianceEstimator, tempe
         VarianceEstimator::Mle => m,
         VarianceEstimator::Unbiased => m - 1.0,
     };
-    f64::from(t) * (digamma((m - 1.0) / 2.0) + (2.0 / d).ln() + temperature.ln())
+    f64::from(t) * (digamma((m - 1.0) / 2.0) + libm::log(2.0 / d) + libm::log(temperature))
 }

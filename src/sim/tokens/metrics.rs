@@ -5,7 +5,7 @@ use crate::sampling;
 
 /// The Zipf law over `vocab` ranks: p_k = k^-s / Σ_j j^-s, k = 1..vocab (index k - 1).
 pub fn zipf_probs(vocab: usize, exponent: f64) -> Vec<f64> {
-    let mut p: Vec<f64> = (1..=vocab).map(|k| (k as f64).powf(-exponent)).collect();
+    let mut p: Vec<f64> = (1..=vocab).map(|k| libm::pow(k as f64, -exponent)).collect();
     sampling::normalise(&mut p);
     p
 }
@@ -13,7 +13,7 @@ pub fn zipf_probs(vocab: usize, exponent: f64) -> Vec<f64> {
 /// Shannon entropy in bits, -Σ p_i log2 p_i (zero terms contribute nothing).
 pub fn entropy_bits(p: &[f64]) -> f64 {
     // A fold from +0.0 so that a point mass gives 0, not -0.
-    p.iter().filter(|&&x| x > 0.0).fold(0.0, |h, &x| h - x * x.log2())
+    p.iter().filter(|&&x| x > 0.0).fold(0.0, |h, &x| h - x * libm::log2(x))
 }
 
 /// Gini–Simpson index 1 - Σ p_i².
@@ -35,13 +35,13 @@ pub fn gini_simpson(p: &[f64]) -> f64 {
 /// p*_i log2(n + V)), the same sums in the same order as the family's measure over the model's
 /// support.
 pub fn human_cross_entropy_bits(human: &[f64], model: &[f64], n: f64) -> f64 {
-    let log_total = (n + human.len() as f64).log2();
+    let log_total = libm::log2(n + human.len() as f64);
     let (mut mass, mut live) = (0.0, 0.0);
     for (&p, &q) in human.iter().zip(model) {
         if p > 0.0 {
             mass += p;
             if q > 0.0 {
-                live += p * (n * q + 1.0).log2();
+                live += p * libm::log2(n * q + 1.0);
             }
         }
     }

@@ -275,7 +275,7 @@ impl Family for Tokens {
             (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for &i in support {
             let (p, h) = (model[i as usize], self.human[i as usize]);
-            entropy -= p * p.log2();
+            entropy -= p * libm::log2(p);
             squares += p * p;
             if i as usize >= self.tail_start {
                 tail += p;
@@ -283,10 +283,10 @@ impl Family for Tokens {
             distance += (p - h).abs();
             if h > 0.0 {
                 live_human += h;
-                cross += h * (self.samples * p + 1.0).log2();
+                cross += h * libm::log2(self.samples * p + 1.0);
             }
         }
-        let log_total = (self.samples + self.human.len() as f64).log2();
+        let log_total = libm::log2(self.samples + self.human.len() as f64);
         let dead_human = (self.human_total - live_human).max(0.0);
         out.copy_from_slice(&[
             // From +0.0, so that a point mass gives 0, not -0.
