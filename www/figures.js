@@ -35,7 +35,13 @@ function figure(canvasData, title) {
   const canvas = document.createElement("canvas");
   Object.assign(canvas.dataset, canvasData);
   canvas.setAttribute("aria-label", title);
-  figure.append(canvas, document.createElement("figcaption"));
+  const png = document.createElement("button");
+  png.type = "button";
+  png.className = "png";
+  png.dataset.png = "";
+  png.textContent = "Save as PNG";
+  png.setAttribute("aria-label", `Save as PNG: the chart “${title}”`);
+  figure.append(canvas, document.createElement("figcaption"), png);
   return figure;
 }
 
@@ -114,6 +120,7 @@ export function drawAll(t, onError) {
   const view = $("#view");
   view.hidden = passages;
   $("#passages").hidden = !passages;
+  $(".pictures").hidden = passages;
   if (passages) showPassages(t);
   else explorer.draw_view(view, t, fitCanvas(view));
   queueCharts(t, onError);

@@ -14,6 +14,7 @@ import init, { Explorer } from "./pkg/collapse.js";
 import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./state.js";
 import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
+import { setUpImages } from "./images.js";
 import { busy, checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
@@ -380,6 +381,7 @@ function bindControls() {
   $("#new-seed").addEventListener("click", () => applySetting("seed", String(Math.floor(Math.random() * 4294967295))));
   $("#play").addEventListener("click", () => setPlaying(!state.playing));
   for (const format of ["csv", "json"]) $(`#download-${format}`).addEventListener("click", () => download(format));
+  setUpImages();
   $("#work-stop").addEventListener("click", () => {
     stopJob();
     state.work = null;

@@ -56,6 +56,8 @@ test("downloads work in the single file under file:// and in a sandboxed embed",
   const single = `${ROOT}dist/model-collapse-explorer.html`;
   const { page } = await openPage(shared.browser, `${pathToFileURL(single).href}?generations=8`);
   assert.equal(split((await downloaded(page, "#download-csv")).text)[1], cli("generations=8", "csv"));
+  const [picture] = await Promise.all([page.waitForEvent("download"), page.click("#view-png")]);
+  assert.match(picture.suggestedFilename(), /view-generation-\d+\.png$/);
   await page.close();
 
   const host = await shared.browser.newPage({ acceptDownloads: true });
@@ -73,4 +75,28 @@ test("downloads work in the single file under file:// and in a sandboxed embed",
   const { text } = await downloaded(host, "#download-json", frame);
   assert.equal(split(text)[1], cli("generations=8", "json"));
   await host.close();
+});
+
+/** [width, height] of a PNG file's bytes (from its IHDR chunk). */
+function pngSize(path) {
+  const bytes = readFileSync(path);
+  assert.equal(bytes.subarray(1, 4).toString("latin1"), "PNG", "a PNG file");
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test("every chart saves as a PNG at print resolution, and the main view as a strip of generations", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?generations=30`);
+  const chart = 'canvas[data-metric="variance"]';
+  const width = await page.$eval(chart, (c) => c.clientWidth);
+  const [file] = await Promise.all([page.waitForEvent("download"), page.click(`${chart} ~ button.png`)]);
+  assert.match(file.suggestedFilename(), /variance-generation-\d+\.png$/);
+  const [w, h] = pngSize(await file.path());
+  assert.equal(w, Math.round(width * 3), "three times its width on screen");
+  assert.ok(h > 300);
+  const viewWidth = await page.$eval("#view", (c) => c.clientWidth);
+  const [strip] = await Promise.all([page.waitForEvent("download"), page.click("#strip-png")]);
+  assert.match(strip.suggestedFilename(), /generations-0-5-10-20\.png$/);
+  assert.equal(pngSize(await strip.path())[0], 4 * Math.round(viewWidth * 2), "four panels side by side");
+  assert.deepEqual(problems, []);
+  await page.close();
 });
