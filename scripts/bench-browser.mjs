@@ -68,9 +68,8 @@ async function measure(browser, base, [name, query, patience]) {
     result.warned = (await page.textContent("#cost-text")).match(/about ([^)]*?) to simulate/)?.[1];
     await page.click("#cost-go");
   }
-  const job = Number(await page.evaluate(() => document.body.dataset.job || "0")) || 1;
-  const jobNow = await page.evaluate(() => Number(performance.getEntriesByType("mark").filter((m) => m.name.endsWith(" start")).pop()?.name.split(" ")[1]));
-  const id = jobNow || job;
+  // The job just started: the page marks "job N start" when it hands a job to the worker.
+  const id = await page.evaluate(() => Number(performance.getEntriesByType("mark").filter((m) => m.name.endsWith(" start")).pop()?.name.split(" ")[1]));
   const start = await markTime(page, id, "start");
   const first = await waitMark(page, id, "first frame", 60);
   result.first_frame_ms = first === null ? null : round(first - start);

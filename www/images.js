@@ -7,17 +7,18 @@ import { $, state, status, errorText } from "./state.js";
 const PRINT_SCALE = 3;
 const STRIP = [0, 5, 10, 20];
 
-function save(canvas, name) {
-  canvas.toBlob((blob) => {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  }, "image/png");
+/** Offers `blob` as a download named `name` (an embed's sandbox needs allow-downloads). */
+export function saveBlob(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
+
+const save = (canvas, name) => canvas.toBlob((blob) => saveBlob(blob, name), "image/png");
 
 // A canvas `scale` times the size of `like` on screen.
 function printCanvas(like, scale = PRINT_SCALE) {

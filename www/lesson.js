@@ -78,26 +78,22 @@ function targets(highlight) {
   }
 }
 
+/** One `tag` element per text. */
+const elements = (tag, texts) =>
+  texts.map((t) => {
+    const el = document.createElement(tag);
+    el.textContent = t;
+    return el;
+  });
+
 function render(n) {
   const chapter = lesson.chapters[n - 1];
   const ui = lesson.ui;
   $("#lesson-count").textContent = fill(ui.chapter, { n, total: lesson.chapters.length });
   $("#lesson-title").textContent = chapter.title;
-  $("#lesson-text").replaceChildren(
-    ...chapter.text.map((t) => {
-      const p = document.createElement("p");
-      p.textContent = t;
-      return p;
-    }),
-  );
+  $("#lesson-text").replaceChildren(...elements("p", chapter.text));
   $("#lesson-look-label").textContent = ui.look;
-  $("#lesson-look").replaceChildren(
-    ...chapter.look.map((t) => {
-      const li = document.createElement("li");
-      li.textContent = t;
-      return li;
-    }),
-  );
+  $("#lesson-look").replaceChildren(...elements("li", chapter.look));
   $("#lesson-question-label").textContent = ui.question;
   $("#lesson-question").textContent = chapter.question;
   $("#lesson-prev").disabled = n === 1;

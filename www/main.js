@@ -14,8 +14,8 @@ import init, { Explorer } from "./pkg/collapse.js";
 import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./state.js";
 import { buildMetricFigures, drawAll } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
-import { setUpImages } from "./images.js";
-import { busy, checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
+import { saveBlob, setUpImages } from "./images.js";
+import { checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -308,7 +308,7 @@ function showWork(work) {
     bar.max = work.total || 1;
     bar.value = done;
     const left = done > 1 ? (since / (done - 1)) * (work.total - done + 1) : work.bandSeconds * factorOf(work.family);
-    text = `The band: run ${done.toLocaleString("en-US")} of ${work.total.toLocaleString("en-US")} (one run is an anecdote; the band shows what usually happens) — about ${seconds(left)} left.`;
+    text = `The band: run ${done.toLocaleString("en-US")} of ${work.total.toLocaleString("en-US")} — about ${seconds(left)} left.`;
   } else {
     const generations = state.explorer.current() ? state.explorer.generations() : state.scenario.generations;
     const computed = state.explorer.current() ? state.explorer.computed() : 0;
@@ -346,17 +346,13 @@ function writeAddress(query) {
   }
 }
 
-// The run's numbers as a file (a link the page clicks; an embed's sandbox needs allow-downloads).
+// The run's numbers as a file.
 function download(format) {
   const text = attempt(() => state.explorer.export_run(format), "Not downloaded");
   if (text === undefined) return;
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: format === "csv" ? "text/csv" : "application/x-ndjson" }));
-  link.download = `model-collapse-${state.family.key}-seed-${state.scenario.seed}.${format === "csv" ? "csv" : "jsonl"}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  const csv = format === "csv";
+  const blob = new Blob([text], { type: csv ? "text/csv" : "application/x-ndjson" });
+  saveBlob(blob, `model-collapse-${state.family.key}-seed-${state.scenario.seed}.${csv ? "csv" : "jsonl"}`);
 }
 
 function readyMessage(scenario, work) {
@@ -401,8 +397,6 @@ function bindControls() {
     showGeneration(Number(e.target.value));
   });
   $("#use-text").addEventListener("click", () => useOwnText(new TextEncoder().encode($("#own-text").value), "pasted"));
-  // A test hook: how busy the simulation is (the end-to-end tests read it).
-  document.addEventListener("collapse-test-busy", () => (document.body.dataset.busy = String(busy())));
   $("#own-file").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     if (file) await useOwnFile(file);

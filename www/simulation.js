@@ -89,9 +89,6 @@ export function stopJob() {
   }
 }
 
-/** Whether a job is being computed. */
-export const busy = () => Boolean(active?.busy);
-
 /** Ends every worker (the human text changed) and starts a fresh spare with the new text. */
 export function restartWorkers() {
   active?.worker.terminate();

@@ -10,12 +10,13 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{js_err, PageCanvas};
-use crate::analysis::{Analysis, AnalysisKind};
+use super::{analysis_index, js_err, PageCanvas};
+use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
 use crate::render::{self, LineChart, MetricSeries, Target};
 use crate::scenario::Scenario;
+use crate::sim::TheoryCurve;
 use crate::stream::{self, Assembled, Band, Message};
 
 /// Three significant digits (captions are read, not parsed).
@@ -78,14 +79,9 @@ fn family_json(f: &FamilyInfo) -> Value {
     })
 }
 
-fn analysis_index(kind: &str) -> Result<(usize, AnalysisKind), JsValue> {
-    let kind = AnalysisKind::parse(kind).map_err(js_err)?;
-    Ok((AnalysisKind::ALL.iter().position(|k| *k == kind).unwrap_or(0), kind))
-}
-
 /// What the band adds to a metric's caption: what it is and, where theory gives the average,
 /// where the typical run sits relative to it (from the data).
-fn band_caption(band: &Band, metric: &str, theory: Option<&[f64]>) -> String {
+fn band_caption(band: &Band, metric: &str, theory: Option<&TheoryCurve>) -> String {
     let mut caption = format!(
         " Shaded: the middle 80% of {} runs of these settings (10th to 90th percentile); dashed orange: their median. One run is an anecdote; the band is what usually happens.",
         band.replicates
@@ -94,8 +90,8 @@ fn band_caption(band: &Band, metric: &str, theory: Option<&[f64]>) -> String {
         caption.push_str(&format!(" ({} of {} runs so far.)", band.replicates, band.planned));
     }
     let (Some(theory), Some([_, median, _])) = (theory, band.series(metric)) else { return caption };
-    let t = median.len().min(theory.len()).saturating_sub(1);
-    let (mean, typical) = (theory[t], median[t]);
+    let t = median.len().min(theory.values.len()).saturating_sub(1);
+    let (mean, typical) = (theory.values[t], median[t]);
     if t > 0 && mean.is_finite() && typical.is_finite() && mean != 0.0 {
         let place = if typical < mean * 0.95 {
             "below it: the typical run has gone further than the average says (a few runs far above pull the average up)"
@@ -105,7 +101,8 @@ fn band_caption(band: &Band, metric: &str, theory: Option<&[f64]>) -> String {
             "close to it"
         };
         caption.push_str(&format!(
-            " At generation {t} the dashed theory line, the average over all runs, is {}; the median run is {}, {place}.",
+            " At generation {t} the average over all runs ({}) is {}; the median run is {}, {place}.",
+            theory.label,
             significant(mean),
             significant(typical)
         ));
@@ -347,7 +344,7 @@ impl Explorer {
                     caption.push_str(&format!(" Dashed: {}.", theory.join("; ")));
                 }
                 if let Some(band) = &shown.band {
-                    let curve = run.theory.iter().find(|c| c.metric == *name).map(|c| c.values.as_slice());
+                    let curve = run.theory.iter().find(|c| c.metric == *name);
                     caption.push_str(&band_caption(band, name, curve));
                 }
                 entry["caption"] = json!(caption);

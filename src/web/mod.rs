@@ -9,6 +9,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::analysis::AnalysisKind;
+
 mod canvas;
 mod explorer;
 mod look;
@@ -25,4 +27,11 @@ pub fn start() {
 
 fn js_err(message: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&message.to_string())
+}
+
+/// An analysis kind (`stops`, `mixing`) and its index in [`AnalysisKind::ALL`] (the order both
+/// sides keep their analyses in).
+fn analysis_index(kind: &str) -> Result<(usize, AnalysisKind), JsValue> {
+    let kind = AnalysisKind::parse(kind).map_err(js_err)?;
+    Ok((AnalysisKind::ALL.iter().position(|k| *k == kind).unwrap_or(0), kind))
 }

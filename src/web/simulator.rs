@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
-use super::js_err;
-use crate::analysis::{Analysis, AnalysisKind};
+use super::{analysis_index, js_err};
+use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::experiment::Experiment;
 use crate::scenario::Scenario;
@@ -25,11 +25,6 @@ pub struct Simulator {
     shown: Option<Run>,
     band: Option<BandBuilder>,
     analyses: [Option<Analysis>; 2],
-}
-
-fn analysis_index(kind: &str) -> Result<(usize, AnalysisKind), JsValue> {
-    let kind = AnalysisKind::parse(kind).map_err(js_err)?;
-    Ok((AnalysisKind::ALL.iter().position(|k| *k == kind).unwrap_or(0), kind))
 }
 
 impl Simulator {
