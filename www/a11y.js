@@ -3,6 +3,7 @@
 // on step and pause (never on every frame of Play), and the reduced-motion branch of Play.
 
 import { $, $$, state, formatNumber } from "./state.js";
+import { later } from "./figures.js";
 
 // ---------- reduced motion ----------
 
@@ -145,62 +146,73 @@ function sampledValues(last) {
   return rowGenerations(last).map((g) => JSON.parse(state.explorer.values_json(g)));
 }
 
-/** Every metric chart: role=img, a one-sentence trend as its label, a data table beside it. */
+/**
+ * Every metric chart: role=img, a one-sentence trend as its label, a data table beside it; one
+ * chart per task (after the charts are drawn), for the run on screen when it was asked.
+ */
 export function describeCharts() {
   if (!state.explorer || !state.metrics) return;
+  const job = state.explorer.job();
   const last = state.explorer.generations();
-  const rows = sampledValues(last);
+  let rows = null;
+  const describe = (canvas) => () => {
+    if (!canvas.isConnected || state.explorer.job() !== job) return;
+    rows ??= sampledValues(last);
+    describeChart(canvas, rows, last);
+  };
+  later(...$$("#metrics canvas").map(describe));
+}
+
+function describeChart(canvas, rows, last) {
   const series = (key, part = "metrics") => rows.map((r) => (r[part][key] === undefined ? undefined : r[part][key]));
   const confidence = state.confidence;
-  for (const canvas of $$("#metrics canvas")) {
-    const figure = canvas.closest("figure");
-    let keys;
-    let title;
-    if (canvas.dataset.confidence) {
-      // The caption names its two metrics, the model's own first.
-      keys = state.metrics
-        .filter((m) => confidence.caption.includes(m.title))
-        .sort((a, b) => confidence.caption.indexOf(a.title) - confidence.caption.indexOf(b.title))
-        .map((m) => m.key);
-      title = confidence.title;
-    } else {
-      keys = [canvas.dataset.metric];
-      title = state.metrics.find((m) => m.key === keys[0])?.title ?? keys[0];
-    }
-    const sentences = keys.map((k) => {
-      const m = state.metrics.find((x) => x.key === k);
-      let s = trend(m.title, series(k), last);
-      const control = series(k, "control");
-      if (!canvas.dataset.confidence && control[0] !== undefined) s += `; ${controlTrend(control)}`;
-      const theory = series(k, "theory");
-      if (!canvas.dataset.confidence && theory[0] !== undefined) {
-        s += `; theory (${m.theory?.[0] ?? "expected"}) gives ${formatNumber(theory[theory.length - 1])} at the end`;
-      }
-      return s;
-    });
-    // A chart of one metric is named by its sentence; the two-metric chart by its title first.
-    const text = keys.length > 1 ? `${title}: ${sentences.join(". ")}.` : `${sentences.join(". ")}.`;
-    canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", text.charAt(0).toUpperCase() + text.slice(1));
-    const columns = ["generation"];
-    const cols = [];
-    for (const k of keys) {
-      const m = state.metrics.find((x) => x.key === k);
-      columns.push(keys.length > 1 ? m.title : "this run");
-      cols.push(series(k));
-      if (!canvas.dataset.confidence && series(k, "control")[0] !== undefined) {
-        columns.push("fresh human data only");
-        cols.push(series(k, "control"));
-      }
-      if (!canvas.dataset.confidence && series(k, "theory")[0] !== undefined) {
-        columns.push(m.theory?.length ? `theory: ${m.theory[0]}` : "theory");
-        cols.push(series(k, "theory"));
-      }
-    }
-    const body = rows.map((r, i) => [String(r.generation), ...cols.map((c) => c[i])]);
-    figure.querySelector(".data-table")?.remove();
-    figure.append(table(title, columns, body));
+  const figure = canvas.closest("figure");
+  let keys;
+  let title;
+  if (canvas.dataset.confidence) {
+    // The caption names its two metrics, the model's own first.
+    keys = state.metrics
+      .filter((m) => confidence.caption.includes(m.title))
+      .sort((a, b) => confidence.caption.indexOf(a.title) - confidence.caption.indexOf(b.title))
+      .map((m) => m.key);
+    title = confidence.title;
+  } else {
+    keys = [canvas.dataset.metric];
+    title = state.metrics.find((m) => m.key === keys[0])?.title ?? keys[0];
   }
+  const sentences = keys.map((k) => {
+    const m = state.metrics.find((x) => x.key === k);
+    let s = trend(m.title, series(k), last);
+    const control = series(k, "control");
+    if (!canvas.dataset.confidence && control[0] !== undefined) s += `; ${controlTrend(control)}`;
+    const theory = series(k, "theory");
+    if (!canvas.dataset.confidence && theory[0] !== undefined) {
+      s += `; theory (${m.theory?.[0] ?? "expected"}) gives ${formatNumber(theory[theory.length - 1])} at the end`;
+    }
+    return s;
+  });
+  // A chart of one metric is named by its sentence; the two-metric chart by its title first.
+  const text = keys.length > 1 ? `${title}: ${sentences.join(". ")}.` : `${sentences.join(". ")}.`;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", text.charAt(0).toUpperCase() + text.slice(1));
+  const columns = ["generation"];
+  const cols = [];
+  for (const k of keys) {
+    const m = state.metrics.find((x) => x.key === k);
+    columns.push(keys.length > 1 ? m.title : "this run");
+    cols.push(series(k));
+    if (!canvas.dataset.confidence && series(k, "control")[0] !== undefined) {
+      columns.push("fresh human data only");
+      cols.push(series(k, "control"));
+    }
+    if (!canvas.dataset.confidence && series(k, "theory")[0] !== undefined) {
+      columns.push(m.theory?.length ? `theory: ${m.theory[0]}` : "theory");
+      cols.push(series(k, "theory"));
+    }
+  }
+  const body = rows.map((r, i) => [String(r.generation), ...cols.map((c) => c[i])]);
+  figure.querySelector(".data-table")?.remove();
+  figure.append(table(title, columns, body));
 }
 
 /** An analysis chart: a summary of its lines (or what Compute will show) and a data table. */
@@ -266,8 +278,10 @@ export function playChanged(on) {
   announce(on ? "Playing." : `Paused. ${generationText(state.generation)}`);
 }
 
-/** After every change: tabs in step with the view, charts described. */
+/**
+ * After every change: tabs in step with the view. (The charts are described when the change's
+ * run is complete: main.js's markRun.)
+ */
 export function describePage() {
   syncTabs();
-  describeCharts();
 }

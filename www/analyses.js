@@ -4,7 +4,7 @@
 // settings change.
 
 import { $, state, status, errorText } from "./state.js";
-import { fitCanvas } from "./figures.js";
+import { fitCanvas, later } from "./figures.js";
 import { cancelAnalysis, runAnalysis } from "./simulation.js";
 // classroom: each analysis chart's text summary and data table
 import { describeAnalysis } from "./a11y.js";
@@ -21,13 +21,14 @@ export function drawAnalysis(kind) {
   }
 }
 
-// Forgets every analysis (the settings changed): placeholders with "press Compute".
+// Forgets every analysis (the settings changed): placeholders with "press Compute", drawn in a
+// later task than the change itself.
 export function resetAnalyses() {
   for (const kind of ANALYSES) {
     cancelAnalysis(kind);
     $(`#${kind}-progress`).hidden = true;
-    drawAnalysis(kind);
   }
+  later(...ANALYSES.map((kind) => () => drawAnalysis(kind)));
 }
 
 // Runs analysis `kind` of the current settings to the end; `onError` handles a failure.

@@ -2,14 +2,28 @@
 // numbers and the family's details. What each metric means, its axis and every caption come from
 // Rust (the family's description); this module only places them.
 
-import { $, $$, state, familyOf, formatNumber } from "./state.js";
+import { $, $$, state, familyOf, formatNumber, grouped } from "./state.js";
 
 // Each canvas's size on the page, kept by a ResizeObserver: reading it from the layout before
 // every drawing would make the browser lay out the page again after each change of the numbers.
+// A canvas whose size changed after it was drawn is drawn again (through `onResize`).
 const sizes = new WeakMap();
+let onResize = () => {};
 const resized = new ResizeObserver((entries) => {
-  for (const e of entries) sizes.set(e.target, [e.contentRect.width, e.contentRect.height]);
+  let changed = false;
+  for (const e of entries) {
+    const old = sizes.get(e.target);
+    const size = [e.contentRect.width, e.contentRect.height];
+    changed ||= !old || old[0] !== size[0] || old[1] !== size[1];
+    sizes.set(e.target, size);
+  }
+  if (changed) onResize();
 });
+
+/** `redraw` is called when a chart's canvas changes size. */
+export function redrawOnResize(redraw) {
+  onResize = redraw;
+}
 
 // One canvas pixel per device pixel; returns the device-pixel ratio the charts scale by.
 export function fitCanvas(canvas) {
@@ -67,26 +81,45 @@ export function buildMetricFigures() {
   }
 }
 
-// The metric charts waiting to be drawn: drawn a few per task, so that however many charts (and
-// lines) there are, no single task holds up the page; a newer frame replaces the queue.
+// Main-thread work waiting its turn, done a few items per task (about 12 ms of work each) so
+// that however many charts, lines and tables there are, no single task holds up the page: the
+// metric charts to draw (a newer frame replaces them), then other deferred work (`later`: the
+// charts' descriptions and tables, the analyses' placeholders), in order. The end-to-end tests
+// wait for body[data-charts=drawn]: everything queued is done.
 let chartQueue = [];
+let laterQueue = [];
 let chartTask = null;
+let chartError = () => {};
 
-function drainCharts(onError) {
+function drainCharts() {
   const start = performance.now();
   try {
-    while (chartQueue.length > 0 && performance.now() - start < 12) {
-      const [canvas, t] = chartQueue.shift();
-      if (!canvas.isConnected) continue;
-      if (canvas.dataset.confidence) state.explorer.draw_confidence(canvas, t, fitCanvas(canvas));
-      else state.explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
+    while (performance.now() - start < 12) {
+      if (chartQueue.length > 0) {
+        const [canvas, t] = chartQueue.shift();
+        if (!canvas.isConnected) continue;
+        if (canvas.dataset.confidence) state.explorer.draw_confidence(canvas, t, fitCanvas(canvas));
+        else state.explorer.draw_metric(canvas, canvas.dataset.metric, t, fitCanvas(canvas));
+      } else if (laterQueue.length > 0) laterQueue.shift()();
+      else break;
     }
   } catch (e) {
     chartQueue = [];
-    onError(e);
+    chartError(e);
   }
-  chartTask = chartQueue.length > 0 ? setTimeout(() => drainCharts(onError), 0) : null;
+  chartTask = chartQueue.length + laterQueue.length > 0 ? setTimeout(drainCharts, 0) : null;
   document.body.dataset.charts = chartTask ? "pending" : "drawn";
+}
+
+function wake() {
+  chartTask ??= setTimeout(drainCharts, 0);
+  document.body.dataset.charts = "pending";
+}
+
+/** Runs each of `tasks` (functions) in a later task, after the charts waiting to be drawn. */
+export function later(...tasks) {
+  laterQueue.push(...tasks);
+  wake();
 }
 
 // During Play the charts (whose only change is the marker) are redrawn at most every 150 ms, and
@@ -102,8 +135,8 @@ function queueCharts(t, onError) {
   }
   chartsDrawnAt = performance.now();
   chartQueue = $$("#metrics canvas").map((canvas) => [canvas, t]);
-  chartTask ??= setTimeout(() => drainCharts(onError), 0);
-  document.body.dataset.charts = "pending";
+  chartError = onError;
+  wake();
 }
 
 // Draws generation `t` everywhere: the main view and the numbers at once, the metric charts in
@@ -169,8 +202,8 @@ function showDetails(details, t) {
     return;
   }
   title.textContent = details.passage
-    ? `Human words generation ${t}'s model can no longer produce: ${details.lost_count.toLocaleString("en-US")}`
-    : `Words lost at generation ${t}: ${details.lost_count.toLocaleString("en-US")}`;
+    ? `Human words generation ${t}'s model can no longer produce: ${grouped(details.lost_count)}`
+    : `Words lost at generation ${t}: ${grouped(details.lost_count)}`;
   box.append(title);
   if (details.lost_words.length > 0) {
     const list = document.createElement("span");

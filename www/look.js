@@ -19,7 +19,8 @@ export function resolveTheme(choice) {
 export function applyLook(query) {
   chosen = new URLSearchParams(query).get("theme") ?? "auto";
   const look = resolveTheme(chosen);
-  document.documentElement.dataset.theme = look;
+  // Set only when it changes: any write restyles the whole page.
+  if (document.documentElement.dataset.theme !== look) document.documentElement.dataset.theme = look;
   Explorer.set_theme(look);
   const picker = $("#theme-choice");
   if (picker) picker.value = chosen;

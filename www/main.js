@@ -11,8 +11,8 @@
 // band of replicate runs; this thread only draws what has arrived.
 
 import init, { Explorer } from "./pkg/collapse.js";
-import { $, $$, state, familyOf, familyOfQuery, status, errorText } from "./state.js";
-import { buildMetricFigures, drawAll } from "./figures.js";
+import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } from "./state.js";
+import { buildMetricFigures, drawAll, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
 import { checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
@@ -110,7 +110,7 @@ function lookup(obj, dotted) {
 function formatValue(key, value) {
   if (typeof value !== "number") return String(value);
   if (["human_fraction", "filter.keep", "top_p", "blind_spot", "blind_spot_overlap"].includes(key)) return `${Math.round(value * 100)}%`;
-  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  if (Number.isInteger(value)) return grouped(value);
   return value.toFixed(2);
 }
 
@@ -134,7 +134,7 @@ function syncControls() {
   const k = scenario.model_count;
   $("#models-hint").textContent =
     k > 1
-      ? `${k} models each train on ${scenario.samples.toLocaleString("en-US")} items, so together they see ${k}× the data every generation. In the charts the thick orange line is the pool (what a reader of the web sees, a model fitted to all their output); thin lines are the models one by one.`
+      ? `${k} models each train on ${grouped(scenario.samples)} items, so together they see ${k}× the data every generation. In the charts the thick orange line is the pool (what a reader of the web sees, a model fitted to all their output); thin lines are the models one by one.`
       : "One model. Add models to see whether mixing their outputs slows collapse.";
   return scenario;
 }
@@ -308,7 +308,7 @@ function showWork(work) {
     bar.max = work.total || 1;
     bar.value = done;
     const left = done > 1 ? (since / (done - 1)) * (work.total - done + 1) : work.bandSeconds * factorOf(work.family);
-    text = `The band: run ${done.toLocaleString("en-US")} of ${work.total.toLocaleString("en-US")} — about ${seconds(left)} left.`;
+    text = `The band: run ${grouped(done)} of ${grouped(work.total)} — about ${seconds(left)} left.`;
   } else {
     const generations = state.explorer.current() ? state.explorer.generations() : state.scenario.generations;
     const computed = state.explorer.current() ? state.explorer.computed() : 0;
@@ -319,7 +319,7 @@ function showWork(work) {
     text =
       work.phase === "control"
         ? "The control run (fresh human data only)…"
-        : `Simulating generation ${computed.toLocaleString("en-US")} of ${generations.toLocaleString("en-US")} — about ${seconds(left)} left.`;
+        : `Simulating generation ${grouped(computed)} of ${grouped(generations)} — about ${seconds(left)} left.`;
   }
   $("#work-text").textContent = text;
 }
@@ -336,14 +336,19 @@ function afterChange(query) {
   afterRefresh(query); // classroom: embed/hide, lesson, chart summaries
 }
 
-// The address bar is the share link. In a sandboxed iframe or a file:// page the history API
+// The address bar is the share link, written in a task of its own (replaceState costs several
+// milliseconds), the latest query only. In a sandboxed iframe or a file:// page the history API
 // may refuse; the page then works the same without it.
+let addressTask = null;
 function writeAddress(query) {
-  try {
-    history.replaceState(null, "", query ? `?${query}` : location.pathname);
-  } catch {
-    /* no address to update here */
-  }
+  clearTimeout(addressTask);
+  addressTask = setTimeout(() => {
+    try {
+      history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    } catch {
+      /* no address to update here */
+    }
+  }, 0);
 }
 
 // The run's numbers as a file.
@@ -356,10 +361,10 @@ function download(format) {
 }
 
 function readyMessage(scenario, work) {
-  const band = work?.band > 1 ? `, and ${work.band.toLocaleString("en-US")} runs for the band` : "";
+  const band = work?.band > 1 ? `, and ${grouped(work.band)} runs for the band` : "";
   const note = state.doneNote ? ` ${state.doneNote}` : "";
   state.doneNote = null;
-  return `Simulated ${scenario.generations} generations of ${scenario.samples.toLocaleString("en-US")} samples (seed ${scenario.seed})${band}.${note}`;
+  return `Simulated ${scenario.generations} generations of ${grouped(scenario.samples)} samples (seed ${scenario.seed})${band}.${note}`;
 }
 
 function bindControls() {
@@ -438,7 +443,8 @@ function bindControls() {
   // Tests of the recovery path force an internal error through this event.
   document.addEventListener("collapse-test-panic", () => attempt(() => state.explorer.panic_for_test(), "Internal error"));
   addEventListener("popstate", () => loadQuery(location.search));
-  new ResizeObserver(() => draw()).observe($(".figures"));
+  // A chart is drawn again when its canvas changes size (not when the page's height does).
+  redrawOnResize(scheduleDraw);
 }
 
 function analysisFailed(e, message) {
@@ -620,6 +626,9 @@ function markRun() {
 
 // ---------- start ----------
 
+// Ends the current task: what follows runs in a new one (after rendering and input, if due).
+const nextTask = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+
 // The module, compiled once: this page's instance draws, the workers' instances simulate.
 async function compileModule() {
   // The single-file build (scripts/build-single.sh) carries the module's bytes inline.
@@ -639,15 +648,21 @@ async function main() {
     status(`The simulation could not start: ${errorText(e)}`, "error");
     return;
   }
+  // The start in short tasks, so the page can paint and answer in between.
+  await nextTask();
   state.families = JSON.parse(Explorer.families_json());
   state.explorer = new Explorer("");
   buildTabs();
   buildPresets();
+  await nextTask();
   bindControls();
   await setUpClassroom({ afterChange, applySetting, ensureCorpus, setPlaying, showGeneration, draw }); // classroom
+  await nextTask();
   syncControls();
-  await loadQuery(location.search);
-  await openLink(location.search); // classroom: gen, autoplay, ?lesson=N
+  await nextTask();
+  const link = location.search;
+  await loadQuery(link);
+  await openLink(link); // classroom: gen, autoplay, ?lesson=N
   document.body.dataset.ready = "true";
 }
 

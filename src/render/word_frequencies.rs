@@ -13,6 +13,34 @@ use crate::sim::tokens::TokensView;
 /// At most this many points of the human line (log-spaced ranks); the model draws every type.
 const HUMAN_LINE_POINTS: usize = 400;
 
+/// Which square cells of `size` pixels of a drawing area have been drawn in: one bit each.
+struct Cells {
+    columns: i32,
+    rows: i32,
+    size: i32,
+    bits: Vec<u64>,
+}
+
+impl Cells {
+    fn new(width: u32, height: u32, size: i32) -> Self {
+        let (columns, rows) = (width as i32 / size + 1, height as i32 / size + 1);
+        Cells { columns, rows, size, bits: vec![0; (columns * rows) as usize / 64 + 1] }
+    }
+
+    /// Whether pixel `(x, y)` is the first drawn in its cell (a pixel off the area always is).
+    fn first(&mut self, (x, y): (i32, i32)) -> bool {
+        let (c, r) = (x.div_euclid(self.size), y.div_euclid(self.size));
+        if !(0..self.columns).contains(&c) || !(0..self.rows).contains(&r) {
+            return true;
+        }
+        let i = (r * self.columns + c) as usize;
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let first = self.bits[word] & bit == 0;
+        self.bits[word] |= bit;
+        first
+    }
+}
+
 /// Generation 0's view of a run is the human distribution: the reference every generation is
 /// drawn over.
 impl super::DrawView for TokensView {
@@ -56,21 +84,20 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let rug_top = y_lo * (y_hi / y_lo).powf(0.035);
     // Thousands of dots and rug lines fall on the same few pixels at high ranks: each pixel cell
     // is drawn once (the picture is the same; drawing 10,000 shapes a frame was not).
-    let mut seen = std::collections::HashSet::new();
-    let mut first_in_cell = |x: f64, y: f64, cell: i32| {
-        let (px, py) = chart.backend_coord(&(x, y));
-        seen.insert((px / cell.max(1), py / cell.max(1), cell))
-    };
-    let rug: Vec<usize> = lost.iter().copied().filter(|&i| first_in_cell((i + 1) as f64, y_lo, 1)).collect();
+    let (width, height) = root.dim_in_pixel();
     let radius = theme.dot;
     let cell = (radius / 2).max(1);
+    let mut rug_cells = Cells::new(width, height, 1);
+    let mut dot_cells = Cells::new(width, height, cell);
+    let rug: Vec<usize> =
+        lost.iter().copied().filter(|&i| rug_cells.first(chart.backend_coord(&((i + 1) as f64, y_lo)))).collect();
     let dots: Vec<(f64, f64)> = view
         .model_probs
         .iter()
         .enumerate()
         .filter(|(_, &p)| p > 0.0)
         .map(|(i, &p)| ((i + 1) as f64, p))
-        .filter(|&(x, p)| first_in_cell(x, p, cell))
+        .filter(|&xy| dot_cells.first(chart.backend_coord(&xy)))
         .collect();
     chart
         .draw_series(rug.iter().map(|&i| {
