@@ -12,10 +12,10 @@
 
 import init, { Explorer } from "./pkg/collapse.js";
 import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } from "./state.js";
-import { buildMetricFigures, drawAll, redrawOnResize } from "./figures.js";
+import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, restartWorkers, runBand, runJob, startWorkers, stopJob } from "./simulation.js";
+import { checkCorpus, restartWorkers, runBand, runJob, shareCorpus, startWorkers, stopJob } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -32,16 +32,30 @@ async function bundledCorpus() {
 
 const MOBY_DICK = "Moby-Dick by Herman Melville (public domain), bundled with the page";
 
-// Loads the bundled corpus once, before the first view that uses it (read in a worker; the
-// workers then restart with it).
+// Loads the bundled corpus once (read in a worker; the workers then take it): before the first
+// view that uses it, or in the background once the first run is on screen, so that opening such
+// a view later does not wait for it.
+let bundledLoading = null;
+function loadBundledCorpus() {
+  bundledLoading ??= (async () => {
+    const bytes = await bundledCorpus();
+    const summary = await checkCorpus(bytes);
+    if (state.corpus) return; // the reader's own text came first
+    state.corpus = { bytes, name: "Moby-Dick" };
+    shareCorpus();
+    $("#corpus-summary").textContent = `${MOBY_DICK}: ${summary}.`;
+  })().finally(() => (bundledLoading = null));
+  return bundledLoading;
+}
+
 async function ensureCorpus() {
   if (state.corpus) return;
   status("Loading the human text (Moby-Dick)…");
-  const bytes = await bundledCorpus();
-  const summary = await checkCorpus(bytes);
-  state.corpus = { bytes, name: "Moby-Dick" };
-  restartWorkers();
-  $("#corpus-summary").textContent = `${MOBY_DICK}: ${summary}.`;
+  await loadBundledCorpus();
+}
+
+function preloadCorpus() {
+  if (!state.corpus) loadBundledCorpus().catch(() => {}); // a view that needs it says why, when opened
 }
 
 // A file the reader chose or dropped: refused before reading when over the size limit.
@@ -616,6 +630,7 @@ function markRun() {
   if (run === "complete" && document.body.dataset.run !== "complete") {
     mark("complete");
     describeCharts(); // classroom: each chart's summary and data table, from the whole run
+    later(preloadCorpus);
   }
   if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
   document.body.dataset.run = run;

@@ -2,7 +2,8 @@
 // by the explorer (Rust); one worker computes it and streams it back (www/sim-worker.js), and a
 // spare worker waits, ready, with the module instantiated and the human text loaded. A newer job
 // ends a busy worker at once and goes to the spare (no queue of stale work); an idle worker
-// simply takes the next job. Analyses run in workers of their own.
+// simply takes the next job, unless a human text arrived since it started (`stale`). Analyses
+// run in workers of their own.
 //
 // The module is compiled once on the main thread and handed to every worker. Served, a worker
 // runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
@@ -12,7 +13,7 @@ import { state } from "./state.js";
 
 let compiledModule = null;
 let blobUrl = null;
-let active = null; // {worker, busy, job}
+let active = null; // {worker, busy, job, stale}
 let spare = null;
 const analysisWorkers = {}; // kind -> worker
 let handlers = {};
@@ -60,7 +61,7 @@ export function startWorkers(module, on) {
 
 /** Computes job `job` (the scenario of `query`), with a band of `band` replicates (0: none). */
 export function runJob(job, query, band) {
-  if (active?.busy) {
+  if (active?.busy || active?.stale) {
     active.worker.terminate();
     active = null;
   }
@@ -95,6 +96,17 @@ export function restartWorkers() {
   spare?.worker.terminate();
   active = null;
   spare = spawnRunner();
+}
+
+/**
+ * Hands the human text just loaded (state.corpus) to the workers: the spare starts afresh with
+ * it; the active worker, which has the one before, keeps its job (a band asked for later is of
+ * the text its run used) and is ended when the next job comes.
+ */
+export function shareCorpus() {
+  spare?.worker.terminate();
+  spare = spawnRunner();
+  if (active) active.stale = true;
 }
 
 /**
