@@ -91,7 +91,8 @@
 //! batches, human excerpts), `filters`, `metrics`, `view` (passage and lost words); this file
 //! holds the family itself and its [`Family`] glue.
 
-use std::sync::{Arc, OnceLock};
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock, Weak};
 
 use super::blind_spot::{blocked_types, BlindSpot};
 use super::{Bias, Family, Selection, TheoryCurve};
@@ -154,9 +155,17 @@ pub struct Text {
     human_metrics: OnceLock<Vec<f64>>,
 }
 
+thread_local! {
+    /// Generation 0's fit of the last human text and n-gram order this thread fitted (a pass
+    /// over the whole text, depending on nothing else): the page's worker builds the family
+    /// afresh for every change of the settings, a sweep for every cell.
+    static LAST_HUMAN_FIT: RefCell<Option<(Weak<Corpus>, usize, TextModel)>> = const { RefCell::new(None) };
+}
+
 impl Text {
     /// The family of `scenario` (its `ngram_order`, clamped to 1..=3, its sampling bias and its
-    /// `samples`) on `corpus`. Fits generation 0's model to the training part once.
+    /// `samples`) on `corpus`. Fits generation 0's model to the training part (once per text and
+    /// order on a thread: the fit is kept for the next family built on them).
     pub fn new(scenario: &Scenario, corpus: Arc<Corpus>) -> Text {
         let boundary = corpus.type_count() as u32;
         assert!(u64::from(boundary) < ID_MASK, "too many token types for packed n-gram keys");
@@ -171,11 +180,21 @@ impl Text {
             human_metrics: OnceLock::new(),
             corpus,
         };
-        let mut stats = TextStats::default();
-        for sentence in text.corpus.training_sentences() {
-            text.count_sentence(&mut stats, sentence, true);
-        }
-        text.human = text.fit_stats(&stats, true);
+        text.human = LAST_HUMAN_FIT.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((corpus, order, fit)) = last.as_ref() {
+                if *order == text.order && corpus.upgrade().is_some_and(|c| Arc::ptr_eq(&c, &text.corpus)) {
+                    return fit.clone();
+                }
+            }
+            let mut stats = TextStats::default();
+            for sentence in text.corpus.training_sentences() {
+                text.count_sentence(&mut stats, sentence, true);
+            }
+            let fit = text.fit_stats(&stats, true);
+            *last = Some((Arc::downgrade(&text.corpus), text.order, fit.clone()));
+            fit
+        });
         text
     }
 
@@ -325,6 +344,26 @@ mod tests {
     use crate::rng::replicate_rng;
     use crate::scenario::{DataRegime, FamilyKey, FilterKind};
     use crate::sim::simulate_one;
+
+    #[test]
+    fn generation_zero_is_fitted_once_per_text_and_order() {
+        let scenario = |order| Scenario { ngram_order: order, ..Scenario::default_for(FamilyKey::named("text")) };
+        let (c, other) = (corpus(&small_text()), corpus(&small_text()));
+        let shares = |a: &Text, b: &Text| Arc::ptr_eq(&a.human.0, &b.human.0);
+        let first = Text::new(&scenario(2), Arc::clone(&c));
+        assert!(shares(&first, &Text::new(&scenario(2), Arc::clone(&c))), "the same text and order reuse the fit");
+        let trigram = Text::new(&scenario(3), Arc::clone(&c));
+        assert!(!shares(&first, &trigram), "another order is fitted afresh");
+        let elsewhere = Text::new(&scenario(3), Arc::clone(&other));
+        assert!(!shares(&trigram, &elsewhere), "another text (even with the same words) is fitted afresh");
+        // The reused fit is the fit: a run from it equals a run from a fresh one.
+        let fresh = Text::new(&scenario(2), corpus(&small_text()));
+        let (mut r1, mut r2) = (replicate_rng(1, 0), replicate_rng(1, 0));
+        let run = |family: &Text, rng: &mut SimRng| {
+            simulate_one(family, &Scenario { generations: 3, samples: 200, ..scenario(2) }, rng, false).0
+        };
+        assert_eq!(run(&first, &mut r1).metrics, run(&fresh, &mut r2).metrics);
+    }
 
     #[test]
     fn runs_are_deterministic_and_generation_zero_is_the_human_model() {
