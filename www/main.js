@@ -143,6 +143,7 @@ function syncControls() {
     if (holder) holder.hidden = !state.family.controls.includes(input.dataset.param);
   }
   for (const out of $$("output[data-for]")) out.textContent = formatValue(out.dataset.for, lookup(scenario, out.dataset.for));
+  for (const input of $$("input[type=range][data-param]")) noteBeyondSlider(input, lookup(scenario, input.dataset.param));
   for (const tab of $$("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === scenario.model));
   for (const el of $$("[data-trains-on-text]")) el.hidden = !state.family.requires_corpus;
   const k = scenario.model_count;
@@ -151,6 +152,28 @@ function syncControls() {
       ? `${k} models each train on ${grouped(scenario.samples)} items, so together they see ${k}× the data every generation. In the charts the thick orange line is the pool (what a reader of the web sees, a model fitted to all their output); thin lines are the models one by one.`
       : "One model. Add models to see whether mixing their outputs slows collapse.";
   return scenario;
+}
+
+// The sliders cover the useful part of each key's range; a share link may set a value the
+// schema allows beyond it (2,000 generations on a slider to 500). The slider then sits at its
+// end, and a note under it says what the value is and that moving the slider changes it.
+function noteBeyondSlider(input, value) {
+  const holder = input.closest("label");
+  let note = holder && $(".slider-note", holder);
+  const bound = (v) => (input.dataset.scale === "log" ? Math.round(10 ** Number(v)) : Number(v));
+  const [lo, hi] = [bound(input.min), bound(input.max)];
+  const beyond = typeof value === "number" && (value < lo || value > hi);
+  if (!beyond || !holder) {
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = document.createElement("span");
+    note.className = "slider-note";
+    holder.append(note);
+  }
+  const key = input.dataset.param;
+  note.textContent = `Set to ${formatValue(key, value)} by the link: beyond this slider (${formatValue(key, lo)} to ${formatValue(key, hi)}), which shows its end. Moving it sets a value in its range.`;
 }
 
 function controlValue(input) {

@@ -97,3 +97,22 @@ test("an out-of-range value typed into a control is refused and nothing on scree
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a link's value beyond a slider's range is said under the slider, and moving the slider brings it back", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?generations=1000&samples=5`, { settle: true });
+  const note = (key) => page.locator(`label:has(input[data-param="${key}"]) .slider-note`);
+  assert.equal(await page.textContent('output[data-for="generations"]'), "1,000");
+  assert.equal(
+    await note("generations").textContent(),
+    "Set to 1,000 by the link: beyond this slider (5 to 500), which shows its end. Moving it sets a value in its range.",
+  );
+  assert.match(await note("samples").textContent(), /^Set to 5 by the link: beyond this slider \(10 to 100,000\)/);
+  assert.equal(await note("human_fraction").count(), 0, "a value inside its slider's range has no note");
+  await slide(page, "generations", 200);
+  await page.waitForFunction(() => location.search.includes("generations=200"));
+  assert.equal(await note("generations").count(), 0, "the note goes once the value is in the slider's range");
+  assert.equal(await note("samples").count(), 1, "the other link value keeps its note");
+  await page.screenshot({ path: `${RESULTS}/gaussian-beyond-slider.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
