@@ -515,6 +515,37 @@ impl Summary {
         self.runs += 1;
     }
 
+    /// [`Summary::push`] of a run given as its rows back to back: `values[t * columns + m]` is
+    /// column m at row t.
+    ///
+    /// # Panics
+    /// If `values` does not hold `rows × columns` values.
+    pub fn push_flat(&mut self, values: &[f64]) {
+        let (rows, columns) = (self.rows, self.columns);
+        assert_eq!(values.len(), rows * columns, "a run of {} values, not {rows} x {columns}", values.len());
+        match &mut self.store {
+            Store::Exact(chunks) => {
+                if chunks.last().is_none_or(|c| c.len == c.cap) {
+                    let cap = self.chunk_runs;
+                    chunks.push(Chunk { cap, len: 0, values: vec![0.0; rows * columns * cap] });
+                }
+                let chunk = chunks.last_mut().expect("a chunk with room");
+                let (cap, j) = (chunk.cap, chunk.len);
+                for (slot, &x) in chunk.values[j..].iter_mut().step_by(cap).zip(values) {
+                    *slot = x;
+                }
+                chunk.len += 1;
+            }
+            Store::Streaming(cells) => {
+                for ((moments, sketch), &x) in cells.iter_mut().zip(values) {
+                    moments.push(x);
+                    sketch.push(x);
+                }
+            }
+        }
+        self.runs += 1;
+    }
+
     /// Folds in the runs of `other`, after this summary's own (for exact statistics, in
     /// replicate order: merge the summaries in the order of their runs).
     ///
@@ -831,6 +862,21 @@ mod tests {
         // The largest run the command line accepts streams, and nothing overflows.
         assert!(!Summary::is_exact(2001, 6, 100_000));
         assert!(!Summary::is_exact(usize::MAX, usize::MAX, usize::MAX));
+    }
+
+    #[test]
+    fn a_run_pushed_as_flat_rows_is_the_same_as_row_by_row() {
+        let (rows, columns) = (4, 3);
+        for exact in [true, false] {
+            let mut by_rows = Summary::with_store(rows, columns, 100, exact);
+            let mut flat = Summary::with_store(rows, columns, 100, exact);
+            for r in 0..100u64 {
+                let values: Vec<f64> = (0..rows * columns).map(|i| uniform(r * 100 + i as u64)).collect();
+                by_rows.push(|t| values[t * columns..(t + 1) * columns].to_vec());
+                flat.push_flat(&values);
+            }
+            assert_eq!(flat, by_rows, "exact: {exact}");
+        }
     }
 
     #[test]

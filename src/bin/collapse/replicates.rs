@@ -93,7 +93,12 @@ pub fn summarize(
                                 let columns = flat_column_names(&run, control).len();
                                 Summary::new(run.metrics.len(), columns, range.len())
                             });
-                            part.push_with(|t, values| row(&run, control, t, values));
+                            if control.is_none() && run.lineages.is_empty() {
+                                // The run's rows are the summary's columns, in order.
+                                part.push_flat(&run.metrics.values);
+                            } else {
+                                part.push_with(|t, values| row(&run, control, t, values));
+                            }
                             if r == 0 {
                                 let first = (flat_column_names(&run, control), main.theory());
                                 state.lock().unwrap().first = Some(first);
