@@ -610,6 +610,28 @@ impl Summary {
 
     /// `stats()[t][column]`.
     pub fn stats(&self) -> Vec<Vec<Stat>> {
+        self.stats_of_rows(0..self.rows)
+    }
+
+    /// [`Summary::stats`] computed by `threads` threads, each a share of the rows (the same
+    /// numbers: every accumulator's statistics are computed on their own). Native only: one
+    /// thread spawns none.
+    pub fn stats_in_parallel(&self, threads: usize) -> Vec<Vec<Stat>> {
+        let threads = threads.clamp(1, self.rows.max(1));
+        if threads == 1 {
+            return self.stats();
+        }
+        let per = self.rows.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..self.rows)
+                .step_by(per)
+                .map(|start| scope.spawn(move || self.stats_of_rows(start..(start + per).min(self.rows))))
+                .collect();
+            parts.into_iter().flat_map(|part| part.join().expect("a statistics thread")).collect()
+        })
+    }
+
+    fn stats_of_rows(&self, rows: std::ops::Range<usize>) -> Vec<Vec<Stat>> {
         let mut keys = Vec::new();
         let stat = |c: usize, keys: &mut Vec<i64>| match &self.store {
             Store::Exact(chunks) => exact_stat(chunks, c, keys),
@@ -622,7 +644,7 @@ impl Summary {
                 Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
             }
         };
-        (0..self.rows).map(|t| (0..self.columns).map(|m| stat(t * self.columns + m, &mut keys)).collect()).collect()
+        rows.map(|t| (0..self.columns).map(|m| stat(t * self.columns + m, &mut keys)).collect()).collect()
     }
 }
 
@@ -876,6 +898,9 @@ mod tests {
                 flat.push_flat(&values);
             }
             assert_eq!(flat, by_rows, "exact: {exact}");
+            for threads in [1, 2, 3, 8] {
+                assert_eq!(flat.stats_in_parallel(threads), flat.stats(), "exact: {exact}, threads {threads}");
+            }
         }
     }
 

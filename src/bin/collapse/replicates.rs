@@ -140,7 +140,7 @@ pub fn summarize(
     progress.advance(runs as u64);
     let merged = state.into_inner().unwrap();
     let (names, theory) = merged.first.expect("replicate 0 ran");
-    Summarized { names, stats: merged.total.expect("at least one run").stats(), theory }
+    Summarized { names, stats: merged.total.expect("at least one run").stats_in_parallel(threads), theory }
 }
 
 /// A progress line on standard error (runs done / total, elapsed, estimated time left), redrawn
