@@ -26,7 +26,7 @@ use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
 pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, fit_two_normals_binned, human_components, summarize, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
-use self::stats::{normal_stats, normal_stats_with, sample_given, ChiSquaredOf};
+use self::stats::{normal_stats, sample_given};
 pub use self::stats::{GaussianStats, MomentStats, SUMMARY_BINS};
 pub use self::theory::{
     expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
@@ -101,9 +101,6 @@ pub struct Gaussian {
     /// The value ranges [lo, hi) the model cannot generate (its blind spot through the human
     /// quantile function; empty: none).
     blocked: Vec<(f64, f64)>,
-    /// The χ² law of the statistics of a generation's synthetic share (`samples` less the human
-    /// items), built once rather than every generation.
-    synthetic_chi2: Option<ChiSquaredOf>,
 }
 
 pub const METRICS: &[&str] =
@@ -124,9 +121,6 @@ impl Gaussian {
             q99,
             w2_cross,
             blocked: Vec::new(),
-            synthetic_chi2: ChiSquaredOf::new(
-                scenario.samples as usize - scenario.human_count().min(scenario.samples as usize),
-            ),
         }
     }
 
@@ -397,8 +391,7 @@ impl Family for Gaussian {
             }
             GaussianModel::Normal { mean, variance } => {
                 let sd = shrink * variance.max(0.0).sqrt();
-                let moments = normal_stats_with(mean, sd * sd, n, self.synthetic_chi2.as_ref(), rng);
-                GaussianStats { moments, ..GaussianStats::default() }
+                GaussianStats { moments: normal_stats(mean, sd * sd, n, rng), ..GaussianStats::default() }
             }
             GaussianModel::Mixture(ref comps) => {
                 let (center, _) = mixture_moments(comps);

@@ -42,33 +42,6 @@ impl GaussianStats {
 /// mean is N(mean, variance / n) and the sum of squared deviations variance · χ²(n − 1),
 /// independent (Cochran's theorem). Two draws from `rng` (one for n = 1, none for n = 0).
 pub(super) fn normal_stats(mean: f64, variance: f64, n: usize, rng: &mut SimRng) -> MomentStats {
-    normal_stats_with(mean, variance, n, None, rng)
-}
-
-/// The χ²(n − 1) law of [`normal_stats`] for one `n`, built once (the same draws as building it
-/// at every call).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct ChiSquaredOf {
-    pub n: usize,
-    pub law: ChiSquared<f64>,
-}
-
-impl ChiSquaredOf {
-    /// `None` for n < 2 (no degrees of freedom).
-    pub fn new(n: usize) -> Option<ChiSquaredOf> {
-        (n > 1)
-            .then(|| ChiSquaredOf { n, law: ChiSquared::new(n as f64 - 1.0).expect("n - 1 >= 1 degrees of freedom") })
-    }
-}
-
-/// [`normal_stats`], with the χ² law taken from `cached` when it is that of `n`.
-pub(super) fn normal_stats_with(
-    mean: f64,
-    variance: f64,
-    n: usize,
-    cached: Option<&ChiSquaredOf>,
-    rng: &mut SimRng,
-) -> MomentStats {
     if n == 0 {
         return MomentStats::default();
     }
@@ -76,10 +49,7 @@ pub(super) fn normal_stats_with(
     let z: f64 = StandardNormal.sample(rng);
     let mean = mean + (variance / nf).sqrt() * z;
     let m2 = if n > 1 {
-        let chi2: f64 = match cached.filter(|c| c.n == n) {
-            Some(c) => c.law.sample(rng),
-            None => ChiSquared::new(nf - 1.0).expect("n - 1 >= 1 degrees of freedom").sample(rng),
-        };
+        let chi2: f64 = ChiSquared::new(nf - 1.0).expect("n - 1 >= 1 degrees of freedom").sample(rng);
         variance * chi2
     } else {
         0.0
