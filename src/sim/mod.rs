@@ -613,6 +613,7 @@ fn simulate_into<F: Family, S: Rows>(
 /// Generations 1..=G of one model that trains on statistics drawn directly (see the general loop
 /// in [`simulate_into`], whose draws this makes in the same order): no filter, no web, fresh
 /// human data, no views. `measure(family, model, previous, row)` writes a row of metrics.
+#[inline(never)]
 fn by_stats<F: Family, S: Rows>(
     spec: &ModelSpec<F>,
     config: &LoopConfig,
