@@ -13,12 +13,17 @@ use crate::families::{FamilyInfo, HumanText};
 use crate::render::{DrawResult, DrawView, Target};
 use crate::rng::replicate_rng;
 use crate::scenario::Scenario;
-use crate::sim::{simulate_observed, Computed, Family, GenerationView, LoopConfig, ModelSpec, Run, TheoryCurve};
+use crate::sim::{
+    simulate_flat, simulate_observed, Computed, Family, FlatRun, GenerationView, LoopConfig, ModelSpec, Run,
+    TheoryCurve,
+};
 
 /// A built scenario of some family, ready to run replicates.
 pub trait Simulation: Send + Sync {
     /// Replicate `replicate` (stream `replicate` of the scenario's seed), metrics only.
     fn run(&self, replicate: u32) -> Run;
+    /// The same metrics into `out`, its memory reused (no allocation per generation).
+    fn run_flat(&self, replicate: u32, out: &mut FlatRun);
     /// The same replicate with each generation's view (identical metrics).
     fn run_with_views(&self, replicate: u32) -> ViewedRun;
     /// The same replicate with views, handing each generation to `observe` as it is computed
@@ -123,6 +128,11 @@ where
         self.simulate(replicate, false, None).0
     }
 
+    fn run_flat(&self, replicate: u32, out: &mut FlatRun) {
+        let mut rng = replicate_rng(self.scenario.seed, replicate);
+        simulate_flat(&self.models, &self.pool, &self.config, &mut rng, out);
+    }
+
     fn run_with_views(&self, replicate: u32) -> ViewedRun {
         let (run, views) = self.simulate(replicate, true, None);
         ViewedRun { run, views: views.into_iter().map(|v| Box::new(v) as Box<dyn ShownView>).collect() }
@@ -176,6 +186,12 @@ impl Experiment {
     /// Replicate `replicate` (stream `replicate` of the scenario's seed).
     pub fn run(&self, replicate: u32) -> Run {
         self.simulation.run(replicate)
+    }
+
+    /// [`Self::run`] into `out` (the same metrics, the rows of the pool back to back), reusing
+    /// its memory: many replicates without an allocation per generation.
+    pub fn run_flat(&self, replicate: u32, out: &mut FlatRun) {
+        self.simulation.run_flat(replicate, out)
     }
 
     /// The control arm of this experiment (see [`Scenario::control`]), built with the same human

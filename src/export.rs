@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use crate::sim::{Run, TheoryCurve};
+use crate::sim::{FlatRun, Run, TheoryCurve};
 use crate::summary::{Stat, Summary};
 
 /// A number as printed (see [`collapse::summary::format_number`]).
@@ -82,12 +82,21 @@ pub fn write_csv(out: &mut impl Write, table: &Table) -> io::Result<()> {
 /// The columns of one replicate: the pool's metrics, each model's (`model_k.`), the control
 /// arm's (`control.`).
 pub fn column_names(run: &Run, control: Option<&Run>) -> Vec<String> {
-    let mut names: Vec<String> = run.metric_names.iter().map(|n| n.to_string()).collect();
-    for k in 0..run.lineages.len() {
-        names.extend(run.metric_names.iter().map(|n| format!("model_{}.{n}", k + 1)));
+    columns(&run.metric_names, run.lineages.len(), control.map(|c| &c.metric_names[..]))
+}
+
+/// [`column_names`] of runs filled by [`crate::experiment::Experiment::run_flat`].
+pub fn flat_column_names(run: &FlatRun, control: Option<&FlatRun>) -> Vec<String> {
+    columns(&run.metric_names, run.lineages.len(), control.map(|c| &c.metric_names[..]))
+}
+
+fn columns(metrics: &[&str], lineages: usize, control: Option<&[&str]>) -> Vec<String> {
+    let mut names: Vec<String> = metrics.iter().map(|n| n.to_string()).collect();
+    for k in 0..lineages {
+        names.extend(metrics.iter().map(|n| format!("model_{}.{n}", k + 1)));
     }
     if let Some(c) = control {
-        names.extend(c.metric_names.iter().map(|n| format!("control.{n}")));
+        names.extend(c.iter().map(|n| format!("control.{n}")));
     }
     names
 }
@@ -100,6 +109,18 @@ pub fn replicate_row(run: &Run, control: Option<&Run>, t: usize, values: &mut Ve
     }
     if let Some(c) = control {
         values.extend_from_slice(&c.metrics[t]);
+    }
+}
+
+/// [`replicate_row`] of runs filled by [`crate::experiment::Experiment::run_flat`].
+pub fn flat_replicate_row(run: &FlatRun, control: Option<&FlatRun>, t: usize, values: &mut Vec<f64>) {
+    use crate::sim::Rows;
+    values.extend_from_slice(run.metrics.row(t));
+    for lineage in &run.lineages {
+        values.extend_from_slice(&lineage[t]);
+    }
+    if let Some(c) = control {
+        values.extend_from_slice(c.metrics.row(t));
     }
 }
 

@@ -259,6 +259,8 @@ fn output_is_byte_for_byte_the_straightforward_statistics_of_every_replicate() {
         ("samples=20&generations=6&seed=3", 37, "3", false),
         ("samples=10&generations=4&model_count=2&shared_pool=0.5", 130, "2", true),
         ("temperature=5&generations=150&samples=5", 9, "4", false),
+        // More than 10,000 runs whose values fit in the 64 MiB budget: still exact.
+        ("samples=3&generations=2", 12_000, "2", false),
     ] {
         let mut args = vec!["run".to_string(), "--runs".into(), runs.to_string(), "--threads".into(), threads.into()];
         for pair in query.split('&') {

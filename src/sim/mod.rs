@@ -262,6 +262,87 @@ pub struct Computed<'a, V: ?Sized> {
 /// Something that watches a run generation by generation (the page streams generations with it).
 pub type Observer<'o, V> = &'o mut dyn FnMut(Computed<'_, V>);
 
+/// Where a run's rows of metrics go, one row per generation from 0.
+pub trait Rows {
+    /// Appends a row of `width` zeros and returns it.
+    fn push_zeroed(&mut self, width: usize) -> &mut [f64];
+    /// Row `t`.
+    fn row(&self, t: usize) -> &[f64];
+}
+
+/// A row per allocation, as [`Run::metrics`] holds them.
+impl Rows for Vec<Vec<f64>> {
+    fn push_zeroed(&mut self, width: usize) -> &mut [f64] {
+        // Not `vec![0.0; width]`: a zeroed allocation bypasses the allocator's thread cache.
+        let mut row = Vec::with_capacity(width);
+        row.resize(width, 0.0);
+        self.push(row);
+        self.last_mut().expect("just pushed")
+    }
+
+    fn row(&self, t: usize) -> &[f64] {
+        &self[t]
+    }
+}
+
+/// Rows of one width back to back in one vector: a run of many generations without an
+/// allocation per generation (the command line reuses one for all the runs of a thread).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlatRows {
+    pub width: usize,
+    /// Row t is `values[t * width..(t + 1) * width]`.
+    pub values: Vec<f64>,
+}
+
+impl FlatRows {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.values.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl Rows for FlatRows {
+    fn push_zeroed(&mut self, width: usize) -> &mut [f64] {
+        debug_assert!(self.values.is_empty() || self.width == width, "rows of one width");
+        self.width = width;
+        let start = self.values.len();
+        self.values.resize(start + width, 0.0);
+        &mut self.values[start..]
+    }
+
+    fn row(&self, t: usize) -> &[f64] {
+        &self.values[t * self.width..(t + 1) * self.width]
+    }
+}
+
+/// A run's metrics as [`Run`] holds them, the rows of the pool (or single model) in one
+/// [`FlatRows`]; filled by [`simulate_flat`] (the same numbers as [`simulate`]).
+#[derive(Clone, Debug, Default)]
+pub struct FlatRun {
+    pub metric_names: Vec<&'static str>,
+    pub metrics: FlatRows,
+    /// `lineages[k][t][m]` (empty with a single model).
+    pub lineages: Vec<Vec<Vec<f64>>>,
+}
+
+/// [`simulate`] without views into `out` (its earlier contents replaced, its memory reused).
+pub fn simulate_flat<F: Family>(
+    models: &[ModelSpec<F>],
+    pool: &F,
+    config: &LoopConfig,
+    rng: &mut SimRng,
+    out: &mut FlatRun,
+) {
+    out.metrics.values.clear();
+    let (names, lineages, _) = simulate_into(models, pool, config, rng, false, None, &mut out.metrics);
+    out.metric_names = names;
+    out.lineages = lineages;
+}
+
 /// [`simulate`], handing each generation to `observe` as soon as it is computed (generation 0
 /// first). With an observer the views go to it and are not kept: the returned views are empty.
 pub fn simulate_observed<F: Family>(
@@ -270,8 +351,26 @@ pub fn simulate_observed<F: Family>(
     config: &LoopConfig,
     rng: &mut SimRng,
     with_views: bool,
-    mut observe: Option<Observer<'_, F::View>>,
+    observe: Option<Observer<'_, F::View>>,
 ) -> (Run, Vec<F::View>) {
+    let mut metrics = Vec::with_capacity(config.generations + 1);
+    let (metric_names, lineages, views) = simulate_into(models, pool, config, rng, with_views, observe, &mut metrics);
+    (Run { metric_names, metrics, lineages, theory: Default::default() }, views)
+}
+
+/// The names of the metrics, each lineage's rows (several models only) and the views.
+type Simulated<V> = (Vec<&'static str>, Vec<Vec<Vec<f64>>>, Vec<V>);
+
+/// The loop itself, the rows of the pool (or single model) written to `metrics`.
+fn simulate_into<F: Family, S: Rows>(
+    models: &[ModelSpec<F>],
+    pool: &F,
+    config: &LoopConfig,
+    rng: &mut SimRng,
+    with_views: bool,
+    mut observe: Option<Observer<'_, F::View>>,
+    metrics: &mut S,
+) -> Simulated<F::View> {
     let several = models.len() > 1;
     let mut names: Vec<&'static str> = pool.metric_names().to_vec();
     if config.web.is_some() {
@@ -280,7 +379,6 @@ pub fn simulate_observed<F: Family>(
     let width = names.len();
     let family_width = pool.metric_names().len();
     let generations = config.generations;
-    let mut metrics = Vec::with_capacity(generations + 1);
     let mut lineage_metrics: Vec<Vec<Vec<f64>>> =
         vec![Vec::with_capacity(generations + 1); if several { models.len() } else { 0 }];
     let mut views = Vec::new();
@@ -293,24 +391,32 @@ pub fn simulate_observed<F: Family>(
     let shown = if several { pool } else { &models[0].family };
     // A single model's training data is what the page shows of each generation.
     let shows = with_views && !several;
+    // The common case, one model trained on statistics drawn directly with nothing to show,
+    // filter or scrape from a web, runs in a loop of its own ([`by_stats`]): the same draws in
+    // the same order as the general loop below, so the same numbers.
+    let simple = !several
+        && !with_views
+        && observe.is_none()
+        && config.web.is_none()
+        && !config.fixed_human
+        && config.filter.is_none()
+        && config.from_pool == 0
+        && models[0].family.trains_on_stats();
 
     // A row of metrics: the family's, then (on a contaminated web) the real human share and the
     // size of the generation's new training data.
-    let row = |family: &F, model: &F::Model, previous: &F::Model, web_row: [f64; 2]| {
-        // Not `vec![0.0; width]`: a zeroed allocation bypasses the allocator's thread cache.
-        let mut row = Vec::with_capacity(width);
-        row.resize(width, 0.0);
+    let row = |family: &F, model: &F::Model, previous: &F::Model, web_row: [f64; 2], row: &mut [f64]| {
         family.measure(model, previous, &mut row[..family_width]);
         if config.web.is_some() {
             row[family_width..].copy_from_slice(&web_row);
         }
-        row
     };
     let human_web_row = [1.0, config.samples as f64];
     let human = shown.human_model();
-    metrics.push(row(shown, &human, &human, human_web_row));
+    row(shown, &human, &human, human_web_row, metrics.push_zeroed(width));
     for (k, lineage) in lineages.iter().enumerate().filter(|_| several) {
-        lineage_metrics[k].push(row(&lineage.spec.family, &lineage.model, &lineage.model, human_web_row));
+        let out = lineage_metrics[k].push_zeroed(width);
+        row(&lineage.spec.family, &lineage.model, &lineage.model, human_web_row, out);
     }
     // The reference draw shown at generation 0 has its own generator, seeded by one draw from
     // the main stream whether or not views are kept: the page (views on) and the command line
@@ -322,19 +428,25 @@ pub fn simulate_observed<F: Family>(
         views.push(shown.view(&human, &human, Some(&reference), None));
     }
     // Hands generation t (the last row pushed) to the observer, with its view, which it then owns.
-    let mut hand_over = |t: usize, metrics: &[Vec<f64>], lineages: &[Vec<Vec<f64>>], views: &mut Vec<F::View>| {
+    let mut hand_over = |t: usize, metrics: &[f64], lineages: &[Vec<Vec<f64>>], views: &mut Vec<F::View>| {
         if let Some(observe) = observe.as_mut() {
             let view = views.pop();
             observe(Computed {
                 generation: t,
                 metric_names: &names,
-                metrics: &metrics[t],
+                metrics,
                 lineages: lineages.iter().map(|l| l[t].as_slice()).collect(),
                 view: view.as_ref(),
             });
         }
     };
-    hand_over(0, &metrics, &lineage_metrics, &mut views);
+    hand_over(0, metrics.row(0), &lineage_metrics, &mut views);
+    if simple {
+        by_stats(&models[0], config, rng, metrics, |family, model, previous, out| {
+            row(family, model, previous, human_web_row, out)
+        });
+        return (names, lineage_metrics, views);
+    }
     // The models that wrote the web's model text, generation by generation.
     let writes_web = config.web.is_some_and(|w| w.contamination_rate > 0.0);
     let mut writers = WebWriters {
@@ -448,7 +560,7 @@ pub fn simulate_observed<F: Family>(
             let mut pool_web_row = [0.0; 2];
             for (k, (lineage, new)) in lineages.iter().zip(&fitted).enumerate() {
                 let family = &lineage.spec.family;
-                lineage_metrics[k].push(row(family, &new.model, &lineage.model, new.web_row));
+                row(family, &new.model, &lineage.model, new.web_row, lineage_metrics[k].push_zeroed(width));
                 for (sum, x) in pool_web_row.iter_mut().zip(new.web_row) {
                     *sum += x / fitted.len() as f64;
                 }
@@ -473,19 +585,19 @@ pub fn simulate_observed<F: Family>(
                 }
             }
             let new_pool = pool.fit(&pool_stats);
-            metrics.push(row(pool, &new_pool, &previous_pool, pool_web_row));
+            row(pool, &new_pool, &previous_pool, pool_web_row, metrics.push_zeroed(width));
             if with_views {
                 views.push(pool.view(&new_pool, &previous_pool, None, pooled_output.as_ref()));
             }
             pool_model = Some(new_pool);
         } else {
             let (new, previous) = (&fitted[0], &lineages[0].model);
-            metrics.push(row(shown, &new.model, previous, new.web_row));
+            row(shown, &new.model, previous, new.web_row, metrics.push_zeroed(width));
         }
         if writes_web {
             writers.remember(t, fitted.iter().map(|new| new.model.clone()).collect());
         }
-        hand_over(t, &metrics, &lineage_metrics, &mut views);
+        hand_over(t, metrics.row(t), &lineage_metrics, &mut views);
         for (lineage, new) in lineages.iter_mut().zip(fitted.drain(..)) {
             lineage.model = new.model;
             lineage.gathered = new.gathered;
@@ -495,7 +607,42 @@ pub fn simulate_observed<F: Family>(
         }
     }
 
-    (Run { metric_names: names, metrics, lineages: lineage_metrics, theory: Default::default() }, views)
+    (names, lineage_metrics, views)
+}
+
+/// Generations 1..=G of one model that trains on statistics drawn directly (see the general loop
+/// in [`simulate_into`], whose draws this makes in the same order): no filter, no web, fresh
+/// human data, no views. `measure(family, model, previous, row)` writes a row of metrics.
+#[inline(never)]
+fn by_stats<F: Family, S: Rows>(
+    spec: &ModelSpec<F>,
+    config: &LoopConfig,
+    rng: &mut SimRng,
+    metrics: &mut S,
+    measure: impl Fn(&F, &F::Model, &F::Model, &mut [f64]),
+) {
+    let width = metrics.row(0).len();
+    let (family, bias) = (&spec.family, &spec.bias);
+    let mut model = family.human_model();
+    let mut gathered: Option<F::Stats> = None;
+    for _ in 1..=config.generations {
+        let mut stats = gathered.take().unwrap_or_else(|| family.empty_stats());
+        match family.draw_human_stats(config.scraped, rng) {
+            Some(part) => family.add_stats(&mut stats, &part),
+            None => family.add(&mut stats, &family.draw_human(config.scraped, rng)),
+        }
+        match family.draw_stats(&model, config.generated, bias, rng) {
+            Some(part) => family.add_stats(&mut stats, &part),
+            None => family.add(&mut stats, &family.generate(&model, config.generated, bias, rng)),
+        }
+        let new = family.fit(&stats);
+        measure(family, &new, &model, metrics.push_zeroed(width));
+        if config.accumulate {
+            family.carry(&mut stats);
+            gathered = Some(stats);
+        }
+        model = new;
+    }
 }
 
 /// Runs one model of `family` with no bias of its own beyond the scenario's: the single-model

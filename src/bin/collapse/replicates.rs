@@ -34,7 +34,8 @@ pub struct Summarized {
 }
 
 pub use collapse::export::column_names;
-use collapse::export::replicate_row as row;
+use collapse::export::{flat_column_names, flat_replicate_row as row};
+use collapse::sim::FlatRun;
 
 struct Merged {
     next: usize,
@@ -66,55 +67,67 @@ pub fn summarize(
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| loop {
-                    let i = claim.fetch_add(1, Ordering::Relaxed);
-                    if i >= blocks {
-                        break;
-                    }
-                    {
-                        let mut s = state.lock().unwrap();
-                        while i >= s.next + window {
-                            s = changed.wait(s).unwrap();
-                        }
-                    }
-                    let range = i * block..((i + 1) * block).min(runs);
-                    let mut part: Option<Summary> = None;
-                    for r in range.clone() {
-                        let run = main.run(r as u32);
-                        let control = control.map(|c| c.run(r as u32));
-                        let part = part.get_or_insert_with(|| {
-                            let columns = column_names(&run, control.as_ref()).len();
-                            Summary::new(run.metrics.len(), columns, range.len())
-                        });
-                        part.push_with(|t, values| row(&run, control.as_ref(), t, values));
-                        if r == 0 {
-                            let first = (column_names(&run, control.as_ref()), run.theory.clone());
-                            state.lock().unwrap().first = Some(first);
-                        }
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    let mut s = state.lock().unwrap();
-                    s.pending.insert(i, part.expect("a block has at least one replicate"));
-                    if s.merging {
-                        // The worker merging now takes this block in its turn.
-                        continue;
-                    }
-                    // Merge the blocks that are next in order, folding each outside the lock so
-                    // the other workers keep simulating (a streaming fold sorts sketches).
-                    s.merging = true;
-                    let mut total = s.total.take();
+                scope.spawn(|| {
+                    // One run and one control run per thread, their memory reused by every replicate.
+                    let (mut run, mut control_run) = (FlatRun::default(), FlatRun::default());
                     loop {
-                        let next = s.next;
-                        let Some(p) = s.pending.remove(&next) else { break };
-                        drop(s);
-                        total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge_owned(p);
-                        s = state.lock().unwrap();
-                        s.next += 1;
+                        let i = claim.fetch_add(1, Ordering::Relaxed);
+                        if i >= blocks {
+                            break;
+                        }
+                        {
+                            let mut s = state.lock().unwrap();
+                            while i >= s.next + window {
+                                s = changed.wait(s).unwrap();
+                            }
+                        }
+                        let range = i * block..((i + 1) * block).min(runs);
+                        let mut part: Option<Summary> = None;
+                        for r in range.clone() {
+                            main.run_flat(r as u32, &mut run);
+                            let control = control.map(|c| {
+                                c.run_flat(r as u32, &mut control_run);
+                                &control_run
+                            });
+                            let part = part.get_or_insert_with(|| {
+                                let columns = flat_column_names(&run, control).len();
+                                Summary::new(run.metrics.len(), columns, range.len())
+                            });
+                            if control.is_none() && run.lineages.is_empty() {
+                                // The run's rows are the summary's columns, in order.
+                                part.push_flat(&run.metrics.values);
+                            } else {
+                                part.push_with(|t, values| row(&run, control, t, values));
+                            }
+                            if r == 0 {
+                                let first = (flat_column_names(&run, control), main.theory());
+                                state.lock().unwrap().first = Some(first);
+                            }
+                            done.fetch_add(1, Ordering::Relaxed);
+                        }
+                        let mut s = state.lock().unwrap();
+                        s.pending.insert(i, part.expect("a block has at least one replicate"));
+                        if s.merging {
+                            // The worker merging now takes this block in its turn.
+                            continue;
+                        }
+                        // Merge the blocks that are next in order, folding each outside the lock so
+                        // the other workers keep simulating (a streaming fold sorts sketches).
+                        s.merging = true;
+                        let mut total = s.total.take();
+                        loop {
+                            let next = s.next;
+                            let Some(p) = s.pending.remove(&next) else { break };
+                            drop(s);
+                            total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge_owned(p);
+                            s = state.lock().unwrap();
+                            s.next += 1;
+                            changed.notify_all();
+                        }
+                        s.total = total;
+                        s.merging = false;
                         changed.notify_all();
                     }
-                    s.total = total;
-                    s.merging = false;
-                    changed.notify_all();
                 })
             })
             .collect();
@@ -127,7 +140,7 @@ pub fn summarize(
     progress.advance(runs as u64);
     let merged = state.into_inner().unwrap();
     let (names, theory) = merged.first.expect("replicate 0 ran");
-    Summarized { names, stats: merged.total.expect("at least one run").stats(), theory }
+    Summarized { names, stats: merged.total.expect("at least one run").stats_in_parallel(threads), theory }
 }
 
 /// A progress line on standard error (runs done / total, elapsed, estimated time left), redrawn
