@@ -11,6 +11,7 @@ mod confidence_chart;
 mod frame;
 mod line_chart;
 mod metric_chart;
+mod svg;
 mod theme;
 mod view;
 mod word_frequencies;
@@ -19,6 +20,7 @@ pub use bell_curve::draw_gaussian;
 pub use confidence_chart::{draw_confidence, ConfidenceSeries};
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
+pub use svg::SvgWriter;
 pub use theme::{look, palette, set_look, Look, Palette, Theme};
 pub use view::{DrawView, Target};
 pub use word_frequencies::draw_tokens;
@@ -80,13 +82,17 @@ mod tests {
     use crate::sim::simulate_one;
     use plotters::prelude::*;
 
-    fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> super::DrawResult) -> String {
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (640, 360)).into_drawing_area();
-            draw(root).unwrap();
-        }
-        out
+    fn svg_of(
+        (width, height): (u32, u32),
+        draw: impl FnOnce(DrawingArea<&mut SvgWriter, plotters::coord::Shift>) -> super::DrawResult,
+    ) -> String {
+        let mut writer = SvgWriter::new(width, height);
+        draw((&mut writer).into_drawing_area()).unwrap();
+        writer.finish()
+    }
+
+    fn svg(draw: impl FnOnce(DrawingArea<&mut SvgWriter, plotters::coord::Shift>) -> super::DrawResult) -> String {
+        svg_of((640, 360), draw)
     }
 
     #[test]
@@ -232,6 +238,80 @@ mod tests {
         set_look(Look::Light);
         assert!(picture.contains("#181A1F"), "the dark background fills the chart");
         assert!(!svg(|root| draw_metric(&root, &series, 1, 1.0)).contains("#181A1F"));
+    }
+
+    /// The element names of a well-formed XML document, in document order, or what is wrong with
+    /// it (an unclosed or mismatched tag, an unquoted attribute, a bare `&` or `<`).
+    fn well_formed(xml: &str) -> Result<Vec<String>, String> {
+        let (mut open, mut names) = (Vec::new(), Vec::new());
+        let mut rest = xml;
+        while let Some(start) = rest.find('<') {
+            let text = &rest[..start];
+            if text
+                .replace("&lt;", "")
+                .replace("&gt;", "")
+                .replace("&amp;", "")
+                .replace("&quot;", "")
+                .replace("&apos;", "")
+                .contains('&')
+            {
+                return Err(format!("a bare & in {text:?}"));
+            }
+            let end = rest[start..].find('>').ok_or("an unclosed <")? + start;
+            let tag = &rest[start + 1..end];
+            rest = &rest[end + 1..];
+            if tag.starts_with('?') {
+                continue;
+            }
+            if tag.contains('<') || tag.matches('"').count() % 2 != 0 {
+                return Err(format!("a malformed tag <{tag}>"));
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                if open.pop().as_deref() != Some(name) {
+                    return Err(format!("</{name}> closes nothing open"));
+                }
+                continue;
+            }
+            let name = tag.split_whitespace().next().ok_or("an empty tag")?.trim_end_matches('/').to_string();
+            names.push(name.clone());
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
+        if open.is_empty() {
+            Ok(names)
+        } else {
+            Err(format!("unclosed: {open:?}"))
+        }
+    }
+
+    #[test]
+    fn the_svg_writer_makes_a_standalone_document_with_the_canvas_fonts() {
+        let values = [1.0, 0.8, 0.5, 0.45];
+        let series = MetricSeries {
+            title: "Variance <spread> & more",
+            values: &values,
+            theory: &[],
+            lineages: &[],
+            control: Some(&values),
+            log_y: false,
+            generations: 3,
+            band: None,
+        };
+        let svg = svg_of((480, 300), |root| draw_metric(&root, &series, 2, 1.0));
+        assert!(svg.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"300\" viewBox=\"0 0 480 300\">"), "{}", &svg[..200]);
+        let names = well_formed(&svg).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(names[0], "svg");
+        assert!(svg.trim_end().ends_with("</svg>"));
+        for name in ["rect", "line", "polyline", "circle", "text"] {
+            assert!(names.iter().any(|n| n == name), "a <{name}>");
+        }
+        // The title, escaped, in the canvas's font and size; the ticks and the axis description.
+        assert!(svg.contains(">Variance &lt;spread&gt; &amp; more</text>"), "the title");
+        assert!(svg.contains("font-size=\"14.0\" font-family=\"sans-serif\""), "the title's font as on canvas");
+        assert!(svg.contains("font-size=\"12.0\" font-family=\"sans-serif\""), "the ticks' font");
+        assert!(svg.contains(">generation</text>") && svg.contains(">0.5</text>") && svg.contains(">3</text>"));
+        assert!(svg.contains("fill=\"#FFFFFF\""), "the background");
     }
 
     #[test]
