@@ -314,6 +314,112 @@ mod tests {
         assert!(svg.contains("fill=\"#FFFFFF\""), "the background");
     }
 
+    /// The numbers of attribute `name` of an SVG element's tag.
+    fn numbers(tag: &str, name: &str) -> Vec<f64> {
+        let Some(start) = tag.find(&format!(" {name}=\"")) else { return Vec::new() };
+        let value = &tag[start + name.len() + 3..];
+        value[..value.find('"').unwrap()].split([' ', ',']).filter_map(|v| v.parse().ok()).collect()
+    }
+
+    /// In an SVG of a chart drawn by [`SvgWriter`]: the legend's box (the one translucent
+    /// background rectangle, drawn after every series) and what of the data it covers: each dot,
+    /// line or bar drawn before it that meets the box.
+    fn legend_covers(svg: &str) -> (Option<[f64; 4]>, Vec<String>) {
+        let tags: Vec<&str> = svg.split('<').collect();
+        let Some(at) = tags.iter().position(|t| t.starts_with("rect") && t.contains("fill-opacity=\"0.850\"")) else {
+            return (None, Vec::new());
+        };
+        let [x, y, w, h] = ["x", "y", "width", "height"].map(|a| numbers(tags[at], a)[0]);
+        let r = [x, y, x + w, y + h];
+        let covered = tags[..at]
+            .iter()
+            .filter(|tag| {
+                if tag.starts_with("circle") {
+                    let (cx, cy, d) = (numbers(tag, "cx")[0], numbers(tag, "cy")[0], numbers(tag, "r")[0]);
+                    cx + d > r[0] && cx - d < r[2] && cy + d > r[1] && cy - d < r[3]
+                } else if tag.starts_with("polyline") {
+                    let p = numbers(tag, "points");
+                    let p: Vec<(f64, f64)> = p.chunks(2).map(|c| (c[0], c[1])).collect();
+                    p.windows(2).any(|w| frame::segment_meets(w[0], w[1], r))
+                } else if tag.starts_with("rect") && tag.contains("fill-opacity") {
+                    let [bx, by, bw, bh] = ["x", "y", "width", "height"].map(|a| numbers(tag, a)[0]);
+                    bx < r[2] && bx + bw > r[0] && by < r[3] && by + bh > r[1]
+                } else {
+                    false
+                }
+            })
+            .map(|t| t.chars().take(80).collect())
+            .collect();
+        (Some(r), covered)
+    }
+
+    #[test]
+    fn no_legend_covers_the_data_on_a_phone_or_a_desktop() {
+        // On a phone (charts 360 px wide, the page at 390) and a desktop, in the three looks: the
+        // word view late and early in a run that loses words, the bell curve collapsing, and the
+        // confidently-wrong chart, whose lines fill every corner.
+        let tokens = Scenario::from_query("model=tokens&generations=40&samples=2000").unwrap();
+        let tokens = Experiment::new(&tokens, None).unwrap().run_with_views(0);
+        let gaussian = Scenario::from_query("generations=60&samples=20&seed=5").unwrap();
+        let gaussian = Experiment::new(&gaussian, None).unwrap().run_with_views(0);
+        let own: Vec<f64> = (0..21).map(|t| 55.0 * 0.9f64.powi(t)).collect();
+        let human: Vec<f64> = (0..21).map(|t| 350.0 * 1.1f64.powi(t)).collect();
+        let confidence = ConfidenceSeries {
+            title: "Confidently wrong",
+            own: &own,
+            own_label: "Perplexity on its own text",
+            human: &human,
+            human_label: "Perplexity on held-out human text",
+            log_y: true,
+        };
+        let mut below = 0;
+        for look in [Look::Light, Look::Dark, Look::Projector] {
+            set_look(look);
+            for size in [(360, 260), (900, 340)] {
+                let mut pictures = Vec::new();
+                for t in [0, 3, 40] {
+                    let (view, first) = (&tokens.views[t], tokens.views[0].as_ref());
+                    pictures.push((
+                        format!("tokens {t}"),
+                        svg_of(size, |root| view.draw(first, Target::Svg(&root), t, 1.0)),
+                    ));
+                }
+                for t in [0, 10, 60] {
+                    let (view, first) = (&gaussian.views[t], gaussian.views[0].as_ref());
+                    pictures.push((
+                        format!("bell curve {t}"),
+                        svg_of(size, |root| view.draw(first, Target::Svg(&root), t, 1.0)),
+                    ));
+                }
+                pictures.push((
+                    "confidence".into(),
+                    svg_of((size.0, 200), |root| draw_confidence(&root, &confidence, 20, 1.0)),
+                ));
+                for (what, svg) in pictures {
+                    let (legend, covered) = legend_covers(&svg);
+                    let legend = legend.unwrap_or_else(|| panic!("{what} at {size:?} has its legend"));
+                    assert!(
+                        covered.is_empty(),
+                        "{what} at {size:?} in {look:?}: the legend {legend:?} covers {covered:?}"
+                    );
+                    let height = if what == "confidence" { 200.0 } else { f64::from(size.1) };
+                    assert!(
+                        legend[0] >= 0.0 && legend[2] <= f64::from(size.0) && legend[3] <= height,
+                        "{what}: {legend:?}"
+                    );
+                    // Below the chart when no corner is free: under all of the chart's text.
+                    let before = &svg[..svg.find("fill-opacity=\"0.850\"").unwrap()];
+                    let mut texts = before.split("<text").skip(1).filter_map(|t| numbers(t, "y").first().copied());
+                    if texts.all(|y| y < legend[1]) {
+                        below += 1;
+                    }
+                }
+            }
+        }
+        set_look(Look::Light);
+        assert!(below > 0, "some legends go below their chart");
+    }
+
     #[test]
     fn padded_range_never_collapses() {
         assert_eq!(padded_range(0.0, 0.0), (-1.0, 1.0));
