@@ -1,5 +1,5 @@
-//! Charts, drawn with plotters on any backend: an HTML canvas on the page (`web`), SVG in the
-//! native tests. Renderers receive plain data (a run's series, a generation's view) and never
+//! Charts, drawn with plotters on any backend: on the page (`web`) an HTML canvas or, for "Save
+//! as SVG", an SVG document ([`SvgWriter`]); natively SVG (the tests). Renderers receive plain data (a run's series, a generation's view) and never
 //! touch the simulation.
 //!
 //! Every function takes a `scale` (the screen's device-pixel ratio) so that fonts and lines stay
