@@ -240,3 +240,29 @@ fn charts_draw_in_every_theme_and_analyses_expose_their_numbers() {
     assert!(chart["lines"].as_array().unwrap().is_empty());
     assert!(explorer.analysis_chart_json("nope").is_err());
 }
+
+#[wasm_bindgen_test]
+fn every_chart_draws_as_a_standalone_svg_in_the_theme() {
+    let explorer = simulated("model=tokens&generations=6");
+    let measure = canvas(10, 10);
+    let header = |w: u32, h: u32| {
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">")
+    };
+    let view = explorer.svg_view(&measure, 3, 640, 320).unwrap();
+    assert!(view.contains(&header(640, 320)) && view.trim_end().ends_with("</svg>"));
+    assert!(view.contains(">rank of the word in human text (1 = most frequent)</text>"));
+    assert!(view.contains(">model of generation 3</text>"), "the legend");
+    assert!(view.contains("<circle"), "the model's dots");
+    for name in metric_keys(&explorer) {
+        let svg = explorer.svg_metric(&measure, &name, 2, 400, 250).unwrap();
+        assert!(svg.contains(&header(400, 250)) && svg.contains(">generation</text>"), "{name}");
+    }
+    assert!(explorer.svg_metric(&measure, "nope", 0, 400, 250).is_err());
+    let confidence = explorer.svg_confidence(&measure, 2, 420, 260).unwrap();
+    assert!(confidence.contains(">Confidently wrong</text>"));
+    assert!(explorer.svg_analysis(&measure, "mixing", 500, 300).unwrap().contains("press Compute"));
+    Explorer::set_theme("dark").unwrap();
+    let dark = explorer.svg_metric(&measure, "entropy_bits", 2, 400, 250).unwrap();
+    Explorer::set_theme("light").unwrap();
+    assert!(dark.contains("fill=\"#181A1F\""), "the dark background");
+}

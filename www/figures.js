@@ -49,13 +49,16 @@ function figure(canvasData, title) {
   const canvas = document.createElement("canvas");
   Object.assign(canvas.dataset, canvasData);
   canvas.setAttribute("aria-label", title);
-  const png = document.createElement("button");
-  png.type = "button";
-  png.className = "png";
-  png.dataset.png = "";
-  png.textContent = "Save as PNG";
-  png.setAttribute("aria-label", `Save as PNG: the chart “${title}”`);
-  figure.append(canvas, document.createElement("figcaption"), png);
+  const buttons = ["PNG", "SVG"].map((format) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "save";
+    button.dataset[format.toLowerCase()] = "";
+    button.textContent = `Save as ${format}`;
+    button.setAttribute("aria-label", `Save as ${format}: the chart “${title}”`);
+    return button;
+  });
+  figure.append(canvas, document.createElement("figcaption"), ...buttons);
   return figure;
 }
 

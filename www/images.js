@@ -1,6 +1,7 @@
 // Pictures for articles and slides: any chart as a PNG at print resolution (three times its size
-// on screen), and the "generation strip", the main view at generations 0, 5, 10 and 20 side by
-// side. Each is drawn afresh by Rust on a canvas of its own, never copied from the screen.
+// on screen) or as SVG (at its size on screen, in the page's theme), and the "generation strip",
+// the main view at generations 0, 5, 10 and 20 side by side. Each is drawn afresh by Rust, on a
+// canvas of its own or into an SVG document, never copied from the screen.
 
 import { $, state, status, errorText } from "./state.js";
 
@@ -31,16 +32,28 @@ function printCanvas(like, scale = PRINT_SCALE) {
 const shownGeneration = () => Math.min(state.generation, state.explorer.computed());
 const base = () => `model-collapse-${state.family.key}-seed-${state.scenario.seed}`;
 
-/** Saves the chart on `canvas` (a metric chart, the confidence chart or the main view). */
-export function saveChart(canvas) {
+// The chart on `canvas` (the main view, a metric chart, the confidence chart or an analysis):
+// its file name, and how Rust draws it on a canvas (`png`) or as an SVG document (`svg`).
+function chartOf(canvas) {
+  const [e, t, d] = [state.explorer, shownGeneration(), canvas.dataset];
+  if (d.analysis) return { name: `${base()}-${d.analysis}`, png: (out, s) => e.draw_analysis(out, d.analysis, s), svg: (w, h) => e.svg_analysis(canvas, d.analysis, w, h) };
+  if (canvas.id === "view") return { name: `${base()}-view-generation-${t}`, png: (out, s) => e.draw_view(out, t, s), svg: (w, h) => e.svg_view(canvas, t, w, h) };
+  if (d.confidence) return { name: `${base()}-confidence-generation-${t}`, png: (out, s) => e.draw_confidence(out, t, s), svg: (w, h) => e.svg_confidence(canvas, t, w, h) };
+  return { name: `${base()}-${d.metric}-generation-${t}`, png: (out, s) => e.draw_metric(out, d.metric, t, s), svg: (w, h) => e.svg_metric(canvas, d.metric, t, w, h) };
+}
+
+/** Saves the chart on `canvas` as a PNG at print resolution, or (`svg`) as an SVG document. */
+export function saveChart(canvas, svg = false) {
   try {
+    const chart = chartOf(canvas);
+    if (svg) {
+      const document = chart.svg(Math.max(1, Math.round(canvas.clientWidth)), Math.max(1, Math.round(canvas.clientHeight)));
+      saveBlob(new Blob([document], { type: "image/svg+xml" }), `${chart.name}.svg`);
+      return;
+    }
     const out = printCanvas(canvas);
-    const t = shownGeneration();
-    if (canvas.id === "view") state.explorer.draw_view(out, t, PRINT_SCALE);
-    else if (canvas.dataset.confidence) state.explorer.draw_confidence(out, t, PRINT_SCALE);
-    else state.explorer.draw_metric(out, canvas.dataset.metric, t, PRINT_SCALE);
-    const what = canvas.id === "view" ? "view" : canvas.dataset.metric ?? "confidence";
-    save(out, `${base()}-${what}-generation-${t}.png`);
+    chart.png(out, PRINT_SCALE);
+    save(out, `${chart.name}.png`);
   } catch (e) {
     status(`The picture could not be made: ${errorText(e)}`, "error");
   }
@@ -79,12 +92,11 @@ export function saveStrip() {
   }
 }
 
-/** The buttons: "PNG" under every metric chart (one listener for all), and the main view's. */
+/** The buttons: "PNG" and "SVG" under every chart (one listener for all), and the strip. */
 export function setUpImages() {
-  $("#metrics").addEventListener("click", (e) => {
-    const button = e.target.closest("button[data-png]");
-    if (button) saveChart(button.closest("figure").querySelector("canvas"));
+  $("#view-panel").addEventListener("click", (e) => {
+    const button = e.target.closest("button[data-png], button[data-svg]");
+    if (button) saveChart(button.closest("figure").querySelector("canvas"), "svg" in button.dataset);
   });
-  $("#view-png").addEventListener("click", () => saveChart($("#view")));
   $("#strip-png").addEventListener("click", saveStrip);
 }

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Legend, Swatch};
 use super::{draw_error, DrawResult, Theme};
 use crate::sim::gaussian::{GaussianView, VIEW_BINS, VIEW_RANGE};
 
@@ -48,8 +48,32 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         x: AxisLabels::new("value (in human standard deviations)").whole(),
         y: AxisLabels::new("density"),
     };
-    let mut chart = frame(root, &theme, &labels, Axis::linear(lo..hi), Axis::linear(0.0..y_max))?;
-    let mut legend = Vec::new();
+    // The step outline of a histogram (what the legend must not cover of its bars).
+    let outline = |bins: &[f64]| {
+        let mut outline = Vec::with_capacity(2 * VIEW_BINS + 2);
+        outline.push((lo, 0.0));
+        for (i, &b) in bins.iter().enumerate() {
+            let x0 = lo + i as f64 * width;
+            outline.push((x0, b.min(y_max)));
+            outline.push((x0 + width, b.min(y_max)));
+        }
+        outline.push((hi, 0.0));
+        outline
+    };
+    let curve =
+        |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
+    let mut legend = Legend::new(Corner::UpperRight);
+    legend.lines = vec![outline(&stacked), curve(&view.human_density), curve(&view.model_density)];
+    if generation > 0 {
+        legend.lines.push(outline(&reference_bins));
+        legend.entry("generation 0 (human sample)", Swatch::Line(theme.colors.faint.stroke_width(theme.normal)));
+    }
+    legend.entry("human distribution", Swatch::Dashed(theme.colors.human.stroke_width(theme.bold)));
+    let model =
+        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
+    legend.entry(model, Swatch::Line(theme.colors.model.stroke_width(theme.bold)));
+    let (mut chart, place) =
+        frame(root, &theme, &labels, Axis::linear(lo..hi), Axis::linear(0.0..y_max), Some(&legend))?;
 
     let bar = |i: usize, bottom: f64, top: f64, color: ShapeStyle| {
         let x0 = lo + i as f64 * width;
@@ -72,39 +96,24 @@ pub fn draw_gaussian<DB: DrawingBackend>(
         .map_err(draw_error)?;
     if generation > 0 {
         // Generation 0's draw as a faint step outline: where the photocopy started.
-        let mut outline = Vec::with_capacity(2 * VIEW_BINS + 2);
-        outline.push((lo, 0.0));
-        for (i, &b) in reference_bins.iter().enumerate() {
-            let x0 = lo + i as f64 * width;
-            outline.push((x0, b.min(y_max)));
-            outline.push((x0 + width, b.min(y_max)));
-        }
-        outline.push((hi, 0.0));
         chart
-            .draw_series(LineSeries::new(outline, theme.colors.faint.stroke_width(theme.normal)))
+            .draw_series(LineSeries::new(
+                legend.lines[3].iter().copied(),
+                theme.colors.faint.stroke_width(theme.normal),
+            ))
             .map_err(draw_error)?;
-        legend.push((
-            "generation 0 (human sample)".to_string(),
-            Swatch::Line(theme.colors.faint.stroke_width(theme.normal)),
-        ));
     }
-    let curve =
-        |ys: &[f64]| -> Vec<(f64, f64)> { view.x.iter().cloned().zip(ys.iter().map(|y| y.min(y_max))).collect() };
     chart
         .draw_series(DashedLineSeries::new(
-            curve(&view.human_density),
+            legend.lines[1].iter().copied(),
             theme.dash,
             theme.gap,
             theme.colors.human.stroke_width(theme.bold),
         ))
         .map_err(draw_error)?;
-    legend.push(("human distribution".to_string(), Swatch::Dashed(theme.colors.human.stroke_width(theme.bold))));
     chart
-        .draw_series(LineSeries::new(curve(&view.model_density), theme.colors.model.stroke_width(theme.bold)))
+        .draw_series(LineSeries::new(legend.lines[2].iter().copied(), theme.colors.model.stroke_width(theme.bold)))
         .map_err(draw_error)?;
-    let model =
-        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
-    legend.push((model, Swatch::Line(theme.colors.model.stroke_width(theme.bold))));
-    draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
+    draw_legend(root, &theme, &legend, place)?;
     root.present().map_err(draw_error)
 }

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, generation_frame, generation_points, Corner, Swatch};
+use super::frame::{draw_legend, generation_frame, generation_points, Corner, Legend, Swatch};
 use super::{draw_error, DrawResult, Theme};
 
 /// The two series of the chart and how to label them.
@@ -32,21 +32,24 @@ pub fn draw_confidence<DB: DrawingBackend>(
     let drawable = |v: f64| v.is_finite() && (!series.log_y || v > 0.0);
     let theme = Theme::new(scale);
     let values = series.own.iter().chain(series.human).cloned();
-    let mut chart = generation_frame(root, &theme, series.title, n, values, series.log_y, false)?;
     let points = |vs: &[f64]| generation_points(vs, series.log_y);
-    let mut legend = Vec::new();
-    for (values, label, color) in
-        [(series.own, series.own_label, theme.colors.model), (series.human, series.human_label, theme.colors.human)]
-    {
-        let style = color.stroke_width(theme.bold);
-        chart.draw_series(LineSeries::new(points(values), style)).map_err(draw_error)?;
-        legend.push((label.to_string(), Swatch::Line(style)));
+    let both =
+        [(series.own, series.own_label, theme.colors.model), (series.human, series.human_label, theme.colors.human)];
+    let mut legend = Legend::new(Corner::UpperLeft);
+    for (values, label, color) in both {
+        legend.entry(label, Swatch::Line(color.stroke_width(theme.bold)));
+        legend.lines.push(points(values));
+    }
+    let (mut chart, place) =
+        generation_frame(root, &theme, series.title, n, values, series.log_y, false, Some(&legend))?;
+    for ((values, _, color), line) in both.into_iter().zip(&legend.lines) {
+        chart.draw_series(LineSeries::new(line.iter().copied(), color.stroke_width(theme.bold))).map_err(draw_error)?;
         if let Some(&v) = values.get(generation).filter(|v| drawable(**v)) {
             chart
                 .draw_series(std::iter::once(Circle::new((generation as f64, v), theme.marker, color.filled())))
                 .map_err(draw_error)?;
         }
     }
-    draw_legend(&chart, &theme, Corner::UpperLeft, &legend)?;
+    draw_legend(root, &theme, &legend, place)?;
     root.present().map_err(draw_error)
 }

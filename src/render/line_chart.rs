@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Legend, Swatch};
 use super::{draw_error, padded_range, DrawResult, Theme};
 
 /// One line: its legend, points, and style. `color` picks the model colour (0), the human
@@ -26,7 +26,8 @@ pub struct LineChart {
     pub x_label: String,
     pub y_label: String,
     pub lines: Vec<Line>,
-    /// Where the legend goes: "upper_left", "upper_right" or (the default) lower right.
+    /// The corner the legend is tried in first: "upper_left", "upper_right" or (the default)
+    /// lower right; it goes elsewhere when that corner would cover a line.
     #[serde(default)]
     pub legend: String,
 }
@@ -53,26 +54,30 @@ pub fn draw_lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Lin
     let theme = Theme::new(scale);
     let labels =
         Frame { title: Some(&chart.title), x: AxisLabels::new(&chart.x_label), y: AxisLabels::new(&chart.y_label) };
-    let mut c = frame(root, &theme, &labels, Axis::linear(x_lo..x_hi), y)?;
-    let mut legend = Vec::new();
-    for line in &chart.lines {
-        let style = color(&theme, line.color).stroke_width(theme.bold);
-        let pts: Vec<(f64, f64)> =
-            line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
-        if line.dashed {
-            c.draw_series(DashedLineSeries::new(pts, theme.dash, theme.gap, style)).map_err(draw_error)?;
-        } else {
-            c.draw_series(LineSeries::new(pts.clone(), style)).map_err(draw_error)?;
-            c.draw_series(pts.into_iter().map(|p| Circle::new(p, theme.point, color(&theme, line.color).filled())))
-                .map_err(draw_error)?;
-        }
-        legend.push((line.label.clone(), if line.dashed { Swatch::Dashed(style) } else { Swatch::Line(style) }));
-    }
     let corner = match chart.legend.as_str() {
         "upper_left" => Corner::UpperLeft,
         "upper_right" => Corner::UpperRight,
         _ => Corner::LowerRight,
     };
-    draw_legend(&c, &theme, corner, &legend)?;
+    let mut legend = Legend::new(corner);
+    legend.dot = theme.point;
+    for line in &chart.lines {
+        let style = color(&theme, line.color).stroke_width(theme.bold);
+        legend.entry(line.label.clone(), if line.dashed { Swatch::Dashed(style) } else { Swatch::Line(style) });
+        legend.lines.push(line.points.iter().cloned().filter(|(x, y)| x.is_finite() && y.is_finite()).collect());
+    }
+    let (mut c, place) = frame(root, &theme, &labels, Axis::linear(x_lo..x_hi), y, Some(&legend))?;
+    for (line, pts) in chart.lines.iter().zip(&legend.lines) {
+        let style = color(&theme, line.color).stroke_width(theme.bold);
+        if line.dashed {
+            c.draw_series(DashedLineSeries::new(pts.iter().copied(), theme.dash, theme.gap, style))
+                .map_err(draw_error)?;
+        } else {
+            c.draw_series(LineSeries::new(pts.iter().copied(), style)).map_err(draw_error)?;
+            c.draw_series(pts.iter().map(|&p| Circle::new(p, theme.point, color(&theme, line.color).filled())))
+                .map_err(draw_error)?;
+        }
+    }
+    draw_legend(root, &theme, &legend, place)?;
     root.present().map_err(draw_error)
 }

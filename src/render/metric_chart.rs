@@ -48,7 +48,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .chain(series.band.iter().flat_map(|[lo, _, hi]| lo.iter().chain(hi.iter())))
         .cloned();
     let theme = Theme::new(scale);
-    let mut chart = generation_frame(root, &theme, series.title, n, all, series.log_y, true)?;
+    let (mut chart, _) = generation_frame(root, &theme, series.title, n, all, series.log_y, true, None)?;
     let points = |vs: &[f64]| generation_points(vs, series.log_y);
     if let Some([lo, median, hi]) = series.band {
         // The 10–90% range of the replicates as a shaded area, their median as a thin line.

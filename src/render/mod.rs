@@ -1,5 +1,5 @@
-//! Charts, drawn with plotters on any backend: an HTML canvas on the page (`web`), SVG in the
-//! native tests. Renderers receive plain data (a run's series, a generation's view) and never
+//! Charts, drawn with plotters on any backend: on the page (`web`) an HTML canvas or, for "Save
+//! as SVG", an SVG document ([`SvgWriter`]); natively SVG (the tests). Renderers receive plain data (a run's series, a generation's view) and never
 //! touch the simulation.
 //!
 //! Every function takes a `scale` (the screen's device-pixel ratio) so that fonts and lines stay
@@ -11,6 +11,7 @@ mod confidence_chart;
 mod frame;
 mod line_chart;
 mod metric_chart;
+mod svg;
 mod theme;
 mod view;
 mod word_frequencies;
@@ -19,6 +20,7 @@ pub use bell_curve::draw_gaussian;
 pub use confidence_chart::{draw_confidence, ConfidenceSeries};
 pub use line_chart::{draw_lines, Line, LineChart};
 pub use metric_chart::{draw_metric, MetricSeries};
+pub use svg::SvgWriter;
 pub use theme::{look, palette, set_look, Look, Palette, Theme};
 pub use view::{DrawView, Target};
 pub use word_frequencies::draw_tokens;
@@ -80,13 +82,17 @@ mod tests {
     use crate::sim::simulate_one;
     use plotters::prelude::*;
 
-    fn svg(draw: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> super::DrawResult) -> String {
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (640, 360)).into_drawing_area();
-            draw(root).unwrap();
-        }
-        out
+    fn svg_of(
+        (width, height): (u32, u32),
+        draw: impl FnOnce(DrawingArea<&mut SvgWriter, plotters::coord::Shift>) -> super::DrawResult,
+    ) -> String {
+        let mut writer = SvgWriter::new(width, height);
+        draw((&mut writer).into_drawing_area()).unwrap();
+        writer.finish()
+    }
+
+    fn svg(draw: impl FnOnce(DrawingArea<&mut SvgWriter, plotters::coord::Shift>) -> super::DrawResult) -> String {
+        svg_of((640, 360), draw)
     }
 
     #[test]
@@ -232,6 +238,186 @@ mod tests {
         set_look(Look::Light);
         assert!(picture.contains("#181A1F"), "the dark background fills the chart");
         assert!(!svg(|root| draw_metric(&root, &series, 1, 1.0)).contains("#181A1F"));
+    }
+
+    /// The element names of a well-formed XML document, in document order, or what is wrong with
+    /// it (an unclosed or mismatched tag, an unquoted attribute, a bare `&` or `<`).
+    fn well_formed(xml: &str) -> Result<Vec<String>, String> {
+        let (mut open, mut names) = (Vec::new(), Vec::new());
+        let mut rest = xml;
+        while let Some(start) = rest.find('<') {
+            let text = &rest[..start];
+            if text
+                .replace("&lt;", "")
+                .replace("&gt;", "")
+                .replace("&amp;", "")
+                .replace("&quot;", "")
+                .replace("&apos;", "")
+                .contains('&')
+            {
+                return Err(format!("a bare & in {text:?}"));
+            }
+            let end = rest[start..].find('>').ok_or("an unclosed <")? + start;
+            let tag = &rest[start + 1..end];
+            rest = &rest[end + 1..];
+            if tag.starts_with('?') {
+                continue;
+            }
+            if tag.contains('<') || tag.matches('"').count() % 2 != 0 {
+                return Err(format!("a malformed tag <{tag}>"));
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                if open.pop().as_deref() != Some(name) {
+                    return Err(format!("</{name}> closes nothing open"));
+                }
+                continue;
+            }
+            let name = tag.split_whitespace().next().ok_or("an empty tag")?.trim_end_matches('/').to_string();
+            names.push(name.clone());
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
+        if open.is_empty() {
+            Ok(names)
+        } else {
+            Err(format!("unclosed: {open:?}"))
+        }
+    }
+
+    #[test]
+    fn the_svg_writer_makes_a_standalone_document_with_the_canvas_fonts() {
+        let values = [1.0, 0.8, 0.5, 0.45];
+        let series = MetricSeries {
+            title: "Variance <spread> & more",
+            values: &values,
+            theory: &[],
+            lineages: &[],
+            control: Some(&values),
+            log_y: false,
+            generations: 3,
+            band: None,
+        };
+        let svg = svg_of((480, 300), |root| draw_metric(&root, &series, 2, 1.0));
+        assert!(svg.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"300\" viewBox=\"0 0 480 300\">"), "{}", &svg[..200]);
+        let names = well_formed(&svg).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(names[0], "svg");
+        assert!(svg.trim_end().ends_with("</svg>"));
+        for name in ["rect", "line", "polyline", "circle", "text"] {
+            assert!(names.iter().any(|n| n == name), "a <{name}>");
+        }
+        // The title, escaped, in the canvas's font and size; the ticks and the axis description.
+        assert!(svg.contains(">Variance &lt;spread&gt; &amp; more</text>"), "the title");
+        assert!(svg.contains("font-size=\"14.0\" font-family=\"sans-serif\""), "the title's font as on canvas");
+        assert!(svg.contains("font-size=\"12.0\" font-family=\"sans-serif\""), "the ticks' font");
+        assert!(svg.contains(">generation</text>") && svg.contains(">0.5</text>") && svg.contains(">3</text>"));
+        assert!(svg.contains("fill=\"#FFFFFF\""), "the background");
+    }
+
+    /// The numbers of attribute `name` of an SVG element's tag.
+    fn numbers(tag: &str, name: &str) -> Vec<f64> {
+        let Some(start) = tag.find(&format!(" {name}=\"")) else { return Vec::new() };
+        let value = &tag[start + name.len() + 3..];
+        value[..value.find('"').unwrap()].split([' ', ',']).filter_map(|v| v.parse().ok()).collect()
+    }
+
+    /// In an SVG of a chart drawn by [`SvgWriter`]: the legend's box (the one translucent
+    /// background rectangle, drawn after every series) and what of the data it covers: each dot,
+    /// line or bar drawn before it that meets the box.
+    fn legend_covers(svg: &str) -> (Option<[f64; 4]>, Vec<String>) {
+        let tags: Vec<&str> = svg.split('<').collect();
+        let Some(at) = tags.iter().position(|t| t.starts_with("rect") && t.contains("fill-opacity=\"0.850\"")) else {
+            return (None, Vec::new());
+        };
+        let [x, y, w, h] = ["x", "y", "width", "height"].map(|a| numbers(tags[at], a)[0]);
+        let r = [x, y, x + w, y + h];
+        let covered = tags[..at]
+            .iter()
+            .filter(|tag| {
+                if tag.starts_with("circle") {
+                    let (cx, cy, d) = (numbers(tag, "cx")[0], numbers(tag, "cy")[0], numbers(tag, "r")[0]);
+                    cx + d > r[0] && cx - d < r[2] && cy + d > r[1] && cy - d < r[3]
+                } else if tag.starts_with("polyline") {
+                    let p = numbers(tag, "points");
+                    let p: Vec<(f64, f64)> = p.chunks(2).map(|c| (c[0], c[1])).collect();
+                    p.windows(2).any(|w| frame::segment_meets(w[0], w[1], r))
+                } else if tag.starts_with("rect") && tag.contains("fill-opacity") {
+                    let [bx, by, bw, bh] = ["x", "y", "width", "height"].map(|a| numbers(tag, a)[0]);
+                    bx < r[2] && bx + bw > r[0] && by < r[3] && by + bh > r[1]
+                } else {
+                    false
+                }
+            })
+            .map(|t| t.chars().take(80).collect())
+            .collect();
+        (Some(r), covered)
+    }
+
+    #[test]
+    fn no_legend_covers_the_data_on_a_phone_or_a_desktop() {
+        // On a phone (charts 360 px wide, the page at 390) and a desktop, in the three looks: the
+        // word view late and early in a run that loses words, the bell curve collapsing, and the
+        // confidently-wrong chart, whose lines fill every corner.
+        let tokens = Scenario::from_query("model=tokens&generations=40&samples=2000").unwrap();
+        let tokens = Experiment::new(&tokens, None).unwrap().run_with_views(0);
+        let gaussian = Scenario::from_query("generations=60&samples=20&seed=5").unwrap();
+        let gaussian = Experiment::new(&gaussian, None).unwrap().run_with_views(0);
+        let own: Vec<f64> = (0..21).map(|t| 55.0 * 0.9f64.powi(t)).collect();
+        let human: Vec<f64> = (0..21).map(|t| 350.0 * 1.1f64.powi(t)).collect();
+        let confidence = ConfidenceSeries {
+            title: "Confidently wrong",
+            own: &own,
+            own_label: "Perplexity on its own text",
+            human: &human,
+            human_label: "Perplexity on held-out human text",
+            log_y: true,
+        };
+        let mut below = 0;
+        for look in [Look::Light, Look::Dark, Look::Projector] {
+            set_look(look);
+            for size in [(360, 260), (900, 340)] {
+                let mut pictures = Vec::new();
+                for t in [0, 3, 40] {
+                    let (view, first) = (&tokens.views[t], tokens.views[0].as_ref());
+                    pictures.push((
+                        format!("tokens {t}"),
+                        svg_of(size, |root| view.draw(first, Target::Svg(&root), t, 1.0)),
+                    ));
+                }
+                for t in [0, 10, 60] {
+                    let (view, first) = (&gaussian.views[t], gaussian.views[0].as_ref());
+                    pictures.push((
+                        format!("bell curve {t}"),
+                        svg_of(size, |root| view.draw(first, Target::Svg(&root), t, 1.0)),
+                    ));
+                }
+                pictures.push((
+                    "confidence".into(),
+                    svg_of((size.0, 200), |root| draw_confidence(&root, &confidence, 20, 1.0)),
+                ));
+                for (what, svg) in pictures {
+                    let (legend, covered) = legend_covers(&svg);
+                    let legend = legend.unwrap_or_else(|| panic!("{what} at {size:?} has its legend"));
+                    assert!(
+                        covered.is_empty(),
+                        "{what} at {size:?} in {look:?}: the legend {legend:?} covers {covered:?}"
+                    );
+                    let height = if what == "confidence" { 200.0 } else { f64::from(size.1) };
+                    assert!(
+                        legend[0] >= 0.0 && legend[2] <= f64::from(size.0) && legend[3] <= height,
+                        "{what}: {legend:?}"
+                    );
+                    // Below the chart when no corner is free: under all of the chart's text.
+                    let before = &svg[..svg.find("fill-opacity=\"0.850\"").unwrap()];
+                    let mut texts = before.split("<text").skip(1).filter_map(|t| numbers(t, "y").first().copied());
+                    if texts.all(|y| y < legend[1]) {
+                        below += 1;
+                    }
+                }
+            }
+        }
+        set_look(Look::Light);
+        assert!(below > 0, "some legends go below their chart");
     }
 
     #[test]

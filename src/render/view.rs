@@ -3,9 +3,9 @@
 //! [`DrawView`] once, generically over the backend; [`Target`] picks the backend at run time so a
 //! view can be drawn through a trait object.
 
-use plotters::coord::Shift;
 #[cfg(not(target_arch = "wasm32"))]
-use plotters::prelude::SVGBackend;
+use super::SvgWriter;
+use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::DrawResult;
@@ -14,7 +14,7 @@ use super::DrawResult;
 /// exports). Each build has only its own, so the page's module holds one copy of every chart.
 pub enum Target<'a, 'b> {
     #[cfg(not(target_arch = "wasm32"))]
-    Svg(&'a DrawingArea<SVGBackend<'b>, Shift>),
+    Svg(&'a DrawingArea<&'b mut SvgWriter, Shift>),
     #[cfg(target_arch = "wasm32")]
     Canvas(&'a DrawingArea<crate::web::PageCanvas, Shift>, std::marker::PhantomData<&'b ()>),
 }

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Swatch};
+use super::frame::{draw_legend, frame, Axis, AxisLabels, Corner, Frame, Legend, Swatch};
 use super::{draw_error, DrawResult, Theme};
 use crate::sim::tokens::TokensView;
 
@@ -77,59 +77,67 @@ pub fn draw_tokens<DB: DrawingBackend>(
         y: AxisLabels { format: |y| format!("{y:.0e}"), ..AxisLabels::new("probability") },
     };
     let (x, y) = (Axis::log(1.0..vocab as f64 * 1.15), Axis::log(y_lo..y_hi));
-    let mut chart = frame(root, &theme, &labels, x, y)?;
-
     let lost: Vec<usize> =
         (0..view.model_probs.len()).filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0).collect();
     let rug_top = y_lo * (y_hi / y_lo).powf(0.035);
+    let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
+    let mut ranks: Vec<usize> = (0..=HUMAN_LINE_POINTS).map(|k| step.powi(k as i32).round() as usize).collect();
+    ranks.dedup();
+    let line: Vec<(f64, f64)> =
+        ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
+    let model_dots: Vec<(f64, f64)> =
+        view.model_probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p)).collect();
+
+    let radius = theme.dot;
+    let mut legend = Legend::new(Corner::UpperRight);
+    // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
+    legend.entry(
+        format!("{} words the model can no longer produce", lost.len()),
+        Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
+    );
+    let model =
+        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
+    legend.entry(model, Swatch::Dot(theme.colors.model, radius + 1));
+    legend.entry("human word frequencies (Zipf)", Swatch::Dashed(theme.colors.human.stroke_width(theme.bold)));
+    // The rug, for the legend's placement: the band it fills (its first to last lost word), not
+    // one line per word (up to 100,000 of them).
+    if let (Some(&first), Some(&last)) = (lost.first(), lost.last()) {
+        let (from, to) = ((first + 1) as f64, (last + 1) as f64);
+        legend.lines = vec![vec![(from, y_lo), (to, y_lo)], vec![(from, rug_top), (to, rug_top)]];
+    }
+    legend.lines.push(line);
+    legend.dots = model_dots;
+    legend.dot = radius;
+    let (mut chart, place) = frame(root, &theme, &labels, x, y, Some(&legend))?;
+
     // Thousands of dots and rug lines fall on the same few pixels at high ranks: each pixel cell
     // is drawn once (the picture is the same; drawing 10,000 shapes a frame was not).
     let (width, height) = root.dim_in_pixel();
-    let radius = theme.dot;
     let cell = (radius / 2).max(1);
     let mut rug_cells = Cells::new(width, height, 1);
     let mut dot_cells = Cells::new(width, height, cell);
     let rug: Vec<usize> =
         lost.iter().copied().filter(|&i| rug_cells.first(chart.backend_coord(&((i + 1) as f64, y_lo)))).collect();
-    let dots: Vec<(f64, f64)> = view
-        .model_probs
-        .iter()
-        .enumerate()
-        .filter(|(_, &p)| p > 0.0)
-        .map(|(i, &p)| ((i + 1) as f64, p))
-        .filter(|&xy| dot_cells.first(chart.backend_coord(&xy)))
-        .collect();
+    let dots: Vec<(f64, f64)> =
+        legend.dots.iter().copied().filter(|&xy| dot_cells.first(chart.backend_coord(&xy))).collect();
     chart
         .draw_series(rug.iter().map(|&i| {
             let x = (i + 1) as f64;
             PathElement::new(vec![(x, y_lo), (x, rug_top)], theme.colors.faint.mix(0.6).stroke_width(theme.thin))
         }))
         .map_err(draw_error)?;
-    // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
-    let mut legend = vec![(
-        format!("{} words the model can no longer produce", lost.len()),
-        Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
-    )];
-
     chart
         .draw_series(dots.into_iter().map(|xy| Circle::new(xy, radius, theme.colors.model.mix(0.7).filled())))
         .map_err(draw_error)?;
-    let model =
-        if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
-    legend.push((model, Swatch::Dot(theme.colors.model, radius + 1)));
-
-    let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
-    let mut ranks: Vec<usize> = (0..=HUMAN_LINE_POINTS).map(|k| step.powi(k as i32).round() as usize).collect();
-    ranks.dedup();
-    let line: Vec<(f64, f64)> =
-        ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
+    let human_line = legend.lines.last().cloned().unwrap_or_default();
     chart
-        .draw_series(DashedLineSeries::new(line, theme.dash, theme.gap, theme.colors.human.stroke_width(theme.bold)))
+        .draw_series(DashedLineSeries::new(
+            human_line,
+            theme.dash,
+            theme.gap,
+            theme.colors.human.stroke_width(theme.bold),
+        ))
         .map_err(draw_error)?;
-    legend.push((
-        "human word frequencies (Zipf)".to_string(),
-        Swatch::Dashed(theme.colors.human.stroke_width(theme.bold)),
-    ));
-    draw_legend(&chart, &theme, Corner::UpperRight, &legend)?;
+    draw_legend(root, &theme, &legend, place)?;
     root.present().map_err(draw_error)
 }

@@ -1,48 +1,87 @@
 //! The page's canvas backend: plotters-canvas draws, but text is measured with the canvas's own
 //! `measureText`. (plotters measures text on wasm by inserting a `<span>` with an inline `style`
 //! into the document, which a strict Content-Security-Policy, `style-src 'self'`, forbids: one
-//! console error per measured string and mis-sized labels.)
+//! console error per measured string and mis-sized labels.) The same backend writes SVG for the
+//! page's "Save as SVG", so a chart's drawing code is instantiated once for both.
 
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::render::SvgWriter;
 
 /// Line height of measured text, as a multiple of the font size (a browser's `normal`).
 const LINE_HEIGHT: f64 = 1.2;
 
+/// What a [`PageCanvas`] draws on: the canvas itself, or an SVG document (the page's "Save as
+/// SVG"). One backend type for both, so every chart's drawing code is in the module once.
+enum Surface {
+    Canvas(CanvasBackend),
+    Svg(Rc<RefCell<SvgWriter>>),
+}
+
 pub struct PageCanvas {
-    inner: CanvasBackend,
+    surface: Surface,
     context: CanvasRenderingContext2d,
+}
+
+fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()
 }
 
 impl PageCanvas {
     /// The backend of a canvas with a 2D context, or `None`.
     pub fn new(canvas: HtmlCanvasElement) -> Option<PageCanvas> {
-        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(PageCanvas { inner: CanvasBackend::with_canvas_object(canvas)?, context })
+        let context = context_of(&canvas)?;
+        Some(PageCanvas { surface: Surface::Canvas(CanvasBackend::with_canvas_object(canvas)?), context })
+    }
+
+    /// A backend that writes `svg` (`width` × `height` pixels), measuring its text with the 2D
+    /// context of `measure` (the chart's canvas on the page: the same fonts), or `None`.
+    pub fn svg(measure: &HtmlCanvasElement, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
+        Some(PageCanvas { surface: Surface::Svg(svg), context: context_of(measure)? })
     }
 }
 
 type Error = <CanvasBackend as DrawingBackend>::ErrorType;
 
+/// Runs `$canvas` on the canvas backend `$c`, or `$svg` on the SVG writer `$w`.
+macro_rules! on {
+    ($self:ident, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {
+        match &mut $self.surface {
+            Surface::Canvas($c) => $canvas,
+            Surface::Svg(writer) => {
+                let $w = &mut *writer.borrow_mut();
+                $svg;
+                Ok(())
+            }
+        }
+    };
+}
+
 impl DrawingBackend for PageCanvas {
     type ErrorType = Error;
 
     fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
+        match &self.surface {
+            Surface::Canvas(c) => c.get_size(),
+            Surface::Svg(w) => w.borrow().size(),
+        }
     }
 
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.ensure_prepared()
+        Ok(())
     }
 
     fn present(&mut self) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.present()
+        Ok(())
     }
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_pixel(point, color)
+        on!(self, c => c.draw_pixel(point, color), w => w.rect(point, (point.0 + 1, point.1 + 1), color, 0, true))
     }
 
     fn draw_line<S: BackendStyle>(
@@ -51,7 +90,7 @@ impl DrawingBackend for PageCanvas {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_line(from, to, style)
+        on!(self, c => c.draw_line(from, to, style), w => w.line(from, to, style.color(), style.stroke_width()))
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -61,7 +100,8 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+        on!(self, c => c.draw_rect(upper_left, bottom_right, style, fill),
+            w => w.rect(upper_left, bottom_right, style.color(), style.stroke_width(), fill))
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -69,7 +109,8 @@ impl DrawingBackend for PageCanvas {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_path(path, style)
+        on!(self, c => c.draw_path(path, style),
+            w => w.polyline(&mut path.into_iter(), style.color(), style.stroke_width(), false))
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -79,7 +120,8 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_circle(center, radius, style, fill)
+        on!(self, c => c.draw_circle(center, radius, style, fill),
+            w => w.circle(center, radius, style.color(), style.stroke_width(), fill))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -87,7 +129,7 @@ impl DrawingBackend for PageCanvas {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.fill_polygon(vert, style)
+        on!(self, c => c.fill_polygon(vert, style), w => w.polyline(&mut vert.into_iter(), style.color(), 0, true))
     }
 
     fn draw_text<S: BackendTextStyle>(
@@ -96,10 +138,11 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_text(text, style, pos)
+        on!(self, c => c.draw_text(text, style, pos), w => w.text(text, style, pos))
     }
 
-    /// The canvas measures the text in the font `draw_text` will use.
+    /// The canvas measures the text in the font `draw_text` will use (in an SVG too: the
+    /// document is drawn in the same fonts).
     fn estimate_text_size<S: BackendTextStyle>(
         &self,
         text: &str,

@@ -4,6 +4,9 @@
 //! to the worker, and the run arrives generation by generation through [`Explorer::receive`].
 //! Until the new run's first generation arrives, the previous one stays on screen.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::{json, Map, Value};
@@ -14,7 +17,7 @@ use super::{analysis_index, js_err, PageCanvas};
 use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
-use crate::render::{self, LineChart, MetricSeries, Target};
+use crate::render::{self, LineChart, MetricSeries, SvgWriter, Target};
 use crate::scenario::Scenario;
 use crate::sim::TheoryCurve;
 use crate::stream::{self, Assembled, Band, Message};
@@ -44,10 +47,29 @@ pub struct Explorer {
     analyses: [Option<LineChart>; 2],
 }
 
+/// Where a chart is drawn: the page's canvas, or an SVG document.
+type Area = DrawingArea<PageCanvas, Shift>;
+
 /// The drawing area of a canvas the page passes in.
-fn drawing_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<PageCanvas, Shift>, JsValue> {
+fn drawing_area(canvas: HtmlCanvasElement) -> Result<Area, JsValue> {
     let backend = PageCanvas::new(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
     Ok(backend.into_drawing_area())
+}
+
+/// A chart drawn by `draw` as a standalone SVG document of `width` × `height` CSS pixels (at
+/// scale 1: a vector picture), its text measured with the 2D context of `measure` (the chart's
+/// own canvas on the page).
+fn svg(
+    measure: &HtmlCanvasElement,
+    width: u32,
+    height: u32,
+    draw: &dyn Fn(&Area) -> Result<(), JsValue>,
+) -> Result<String, JsValue> {
+    let writer = Rc::new(RefCell::new(SvgWriter::new(width.max(1), height.max(1))));
+    let backend = PageCanvas::svg(measure, writer.clone()).ok_or_else(|| js_err("no 2D context on the canvas"))?;
+    draw(&backend.into_drawing_area())?;
+    let document = writer.borrow().finish();
+    Ok(document)
 }
 
 /// What the control line of every metric chart is.
@@ -375,6 +397,22 @@ impl Explorer {
 
     /// Draws the family's "confidently wrong" chart with a marker at generation t.
     pub fn draw_confidence(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
+        self.confidence_on(&drawing_area(canvas)?, generation, scale)
+    }
+
+    /// [`Explorer::draw_confidence`] as an SVG document of `width` × `height` CSS pixels (text
+    /// measured on `canvas`, the chart's canvas on the page).
+    pub fn svg_confidence(
+        &self,
+        canvas: &HtmlCanvasElement,
+        generation: u32,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsValue> {
+        svg(canvas, width, height, &|area| self.confidence_on(area, generation, 1.0))
+    }
+
+    fn confidence_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
         let Some((_, scenario, shown)) = &self.shown else { return Ok(()) };
         let family = scenario.model.family();
         let (own, human) = family.confidence.ok_or_else(|| js_err("this family has no confidence chart"))?;
@@ -390,7 +428,7 @@ impl Explorer {
             human_label: human_info.map_or(human, |m| m.title),
             log_y: own_info.is_some_and(|m| m.log),
         };
-        render::draw_confidence(&drawing_area(canvas)?, &series, generation as usize, scale).map_err(js_err)
+        render::draw_confidence(area, &series, generation as usize, scale).map_err(js_err)
     }
 
     /// The main view's caption at generation t.
@@ -452,13 +490,28 @@ impl Explorer {
 
     /// Draws generation t's main view on a canvas (families whose main view is a chart).
     pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
+        self.view_on(&drawing_area(canvas)?, generation, scale)
+    }
+
+    /// [`Explorer::draw_view`] as an SVG document of `width` × `height` CSS pixels (text measured
+    /// on `canvas`, the view's canvas on the page).
+    pub fn svg_view(
+        &self,
+        canvas: &HtmlCanvasElement,
+        generation: u32,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsValue> {
+        svg(canvas, width, height, &|area| self.view_on(area, generation, 1.0))
+    }
+
+    fn view_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
         let Some((_, _, shown)) = &self.shown else { return Ok(()) };
         let t = (generation as usize).min(shown.views.len().saturating_sub(1));
         let (Some(view), Some(reference)) = (shown.views.get(t), shown.views.first()) else {
             return Err(js_err("this run has no views"));
         };
-        let root = drawing_area(canvas)?;
-        view.draw(reference.as_ref(), Target::Canvas(&root, std::marker::PhantomData), t, scale).map_err(js_err)
+        view.draw(reference.as_ref(), Target::Canvas(area, std::marker::PhantomData), t, scale).map_err(js_err)
     }
 
     /// Draws one metric across generations with a marker at generation t (its title and axis
@@ -470,6 +523,23 @@ impl Explorer {
         generation: u32,
         scale: f64,
     ) -> Result<(), JsValue> {
+        self.metric_on(&drawing_area(canvas)?, metric, generation, scale)
+    }
+
+    /// [`Explorer::draw_metric`] as an SVG document of `width` × `height` CSS pixels (text
+    /// measured on `canvas`, the chart's canvas on the page).
+    pub fn svg_metric(
+        &self,
+        canvas: &HtmlCanvasElement,
+        metric: &str,
+        generation: u32,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsValue> {
+        svg(canvas, width, height, &|area| self.metric_on(area, metric, generation, 1.0))
+    }
+
+    fn metric_on(&self, area: &Area, metric: &str, generation: u32, scale: f64) -> Result<(), JsValue> {
         let Some((_, scenario, shown)) = &self.shown else { return Ok(()) };
         let run = &shown.run;
         let values = run.series(metric).ok_or_else(|| js_err(format!("no metric named {metric}")))?;
@@ -489,7 +559,7 @@ impl Explorer {
             generations: shown.generations,
             band: band.as_ref().map(|[lo, median, hi]| [lo.as_slice(), median.as_slice(), hi.as_slice()]),
         };
-        render::draw_metric(&drawing_area(canvas)?, &series, generation as usize, scale).map_err(js_err)
+        render::draw_metric(area, &series, generation as usize, scale).map_err(js_err)
     }
 
     /// Takes the chart of analysis `kind` computed so far by the worker for job `job` (bytes of
@@ -504,6 +574,22 @@ impl Explorer {
 
     /// Draws analysis `kind`: the cells computed so far, or the question and "press Compute".
     pub fn draw_analysis(&self, canvas: HtmlCanvasElement, kind: &str, scale: f64) -> Result<(), JsValue> {
+        self.analysis_on(&drawing_area(canvas)?, kind, scale)
+    }
+
+    /// [`Explorer::draw_analysis`] as an SVG document of `width` × `height` CSS pixels (text
+    /// measured on `canvas`, the analysis' canvas on the page).
+    pub fn svg_analysis(
+        &self,
+        canvas: &HtmlCanvasElement,
+        kind: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsValue> {
+        svg(canvas, width, height, &|area| self.analysis_on(area, kind, 1.0))
+    }
+
+    fn analysis_on(&self, area: &Area, kind: &str, scale: f64) -> Result<(), JsValue> {
         let (i, kind) = analysis_index(kind)?;
         let placeholder;
         let chart = match &self.analyses[i] {
@@ -513,7 +599,7 @@ impl Explorer {
                 &placeholder
             }
         };
-        render::draw_lines(&drawing_area(canvas)?, chart, scale).map_err(js_err)
+        render::draw_lines(area, chart, scale).map_err(js_err)
     }
 
     /// The run on screen as a file: one header line (the version, the share link and the command

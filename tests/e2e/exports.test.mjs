@@ -1,6 +1,7 @@
 // Exports: the run's numbers download as CSV and JSON lines, and after their header line they
 // are byte for byte what the command line prints for the same scenario and seed, in the served
-// page, the single file under file:// and a sandboxed embed (which needs allow-downloads).
+// page, the single file under file:// and a sandboxed embed (which needs allow-downloads); every
+// chart saves as a PNG at print resolution and as a standalone SVG at its size on screen.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -21,6 +22,37 @@ function cli(query, format) {
 async function downloaded(page, selector, where = page) {
   const [file] = await Promise.all([page.waitForEvent("download"), where.locator(selector).click()]);
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+}
+
+/**
+ * Saves the chart on `canvas` (a selector, in `where`) with its "Save as SVG" button `button`, and
+ * checks the file in the page: well-formed XML (DOMParser finds no error), an <svg> root in the
+ * SVG namespace of the canvas's size on screen with a matching viewBox, and `title` among its
+ * texts. Returns the file's name and text.
+ */
+async function savedSvg(page, canvas, button, title, where = page) {
+  const [w, h] = await where.locator(canvas).evaluate((c) => [c.clientWidth, c.clientHeight]);
+  const { name, text } = await downloaded(page, button, where);
+  assert.match(name, /\.svg$/);
+  const parsed = await page.evaluate((svg) => {
+    const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+    const root = doc.documentElement;
+    return {
+      error: doc.querySelector("parsererror")?.textContent ?? null,
+      root: root.localName,
+      ns: root.namespaceURI,
+      size: [root.getAttribute("width"), root.getAttribute("height"), root.getAttribute("viewBox")],
+      texts: [...doc.querySelectorAll("text")].map((t) => t.textContent),
+      fonts: [...new Set([...doc.querySelectorAll("text")].map((t) => `${t.getAttribute("font-size")} ${t.getAttribute("font-family")}`))],
+    };
+  }, text);
+  assert.equal(parsed.error, null, "well-formed XML");
+  assert.equal(parsed.root, "svg");
+  assert.equal(parsed.ns, "http://www.w3.org/2000/svg");
+  assert.deepEqual(parsed.size, [String(w), String(h), `0 0 ${w} ${h}`], "the chart's size on screen");
+  assert.ok(parsed.texts.some((t) => t.includes(title)), `${title} in ${parsed.texts.slice(0, 8)}`);
+  assert.ok(parsed.fonts.every((f) => / sans-serif$/.test(f)) && parsed.fonts.includes("12.0 sans-serif"), `${parsed.fonts}`);
+  return { name, text };
 }
 
 function split(text) {
@@ -58,6 +90,8 @@ test("downloads work in the single file under file:// and in a sandboxed embed",
   assert.equal(split((await downloaded(page, "#download-csv")).text)[1], cli("generations=8", "csv"));
   const [picture] = await Promise.all([page.waitForEvent("download"), page.click("#view-png")]);
   assert.match(picture.suggestedFilename(), /view-generation-\d+\.png$/);
+  await savedSvg(page, "#view", "#view-svg", "value (in human standard deviations)");
+  await savedSvg(page, 'canvas[data-metric="variance"]', 'canvas[data-metric="variance"] ~ button[data-svg]', "Variance (spread)");
   await page.close();
 
   const host = await shared.browser.newPage({ acceptDownloads: true });
@@ -74,6 +108,8 @@ test("downloads work in the single file under file:// and in a sandboxed embed",
   await frame.locator("body[data-run=complete]").waitFor({ state: "attached", timeout: 30000 });
   const { text } = await downloaded(host, "#download-json", frame);
   assert.equal(split(text)[1], cli("generations=8", "json"));
+  const svg = await savedSvg(host, "#view", "#view-svg", "density", frame);
+  assert.match(svg.name, /view-generation-\d+\.svg$/);
   await host.close();
 });
 
@@ -88,7 +124,7 @@ test("every chart saves as a PNG at print resolution, and the main view as a str
   const { page, problems } = await openPage(shared.browser, `${shared.server.base}?generations=30`);
   const chart = 'canvas[data-metric="variance"]';
   const width = await page.$eval(chart, (c) => c.clientWidth);
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click(`${chart} ~ button.png`)]);
+  const [file] = await Promise.all([page.waitForEvent("download"), page.click(`${chart} ~ button[data-png]`)]);
   assert.match(file.suggestedFilename(), /variance-generation-\d+\.png$/);
   const [w, h] = pngSize(await file.path());
   assert.equal(w, Math.round(width * 3), "three times its width on screen");
@@ -97,6 +133,34 @@ test("every chart saves as a PNG at print resolution, and the main view as a str
   const [strip] = await Promise.all([page.waitForEvent("download"), page.click("#strip-png")]);
   assert.match(strip.suggestedFilename(), /generations-0-5-10-20\.png$/);
   assert.equal(pngSize(await strip.path())[0], 4 * Math.round(viewWidth * 2), "four panels side by side");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("every chart saves as an SVG at its size on screen, in the page's theme", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?model=tokens&generations=20&theme=dark`);
+  const view = await savedSvg(page, "#view", "#view-svg", "rank of the word in human text (1 = most frequent)");
+  assert.match(view.name, /model-collapse-tokens-seed-\d+-view-generation-\d+\.svg$/);
+  assert.ok(view.text.includes('fill="#181A1F"'), "the dark theme's background");
+  // Each chart's title, as its button names it ("Save as SVG: the chart “Title”").
+  const metrics = await page.$$eval("#metrics button[data-svg]", (bs) =>
+    bs.map((b) => [b.closest("figure").querySelector("canvas").dataset.metric ?? null, /“(.*)”/.exec(b.getAttribute("aria-label"))[1]]),
+  );
+  assert.ok(metrics.length >= 3, `${metrics}`);
+  for (const [metric, title] of metrics) {
+    const canvas = metric ? `canvas[data-metric="${metric}"]` : "canvas[data-confidence]";
+    const { name } = await savedSvg(page, canvas, `${canvas} ~ button[data-svg]`, title);
+    assert.match(name, new RegExp(`-${metric ?? "confidence"}-generation-\\d+\\.svg$`));
+  }
+  // The analyses: before Compute (their question) and after.
+  await savedSvg(page, "#stops-chart", "#stops-svg", "press Compute");
+  await page.click("#mixing-run");
+  await page.waitForFunction(() => /^Computed/.test(document.querySelector("#status").textContent), null, { timeout: 60000 });
+  const mixing = await savedSvg(page, "#mixing-chart", "#mixing-svg", "one model");
+  assert.match(mixing.name, /-mixing\.svg$/);
+  assert.ok((mixing.text.match(/<polyline/g) ?? []).length >= 2, "its lines");
+  const [png] = await Promise.all([page.waitForEvent("download"), page.click("#mixing-png")]);
+  assert.match(png.suggestedFilename(), /-mixing\.png$/);
   assert.deepEqual(problems, []);
   await page.close();
 });

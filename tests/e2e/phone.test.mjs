@@ -1,10 +1,11 @@
 // Phone and tablet: at 390×844 the main chart and Play are on the first screen in every view,
 // the settings follow below, touch targets are at least 44 px, nothing overflows sideways and the
-// charts (their legends included) fit the screen.
+// charts (their legends included) fit the screen, and no legend covers the data.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { RESULTS, openPage, useBrowser } from "./harness.mjs";
+import { RESULTS, openPage, scrub, settled, useBrowser } from "./harness.mjs";
 
 const shared = useBrowser();
 
@@ -53,6 +54,44 @@ test("on a tablet the page keeps its two columns and fits the screen", async () 
   const view = await page.locator("#view").boundingBox();
   assert.ok(play.y + play.height < 1180 && view.y + view.height < 1180);
   await page.screenshot({ path: `${RESULTS}/tablet-tokens.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/**
+ * The chart saved by its "Save as SVG" `button`, as the page draws it (its SVG export: the same drawing, text measured by
+ * the browser), and every dot or line vertex drawn before its legend's box that falls inside it.
+ */
+async function coveredByLegend(page, button) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+  return page.evaluate((svg) => {
+    const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+    const all = [...doc.documentElement.children];
+    const at = all.findIndex((e) => e.localName === "rect" && e.getAttribute("fill-opacity") === "0.850");
+    if (at < 0) return { legend: null, covered: [] };
+    const [x, y, w, h] = ["x", "y", "width", "height"].map((a) => Number(all[at].getAttribute(a)));
+    const inside = ([px, py]) => px > x && px < x + w && py > y && py < y + h;
+    const covered = all.slice(0, at).flatMap((e) => {
+      if (e.localName === "circle") return [[Number(e.getAttribute("cx")), Number(e.getAttribute("cy"))]].filter(inside);
+      if (e.localName === "polyline") return e.getAttribute("points").split(" ").map((p) => p.split(",").map(Number)).filter(inside);
+      return [];
+    });
+    return { legend: [x, y, w, h], covered };
+  }, readFileSync(await file.path(), "utf8"));
+}
+
+test("on a phone no legend covers the data: the word view and confidently wrong, early and late", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?model=tokens&generations=30`, { width: 390, height: 844 });
+  for (const t of [0, 30]) {
+    await scrub(page, t);
+    await settled(page);
+    for (const button of ["#view-svg", "canvas[data-confidence] ~ button[data-svg]"]) {
+      const { legend, covered } = await coveredByLegend(page, button);
+      assert.ok(legend, `${button} at ${t}: a legend`);
+      assert.deepEqual(covered, [], `${button} at generation ${t}: the legend ${legend} covers the data`);
+    }
+  }
+  await page.locator("#view").screenshot({ path: `${RESULTS}/phone-tokens-legend.png` });
   assert.deepEqual(problems, []);
   await page.close();
 });
