@@ -26,6 +26,9 @@ enum Surface {
 pub struct PageCanvas {
     surface: Surface,
     context: CanvasRenderingContext2d,
+    /// The fill colour this backend last set on the canvas for a dot, while nothing else has
+    /// drawn since: a chart's thousands of dots of one colour set it once, not once each.
+    dot_fill: Option<(u8, u8, u8, f64)>,
 }
 
 fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -36,21 +39,27 @@ impl PageCanvas {
     /// The backend of a canvas with a 2D context, or `None`.
     pub fn new(canvas: HtmlCanvasElement) -> Option<PageCanvas> {
         let context = context_of(&canvas)?;
-        Some(PageCanvas { surface: Surface::Canvas(CanvasBackend::with_canvas_object(canvas)?), context })
+        Some(PageCanvas {
+            surface: Surface::Canvas(CanvasBackend::with_canvas_object(canvas)?),
+            context,
+            dot_fill: None,
+        })
     }
 
     /// A backend that writes `svg` (`width` × `height` pixels), measuring its text with the 2D
     /// context of `measure` (the chart's canvas on the page: the same fonts), or `None`.
     pub fn svg(measure: &HtmlCanvasElement, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
-        Some(PageCanvas { surface: Surface::Svg(svg), context: context_of(measure)? })
+        Some(PageCanvas { surface: Surface::Svg(svg), context: context_of(measure)?, dot_fill: None })
     }
 }
 
 type Error = <CanvasBackend as DrawingBackend>::ErrorType;
 
-/// Runs `$canvas` on the canvas backend `$c`, or `$svg` on the SVG writer `$w`.
+/// Runs `$canvas` on the canvas backend `$c` (which may set the canvas's fill colour), or `$svg`
+/// on the SVG writer `$w`.
 macro_rules! on {
-    ($self:ident, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {
+    ($self:ident, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {{
+        $self.dot_fill = None;
         match &mut $self.surface {
             Surface::Canvas($c) => $canvas,
             Surface::Svg(writer) => {
@@ -59,7 +68,7 @@ macro_rules! on {
                 Ok(())
             }
         }
-    };
+    }};
 }
 
 impl DrawingBackend for PageCanvas {
@@ -120,8 +129,29 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
+        let color = style.color();
+        if fill && color.alpha > 0.0 && matches!(self.surface, Surface::Canvas(_)) {
+            // As plotters-canvas fills a circle, with its colour set only when it changes.
+            let key = (color.rgb.0, color.rgb.1, color.rgb.2, color.alpha);
+            if self.dot_fill != Some(key) {
+                let (r, g, b) = color.rgb;
+                self.context.set_fill_style_str(&format!("rgba({r},{g},{b},{})", color.alpha));
+                self.dot_fill = Some(key);
+            }
+            self.context.begin_path();
+            // `arc` fails only for a negative radius, which a u32 cannot be.
+            let _ = self.context.arc(
+                f64::from(center.0),
+                f64::from(center.1),
+                f64::from(radius),
+                0.0,
+                std::f64::consts::TAU,
+            );
+            self.context.fill();
+            return Ok(());
+        }
         on!(self, c => c.draw_circle(center, radius, style, fill),
-            w => w.circle(center, radius, style.color(), style.stroke_width(), fill))
+            w => w.circle(center, radius, color, style.stroke_width(), fill))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
