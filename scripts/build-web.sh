@@ -7,11 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-corpus.sh
-cargo build --lib --profile web --locked --target wasm32-unknown-unknown
+cargo build --lib --release --locked --target wasm32-unknown-unknown
 rm -rf www/pkg
 # The name section (function names, for profilers) is a quarter of the module's size.
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-  --out-dir www/pkg "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/web/collapse.wasm"
+  --out-dir www/pkg "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/collapse.wasm"
 wasm=www/pkg/collapse_bg.wasm
 if [ -x node_modules/.bin/wasm-opt ]; then
   # The features current rustc emits for wasm32 (wasm-opt must be told; it validates against them).
