@@ -15,7 +15,7 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } fro
 import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, restartWorkers, runBand, runJob, shareCorpus, startWorkers, stopJob } from "./simulation.js";
+import { checkCorpus, runBand, runJob, shareCorpus, startWorkers, stopJob } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -79,7 +79,7 @@ async function useOwnText(bytes, name) {
     return;
   }
   state.corpus = { bytes, name };
-  restartWorkers();
+  shareCorpus();
   $("#corpus-summary").textContent = name === "Moby-Dick" ? `${MOBY_DICK}: ${summary}.` : `Your text (${name}): ${summary}.`;
   state.generation = 0;
   state.doneNote = `Retrained on ${name === "Moby-Dick" ? "Moby-Dick" : "your text"} (${summary}).`;
@@ -138,12 +138,12 @@ function syncControls() {
     if (input.type === "radio") input.checked = input.value === String(value);
     else if (input.dataset.scale === "log") input.value = Math.log10(value);
     else input.value = String(value);
+    if (input.type === "range") noteBeyondSlider(input, value);
     // A control the family does not use is hidden (its label holds it).
     const holder = input.closest("label, fieldset");
     if (holder) holder.hidden = !state.family.controls.includes(input.dataset.param);
   }
   for (const out of $$("output[data-for]")) out.textContent = formatValue(out.dataset.for, lookup(scenario, out.dataset.for));
-  for (const input of $$("input[type=range][data-param]")) noteBeyondSlider(input, lookup(scenario, input.dataset.param));
   for (const tab of $$("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === scenario.model));
   for (const el of $$("[data-trains-on-text]")) el.hidden = !state.family.requires_corpus;
   const k = scenario.model_count;
@@ -160,8 +160,7 @@ function syncControls() {
 function noteBeyondSlider(input, value) {
   const holder = input.closest("label");
   let note = holder && $(".slider-note", holder);
-  const bound = (v) => (input.dataset.scale === "log" ? Math.round(10 ** Number(v)) : Number(v));
-  const [lo, hi] = [bound(input.min), bound(input.max)];
+  const [lo, hi] = [Number(sliderValue(input, input.min)), Number(sliderValue(input, input.max))];
   const beyond = typeof value === "number" && (value < lo || value > hi);
   if (!beyond || !holder) {
     note?.remove();
@@ -176,9 +175,13 @@ function noteBeyondSlider(input, value) {
   note.textContent = `Set to ${formatValue(key, value)} by the link: beyond this slider (${formatValue(key, lo)} to ${formatValue(key, hi)}), which shows its end. Moving it sets a value in its range.`;
 }
 
+// The value a slider's position `position` stands for (a log-scale slider holds log10 of it).
+function sliderValue(input, position) {
+  return input.dataset.scale === "log" ? String(Math.round(10 ** Number(position))) : position;
+}
+
 function controlValue(input) {
-  if (input.dataset.scale === "log") return String(Math.round(10 ** Number(input.value)));
-  return input.value;
+  return sliderValue(input, input.value);
 }
 
 // Applies one key to the scenario; on error the message shows beside the control (and in the

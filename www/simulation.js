@@ -90,14 +90,6 @@ export function stopJob() {
   }
 }
 
-/** Ends every worker (the human text changed) and starts a fresh spare with the new text. */
-export function restartWorkers() {
-  active?.worker.terminate();
-  spare?.worker.terminate();
-  active = null;
-  spare = spawnRunner();
-}
-
 /**
  * Hands the human text just loaded (state.corpus) to the workers: the spare starts afresh with
  * it; the active worker, which has the one before, keeps its job (a band asked for later is of

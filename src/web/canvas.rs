@@ -56,16 +56,19 @@ impl PageCanvas {
 type Error = <CanvasBackend as DrawingBackend>::ErrorType;
 
 /// Runs `$canvas` on the canvas backend `$c` (which may set the canvas's fill colour), or `$svg`
-/// on the SVG writer `$w`.
+/// on `$w`, the SVG writer as a drawing backend of its own (it cannot fail).
 macro_rules! on {
     ($self:ident, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {{
         $self.dot_fill = None;
         match &mut $self.surface {
             Surface::Canvas($c) => $canvas,
             Surface::Svg(writer) => {
-                let $w = &mut *writer.borrow_mut();
-                $svg;
-                Ok(())
+                let mut $w = &mut *writer.borrow_mut();
+                match $svg {
+                    Ok(()) => Ok(()),
+                    Err(DrawingErrorKind::FontError(e)) => Err(DrawingErrorKind::FontError(e)),
+                    Err(DrawingErrorKind::DrawingError(never)) => match never {},
+                }
             }
         }
     }};
@@ -90,7 +93,7 @@ impl DrawingBackend for PageCanvas {
     }
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_pixel(point, color), w => w.rect(point, (point.0 + 1, point.1 + 1), color, 0, true))
+        on!(self, c => c.draw_pixel(point, color), w => w.draw_pixel(point, color))
     }
 
     fn draw_line<S: BackendStyle>(
@@ -99,7 +102,7 @@ impl DrawingBackend for PageCanvas {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_line(from, to, style), w => w.line(from, to, style.color(), style.stroke_width()))
+        on!(self, c => c.draw_line(from, to, style), w => w.draw_line(from, to, style))
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -110,7 +113,7 @@ impl DrawingBackend for PageCanvas {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
         on!(self, c => c.draw_rect(upper_left, bottom_right, style, fill),
-            w => w.rect(upper_left, bottom_right, style.color(), style.stroke_width(), fill))
+            w => w.draw_rect(upper_left, bottom_right, style, fill))
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -119,7 +122,7 @@ impl DrawingBackend for PageCanvas {
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
         on!(self, c => c.draw_path(path, style),
-            w => w.polyline(&mut path.into_iter(), style.color(), style.stroke_width(), false))
+            w => w.draw_path(path, style))
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -151,7 +154,7 @@ impl DrawingBackend for PageCanvas {
             return Ok(());
         }
         on!(self, c => c.draw_circle(center, radius, style, fill),
-            w => w.circle(center, radius, color, style.stroke_width(), fill))
+            w => w.draw_circle(center, radius, style, fill))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -159,7 +162,7 @@ impl DrawingBackend for PageCanvas {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.fill_polygon(vert, style), w => w.polyline(&mut vert.into_iter(), style.color(), 0, true))
+        on!(self, c => c.fill_polygon(vert, style), w => w.fill_polygon(vert, style))
     }
 
     fn draw_text<S: BackendTextStyle>(
@@ -168,7 +171,7 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_text(text, style, pos), w => w.text(text, style, pos))
+        on!(self, c => c.draw_text(text, style, pos), w => w.draw_text(text, style, pos))
     }
 
     /// The canvas measures the text in the font `draw_text` will use (in an SVG too: the
