@@ -666,6 +666,23 @@ mod tests {
     use crate::sim::gaussian::{Gaussian, GaussianModel};
 
     #[test]
+    fn the_loop_on_drawn_statistics_gives_the_general_loops_numbers() {
+        use crate::scenario::DataRegime;
+        let scenarios = [
+            Scenario::default(),
+            Scenario { data: DataRegime::Accumulate, human_fraction: 0.2, samples: 30, ..Scenario::default() },
+        ];
+        for scenario in scenarios {
+            let family = Gaussian::new(&scenario);
+            // Without views the run takes `by_stats`; with them, the general loop.
+            let (fast, _) = simulate_one(&family, &scenario, &mut replicate_rng(3, 0), false);
+            let (general, views) = simulate_one(&family, &scenario, &mut replicate_rng(3, 0), true);
+            assert_eq!(views.len(), scenario.generations as usize + 1);
+            assert_eq!(fast.metrics, general.metrics);
+        }
+    }
+
+    #[test]
     fn web_text_comes_from_the_generations_that_wrote_it() {
         let scenario = Scenario::default();
         let spec = ModelSpec { family: Gaussian::new(&scenario), bias: scenario.sampling_bias() };
