@@ -3,6 +3,8 @@
 //! along the bottom, so the cut-off tail is visible as the dots thin out and the grey rug grows
 //! from the right.
 
+use std::ops::Range;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -38,6 +40,66 @@ impl Cells {
         let first = self.bits[word] & bit == 0;
         self.bits[word] |= bit;
         first
+    }
+}
+
+/// `dots` (x ascending) thinned to the first in each cell of a grid over the log-log ranges `x`
+/// and `y`, twice as fine as a `width` × `height` pixel area in cells of `cell` pixels. The
+/// chart's plotting area lies inside that area, so its pixel cells are coarser than the grid's:
+/// every dot left out lies within half a pixel cell of one kept, and drawn as the chart draws
+/// them, one dot per pixel cell, the picture is the same to that half cell.
+fn thin(
+    dots: impl Iterator<Item = (f64, f64)>,
+    x: Range<f64>,
+    y: Range<f64>,
+    (width, height): (u32, u32),
+    cell: i32,
+) -> Vec<(f64, f64)> {
+    let (columns, rows) = (2 * (width as i32 / cell + 1), 2 * (height as i32 / cell + 1));
+    let mut column = RankColumns::new(x, columns);
+    let (log_lo, row_step) = (y.start.log2(), (y.end / y.start).log2() / f64::from(rows));
+    let mut grid = Cells::new(columns as u32 + 1, rows as u32 + 1, 1);
+    let table = log2_table();
+    dots.filter(|&(x, y)| grid.first((column.column(x), ((rough_log2(y, table) - log_lo) / row_step).floor() as i32)))
+        .collect()
+}
+
+/// `log2(1 + (i + 0.5) / 1024)` for each ten top bits `i` of a mantissa.
+fn log2_table() -> &'static [f64; 1024] {
+    static TABLE: std::sync::OnceLock<[f64; 1024]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|i| (1.0 + (i as f64 + 0.5) / 1024.0).log2()))
+}
+
+/// `log2(y)` of a positive normal `y` to within 0.0008, from its exponent and the top ten bits
+/// of its mantissa: the grid needs a row, not the last digits, and `ln` costs about 40 ns in
+/// wasm (100,000 words a frame).
+fn rough_log2(y: f64, table: &[f64; 1024]) -> f64 {
+    let bits = y.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    f64::from(exponent) + table[((bits >> 42) & 0x3ff) as usize]
+}
+
+/// The grid column of each x on a log axis over `range` split into `columns` equal steps, for x
+/// ascending: one `exp` per column passed instead of one `ln` per x.
+struct RankColumns {
+    lo: f64,
+    step: f64,
+    column: i32,
+    next: f64,
+}
+
+impl RankColumns {
+    fn new(range: Range<f64>, columns: i32) -> Self {
+        let step = (range.end / range.start).ln() / f64::from(columns.max(1));
+        RankColumns { lo: range.start, step, column: 0, next: range.start * step.exp() }
+    }
+
+    fn column(&mut self, x: f64) -> i32 {
+        while x >= self.next && self.next.is_finite() {
+            self.column += 1;
+            self.next = self.lo * (f64::from(self.column + 1) * self.step).exp();
+        }
+        self.column
     }
 }
 
@@ -77,22 +139,31 @@ pub fn draw_tokens<DB: DrawingBackend>(
         y: AxisLabels { format: |y| format!("{y:.0e}"), ..AxisLabels::new("probability") },
     };
     let (x, y) = (Axis::log(1.0..vocab as f64 * 1.15), Axis::log(y_lo..y_hi));
-    let lost: Vec<usize> =
-        (0..view.model_probs.len()).filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0).collect();
     let rug_top = y_lo * (y_hi / y_lo).powf(0.035);
     let step = (vocab as f64).powf(1.0 / HUMAN_LINE_POINTS as f64);
     let mut ranks: Vec<usize> = (0..=HUMAN_LINE_POINTS).map(|k| step.powi(k as i32).round() as usize).collect();
     ranks.dedup();
     let line: Vec<(f64, f64)> =
         ranks.into_iter().filter(|&r| r >= 1 && r <= human.len()).map(|r| (r as f64, human[r - 1])).collect();
-    let model_dots: Vec<(f64, f64)> =
-        view.model_probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p)).collect();
 
+    // Thousands of dots and rug lines fall on the same few pixels at high ranks: thinned first
+    // on a grid over the data (see `thin`), so the legend's placement and the pixel filter below
+    // map a few thousand points, not up to 100,000 words.
+    let (width, height) = root.dim_in_pixel();
     let radius = theme.dot;
+    let cell = (radius / 2).max(1);
+    let is_lost = |i: usize| view.model_probs[i] == 0.0 && human[i] > 0.0;
+    let lost_count = (0..view.model_probs.len()).filter(|&i| is_lost(i)).count();
+    let lost_dots = (0..view.model_probs.len()).filter(|&i| is_lost(i)).map(|i| ((i + 1) as f64, y_lo));
+    let lost: Vec<usize> =
+        thin(lost_dots, x.range(), y_lo..y_hi, (width, 1), 1).into_iter().map(|(x, _)| x as usize - 1).collect();
+    let live_dots = view.model_probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p));
+    let model_dots = thin(live_dots, x.range(), y_lo..y_hi, (width, height), cell);
+
     let mut legend = Legend::new(Corner::UpperRight);
     // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
     legend.entry(
-        format!("{} words the model can no longer produce", lost.len()),
+        format!("{lost_count} words the model can no longer produce"),
         Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
     );
     let model =
@@ -110,10 +181,7 @@ pub fn draw_tokens<DB: DrawingBackend>(
     legend.dot = radius;
     let (mut chart, place) = frame(root, &theme, &labels, x, y, Some(&legend))?;
 
-    // Thousands of dots and rug lines fall on the same few pixels at high ranks: each pixel cell
-    // is drawn once (the picture is the same; drawing 10,000 shapes a frame was not).
-    let (width, height) = root.dim_in_pixel();
-    let cell = (radius / 2).max(1);
+    // Each pixel cell is drawn once (the picture is the same; drawing 10,000 shapes a frame was not).
     let mut rug_cells = Cells::new(width, height, 1);
     let mut dot_cells = Cells::new(width, height, cell);
     let rug: Vec<usize> =
@@ -140,4 +208,62 @@ pub fn draw_tokens<DB: DrawingBackend>(
         .map_err(draw_error)?;
     draw_legend(root, &theme, &legend, place)?;
     root.present().map_err(draw_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::frame::Axis;
+    use plotters::coord::ranged1d::Ranged;
+    use std::collections::HashSet;
+
+    /// 100,000 words of a Zipf law refitted to a million draws: counts, many of them equal.
+    fn zipf_counts() -> Vec<f64> {
+        let total: f64 = (1..=100_000).map(|r| 1.0 / r as f64).sum();
+        (1..=100_000).map(|r| ((1e6 / (r as f64 * total)) * (1.0 + 0.3 * (r as f64).sin())).round() / 1e6).collect()
+    }
+
+    #[test]
+    fn thinned_dots_lie_within_half_a_pixel_cell_of_every_dot_and_are_far_fewer() {
+        let probs = zipf_counts();
+        let (x, y) = (1.0..115_000.0, 1e-7..0.2);
+        let (width, height) = (1200, 600);
+        // A plotting area inside the drawing area, as the chart's margins leave it.
+        let pixel = |(px, py): (f64, f64)| {
+            (Axis::log(x.clone()).map(&px, (70, 1180)), Axis::log(y.clone()).map(&py, (560, 12)))
+        };
+        let dots = || probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p));
+        for cell in [1, 8] {
+            let kept = thin(dots(), x.clone(), y.clone(), (width, height), cell);
+            assert!(kept.len() * 5 < dots().count(), "{} of {} kept", kept.len(), dots().count());
+            let at: HashSet<(i32, i32)> = kept.iter().map(|&d| pixel(d)).collect();
+            // Half a cell, and a pixel for the mapping's rounding.
+            let r = cell / 2 + 1;
+            for dot in dots() {
+                let (px, py) = pixel(dot);
+                let near = (-r..=r).any(|dx| (-r..=r).any(|dy| at.contains(&(px + dx, py + dy))));
+                assert!(near, "cell {cell}: the dot {dot:?} at {:?} has no kept dot near", (px, py));
+            }
+        }
+    }
+
+    #[test]
+    fn the_rough_log2_is_within_its_bound() {
+        let table = log2_table();
+        for k in 0..200_000 {
+            let y = 1e-9 * 1.000_137f64.powi(k);
+            let error = (rough_log2(y, table) - y.log2()).abs();
+            assert!(error < 0.0008, "log2 {y}: off by {error}");
+        }
+    }
+
+    #[test]
+    fn rank_columns_are_the_log_axis_split_evenly() {
+        let mut columns = RankColumns::new(1.0..1000.0, 30);
+        for rank in 1..1000 {
+            let exact = ((rank as f64).ln() / (1000f64.ln() / 30.0)).floor() as i32;
+            let column = columns.column(rank as f64);
+            assert_eq!(column, exact, "rank {rank}");
+        }
+    }
 }

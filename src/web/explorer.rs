@@ -434,7 +434,7 @@ impl Explorer {
     /// The main view's caption at generation t.
     pub fn view_caption(&self, generation: u32) -> String {
         let Some((_, scenario, shown)) = &self.shown else { return String::new() };
-        let t = (generation as usize).min(shown.views.len().saturating_sub(1));
+        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
         (scenario.model.family().view_caption)(scenario, t)
     }
 
@@ -484,8 +484,11 @@ impl Explorer {
     /// generation; for text also the generation's passage); `{}` when the family has none.
     pub fn details_json(&self, generation: u32) -> String {
         let Some((_, _, shown)) = &self.shown else { return "{}".into() };
-        let t = (generation as usize).min(shown.views.len().saturating_sub(1));
-        shown.views.get(t).map(|v| v.details()).unwrap_or_else(|| json!({})).to_string()
+        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
+        match shown.view(t) {
+            Ok(Some(view)) => view.details().to_string(),
+            _ => "{}".into(),
+        }
     }
 
     /// Draws generation t's main view on a canvas (families whose main view is a chart).
@@ -507,8 +510,8 @@ impl Explorer {
 
     fn view_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
         let Some((_, _, shown)) = &self.shown else { return Ok(()) };
-        let t = (generation as usize).min(shown.views.len().saturating_sub(1));
-        let (Some(view), Some(reference)) = (shown.views.get(t), shown.views.first()) else {
+        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
+        let (Some(view), Some(reference)) = (shown.view(t).map_err(js_err)?, shown.reference()) else {
             return Err(js_err("this run has no views"));
         };
         view.draw(reference.as_ref(), Target::Canvas(area, std::marker::PhantomData), t, scale).map_err(js_err)

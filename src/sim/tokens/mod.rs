@@ -69,6 +69,7 @@ pub const METRICS: &[&str] = &[
 pub struct TokensView {
     /// The generation's model, indexed by human rank - 1 (the human distribution itself is
     /// [`Tokens::human_probs`]).
+    #[serde(with = "crate::stream::packed")]
     pub model_probs: Vec<f64>,
     /// Words lost this generation (p > 0 in the previous model, p = 0 now), most frequent in the
     /// human distribution first, at most [`MAX_LOST_WORDS`].
