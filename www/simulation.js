@@ -15,6 +15,8 @@ let compiledModule = null;
 let blobUrl = null;
 let active = null; // {worker, busy, job, stale}
 let spare = null;
+let lastQuery = null; // the latest job's scenario, which a new spare prepares while it waits
+let spareWanted = false; // a spare is started once the active job's first results are in
 const analysisWorkers = {}; // kind -> worker
 let handlers = {};
 
@@ -38,17 +40,26 @@ function spawn(onMessage, corpus = state.corpus?.bytes ?? null) {
   return worker;
 }
 
+// A worker for jobs. It prepares the latest scenario while it waits: the next job is most often
+// the same view with other settings, whose human fit (for text, about 45 ms) it then already has.
 function spawnRunner() {
   const runner = { worker: null, busy: false, job: 0 };
   runner.worker = spawn((m) => {
     if (m.type === "ready") return;
     if (m.job !== runner.job) return;
     if (m.type === "done" || m.type === "error") runner.busy = false;
+    // Starting a spare (the module, the human text, a warm-up: about 200 ms of a core for text)
+    // while a job starts would slow its first frame on a 2-core machine: it waits till then.
+    if (spareWanted && m.type !== "phase") {
+      spareWanted = false;
+      spare = spawnRunner();
+    }
     if (m.type === "data") handlers.onData(m.job, m.chunks);
     else if (m.type === "phase") handlers.onPhase(m.job, m);
     else if (m.type === "done") handlers.onDone(m.job);
     else if (m.type === "error") handlers.onError(m.job, m.message);
   });
+  if (lastQuery !== null) runner.worker.postMessage({ type: "warm", query: lastQuery });
   return runner;
 }
 
@@ -61,13 +72,15 @@ export function startWorkers(module, on) {
 
 /** Computes job `job` (the scenario of `query`), with a band of `band` replicates (0: none). */
 export function runJob(job, query, band) {
+  lastQuery = query;
   if (active?.busy || active?.stale) {
     active.worker.terminate();
     active = null;
   }
   if (!active) {
     active = spare ?? spawnRunner();
-    spare = spawnRunner();
+    spare = null;
+    spareWanted = true;
   }
   active.busy = true;
   active.job = job;
