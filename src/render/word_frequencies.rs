@@ -161,11 +161,15 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let model_dots = thin(live_dots, x.range(), y_lo..y_hi, (width, height), cell);
 
     let mut legend = Legend::new(Corner::UpperRight);
-    // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend.
-    legend.entry(
-        format!("{lost_count} words the model can no longer produce"),
-        Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
-    );
+    // The rug's swatch is drawn heavier than its lines so the faint colour shows in the legend;
+    // no entry before there is a rug (generation 0 loses no word).
+    if lost_count > 0 {
+        let words = if lost_count == 1 { "word" } else { "words" };
+        legend.entry(
+            format!("{} {words} the model can no longer produce", crate::families::thousands(lost_count as u32)),
+            Swatch::Line(theme.colors.faint.stroke_width(theme.bold + theme.thin)),
+        );
+    }
     let model =
         if generation == 0 { "generation 0 = human".to_string() } else { format!("model of generation {generation}") };
     legend.entry(model, Swatch::Dot(theme.colors.model, radius + 1));

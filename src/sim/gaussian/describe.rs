@@ -70,7 +70,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
 fn caption(s: &Scenario, t: usize) -> String {
     let m = s.samples;
     if t == 0 {
-        format!("Generation 0 is the human distribution (dashed blue). Bars: {m} human samples. Press Play: each generation fits a bell curve to {m} samples, then the next generation trains on samples from that fit.")
+        format!("Generation 0 is the human distribution: the orange curve, lying on the dashed blue human curve it will drift from. Bars: {m} human samples. Press Play: each generation fits a bell curve to {m} samples, then the next generation trains on samples from that fit.")
     } else if s.model_count > 1 {
         format!("Bars: {m} outputs of each of generation {t}'s {} models, pooled. Orange line: one bell curve fitted to the pool. Grey outline: the generation-0 sample. Dashed blue: the human distribution. Each model's own lineage is in the charts below.", s.model_count)
     } else {
