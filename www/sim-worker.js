@@ -6,9 +6,8 @@
 // (a huge generation) is ended by the page ending this worker.
 //
 // Messages in: {type: "init", module, corpus} (a compiled WebAssembly.Module, the human text's
-// bytes or null); {type: "warm", query} (a spare prepares the latest scenario and runs two
-// generations of it, so that its first job neither refits the human text, the fit being kept
-// between jobs of the same text, nor runs unoptimised code);
+// bytes or null); {type: "warm", query} (a spare prepares the latest scenario while it waits, so
+// that its first job does not refit the human text: the fit is kept between jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
 // {type: "band", job, band}; {type: "analysis", job, query, kind}.
 // Messages out: {type: "ready", summary}; {type: "data", job, chunks}; {type: "phase", job,
@@ -115,12 +114,6 @@ self.onmessage = async (event) => {
     }
     if (message.type === "warm") {
       try {
-        // Two generations of it, unseen: a worker's first run of a view runs code the engine
-        // has not optimised yet (a text view's first generation took 60-110 ms instead of 15).
-        const short = new URLSearchParams(message.query);
-        short.set("generations", "2");
-        simulator.prepare(short.toString());
-        simulator.run(() => {});
         simulator.prepare(message.query);
       } catch {
         // The job that follows reports a bad scenario itself.

@@ -48,7 +48,7 @@ function spawnRunner() {
     if (m.type === "ready") return;
     if (m.job !== runner.job) return;
     if (m.type === "done" || m.type === "error") runner.busy = false;
-    // Starting a spare (the module, the human text, a warm-up: about 200 ms of a core for text)
+    // Starting a spare (the module, the human text, its human fit: about 200 ms of a core)
     // while a job starts would slow its first frame on a 2-core machine: it waits till then.
     if (spareWanted && m.type !== "phase") {
       spareWanted = false;
