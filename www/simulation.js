@@ -43,14 +43,16 @@ function spawn(onMessage, corpus = state.corpus?.bytes ?? null) {
 // A worker for jobs. It prepares the latest scenario while it waits: the next job is most often
 // the same view with other settings, whose human fit (for text, about 45 ms) it then already has.
 function spawnRunner() {
-  const runner = { worker: null, busy: false, job: 0 };
+  const runner = { worker: null, busy: false, job: 0, batches: 0 };
   runner.worker = spawn((m) => {
     if (m.type === "ready") return;
     if (m.job !== runner.job) return;
     if (m.type === "done" || m.type === "error") runner.busy = false;
     // Starting a spare (the module, the human text, its human fit: about 200 ms of a core)
-    // while a job starts would slow its first frame on a 2-core machine: it waits till then.
-    if (spareWanted && m.type !== "phase") {
+    // while a job starts would slow its first frame on a 2-core machine: it waits for the job's
+    // second batch (the first two hold the run's start and generation 0) or its end.
+    if (m.type === "data") runner.batches++;
+    if (spareWanted && (runner.batches >= 2 || m.type === "done" || m.type === "error")) {
       spareWanted = false;
       spare = spawnRunner();
     }
@@ -84,6 +86,7 @@ export function runJob(job, query, band) {
   }
   active.busy = true;
   active.job = job;
+  active.batches = 0;
   active.worker.postMessage({ type: "run", job, query, band });
 }
 
