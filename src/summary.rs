@@ -531,8 +531,8 @@ impl Summary {
                 }
                 let chunk = chunks.last_mut().expect("a chunk with room");
                 let (cap, j) = (chunk.cap, chunk.len);
-                for (slot, &x) in chunk.values[j..].iter_mut().step_by(cap).zip(values) {
-                    *slot = x;
+                for (cell, &x) in chunk.values.chunks_exact_mut(cap).zip(values) {
+                    cell[j] = x;
                 }
                 chunk.len += 1;
             }

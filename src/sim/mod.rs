@@ -272,6 +272,11 @@ pub trait Rows {
     fn push(&mut self, row: &[f64]) {
         self.push_zeroed(row.len()).copy_from_slice(row);
     }
+    /// Appends `rows` rows of `width` zeros and returns them back to back, where rows are stored
+    /// so; otherwise `None`, and nothing is appended.
+    fn push_zeroed_block(&mut self, _width: usize, _rows: usize) -> Option<&mut [f64]> {
+        None
+    }
 }
 
 /// A row per allocation, as [`Run::metrics`] holds them.
@@ -326,6 +331,14 @@ impl Rows for FlatRows {
         debug_assert!(self.values.is_empty() || self.width == row.len(), "rows of one width");
         self.width = row.len();
         self.values.extend_from_slice(row);
+    }
+
+    fn push_zeroed_block(&mut self, width: usize, rows: usize) -> Option<&mut [f64]> {
+        debug_assert!(self.values.is_empty() || self.width == width, "rows of one width");
+        self.width = width;
+        let start = self.values.len();
+        self.values.resize(start + width * rows, 0.0);
+        Some(&mut self.values[start..])
     }
 }
 

@@ -176,6 +176,38 @@ impl Gaussian {
         (stats.mean, variance)
     }
 
+    /// [`Family::loop_on_stats`] of a single normal, each generation's metrics handed to `emit`:
+    /// the generic loop's steps on the moments alone (a single normal's statistics have no
+    /// samples, parts or summary to carry): `draw_human_stats` (no draw for no items),
+    /// `draw_stats` (a normal model's synthetic statistics with their χ² prepared once),
+    /// `add_stats`, `fit`, `measure`, and with `accumulate` the statistics carried on.
+    fn normal_loop(&self, bias: &Bias, config: &LoopConfig, rng: &mut SimRng, mut emit: impl FnMut(&[f64])) {
+        let shrink = bias.temperature.sqrt();
+        let synthetic = StatsSampler::new(config.generated);
+        let mut model = GaussianModel::Human;
+        let mut gathered = MomentStats::default();
+        for _ in 1..=config.generations {
+            let mut stats = if config.accumulate { gathered } else { MomentStats::default() };
+            if config.scraped > 0 {
+                stats.merge(&self.draw_human_stats(config.scraped, rng).expect("statistics drawn").moments);
+            }
+            match model {
+                GaussianModel::Normal { mean, variance } => {
+                    let sd = shrink * variance.max(0.0).sqrt();
+                    stats.merge(&normal_stats_with(mean, sd * sd, &synthetic, rng));
+                }
+                _ => {
+                    let part = self.draw_stats(&model, config.generated, bias, rng).expect("statistics drawn");
+                    stats.merge(&part.moments);
+                }
+            }
+            let (mean, variance) = self.fit_normal(&stats);
+            emit(&self.measure_normal(mean, variance));
+            gathered = stats;
+            model = GaussianModel::Normal { mean, variance };
+        }
+    }
+
     /// The human distribution's 1st and 99th percentiles.
     pub fn tail_cutoffs(&self) -> (f64, f64) {
         (self.q01, self.q99)
@@ -490,33 +522,12 @@ impl Family for Gaussian {
         if !self.trains_on_stats() || !self.blocked.is_empty() {
             return false;
         }
-        // The generic loop's steps on the moments alone (a single normal's statistics have no
-        // samples, parts or summary to carry): `draw_human_stats` (no draw for no items),
-        // `draw_stats` (a normal model's synthetic statistics with their χ² prepared once),
-        // `add_stats`, `fit`, `measure`, and with `accumulate` the statistics carried on.
-        let shrink = bias.temperature.sqrt();
-        let synthetic = StatsSampler::new(config.generated);
-        let mut model = GaussianModel::Human;
-        let mut gathered = MomentStats::default();
-        for _ in 1..=config.generations {
-            let mut stats = if config.accumulate { gathered } else { MomentStats::default() };
-            if config.scraped > 0 {
-                stats.merge(&self.draw_human_stats(config.scraped, rng).expect("statistics drawn").moments);
+        match metrics.push_zeroed_block(METRIC_COUNT, config.generations) {
+            Some(block) => {
+                let mut rows = block.chunks_exact_mut(METRIC_COUNT);
+                self.normal_loop(bias, config, rng, |row| rows.next().expect("a row per generation").copy_from_slice(row))
             }
-            match model {
-                GaussianModel::Normal { mean, variance } => {
-                    let sd = shrink * variance.max(0.0).sqrt();
-                    stats.merge(&normal_stats_with(mean, sd * sd, &synthetic, rng));
-                }
-                _ => {
-                    let part = self.draw_stats(&model, config.generated, bias, rng).expect("statistics drawn");
-                    stats.merge(&part.moments);
-                }
-            }
-            let (mean, variance) = self.fit_normal(&stats);
-            metrics.push(&self.measure_normal(mean, variance));
-            gathered = stats;
-            model = GaussianModel::Normal { mean, variance };
+            None => self.normal_loop(bias, config, rng, |row| metrics.push(row)),
         }
         true
     }
