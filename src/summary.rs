@@ -632,42 +632,76 @@ impl Summary {
     }
 
     fn stats_of_rows(&self, rows: std::ops::Range<usize>) -> Vec<Vec<Stat>> {
-        let mut keys = Vec::new();
-        let stat = |c: usize, keys: &mut Vec<i64>| match &self.store {
-            Store::Exact(chunks) => exact_stat(chunks, c, keys),
-            Store::Streaming(cells) => {
-                let (moments, sketch) = &cells[c];
-                if moments.n == 0 {
-                    return Stat::EMPTY;
-                }
-                let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
-                Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
+        match &self.store {
+            Store::Exact(chunks) => {
+                let mut keys = Vec::new();
+                rows.map(|t| exact_stats(chunks, t * self.columns..(t + 1) * self.columns, &mut keys)).collect()
             }
-        };
-        rows.map(|t| (0..self.columns).map(|m| stat(t * self.columns + m, &mut keys)).collect()).collect()
+            Store::Streaming(cells) => rows
+                .map(|t| {
+                    cells[t * self.columns..(t + 1) * self.columns]
+                        .iter()
+                        .map(|(moments, sketch)| {
+                            if moments.n == 0 {
+                                return Stat::EMPTY;
+                            }
+                            let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
+                            Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
     }
 }
 
-/// [`Stat::of`] of accumulator `c`'s values in `chunks` (the same sums in the same order), the
-/// percentiles selected among their keys (`keys` is the working copy).
-fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
-    // One pass over the chunks (spread over memory), then the sums over the keys in run order.
-    keys.clear();
-    chunks.iter().for_each(|chunk| keys.extend(chunk.cell(c).iter().map(|&x| key(x))));
-    let n = keys.len();
-    if n == 0 {
-        return Stat::EMPTY;
+/// Accumulators whose sums [`exact_stats`] adds side by side.
+const LANES: usize = 8;
+
+/// [`Stat::of`] of each accumulator of `cells` in `chunks` (the same sums in the same order:
+/// each accumulator's values in run order, from −0.0 as `Iterator::sum`; the sums of up to
+/// [`LANES`] accumulators run side by side, each its own chain), the percentiles selected among
+/// their keys (`keys` is the working copy).
+fn exact_stats(chunks: &[Chunk], cells: std::ops::Range<usize>, keys: &mut Vec<i64>) -> Vec<Stat> {
+    let n: usize = chunks.iter().map(|chunk| chunk.len).sum();
+    if n == 0 || cells.is_empty() {
+        return vec![Stat::EMPTY; cells.len()];
     }
-    let values = || keys.iter().map(|&k| value(k));
-    let mean = values().sum::<f64>() / n as f64;
-    let se = if n > 1 {
-        let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
-        (var / n as f64).sqrt()
-    } else {
-        0.0
-    };
-    let [p10, median, p90] = key_percentiles(keys);
-    Stat { mean, se, p10, median, p90 }
+    let mut stats = Vec::with_capacity(cells.len());
+    for first in cells.clone().step_by(LANES) {
+        let lanes = LANES.min(cells.end - first);
+        // Lanes past the last accumulator repeat it (their sums are dropped).
+        let cell: [usize; LANES] = std::array::from_fn(|lane| first + lane.min(lanes - 1));
+        let mean = lane_sums(chunks, &cell, |_, x| x).map(|s| s / n as f64);
+        let var = if n > 1 {
+            lane_sums(chunks, &cell, |lane, x| (x - mean[lane]) * (x - mean[lane]))
+        } else {
+            [0.0; LANES]
+        };
+        for lane in 0..lanes {
+            let se = if n > 1 { (var[lane] / (n - 1) as f64 / n as f64).sqrt() } else { 0.0 };
+            keys.clear();
+            chunks.iter().for_each(|chunk| keys.extend(chunk.cell(cell[lane]).iter().map(|&x| key(x))));
+            let [p10, median, p90] = key_percentiles(keys);
+            stats.push(Stat { mean: mean[lane], se, p10, median, p90 });
+        }
+    }
+    stats
+}
+
+/// For each lane, the sum from −0.0 of `term(lane, x)` over the values x of accumulator
+/// `cells[lane]` in `chunks`, in run order.
+fn lane_sums(chunks: &[Chunk], cells: &[usize; LANES], term: impl Fn(usize, f64) -> f64) -> [f64; LANES] {
+    let mut sum = [-0.0; LANES];
+    for chunk in chunks {
+        let columns: [&[f64]; LANES] = std::array::from_fn(|lane| chunk.cell(cells[lane]));
+        for j in 0..chunk.len {
+            for (lane, s) in sum.iter_mut().enumerate() {
+                *s += term(lane, columns[lane][j]);
+            }
+        }
+    }
+    sum
 }
 
 /// Folds exact chunks into streaming accumulators, each accumulator's values in run order. The
