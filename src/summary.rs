@@ -673,11 +673,8 @@ fn exact_stats(chunks: &[Chunk], cells: std::ops::Range<usize>, keys: &mut Vec<i
         // Lanes past the last accumulator repeat it (their sums are dropped).
         let cell: [usize; LANES] = std::array::from_fn(|lane| first + lane.min(lanes - 1));
         let mean = lane_sums(chunks, &cell, |_, x| x).map(|s| s / n as f64);
-        let var = if n > 1 {
-            lane_sums(chunks, &cell, |lane, x| (x - mean[lane]) * (x - mean[lane]))
-        } else {
-            [0.0; LANES]
-        };
+        let var =
+            if n > 1 { lane_sums(chunks, &cell, |lane, x| (x - mean[lane]) * (x - mean[lane])) } else { [0.0; LANES] };
         for lane in 0..lanes {
             let se = if n > 1 { (var[lane] / (n - 1) as f64 / n as f64).sqrt() } else { 0.0 };
             keys.clear();
@@ -695,6 +692,8 @@ fn lane_sums(chunks: &[Chunk], cells: &[usize; LANES], term: impl Fn(usize, f64)
     let mut sum = [-0.0; LANES];
     for chunk in chunks {
         let columns: [&[f64]; LANES] = std::array::from_fn(|lane| chunk.cell(cells[lane]));
+        // Position j of every lane's values: the chains advance together.
+        #[allow(clippy::needless_range_loop)]
         for j in 0..chunk.len {
             for (lane, s) in sum.iter_mut().enumerate() {
                 *s += term(lane, columns[lane][j]);

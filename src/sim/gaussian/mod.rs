@@ -525,7 +525,9 @@ impl Family for Gaussian {
         match metrics.push_zeroed_block(METRIC_COUNT, config.generations) {
             Some(block) => {
                 let mut rows = block.chunks_exact_mut(METRIC_COUNT);
-                self.normal_loop(bias, config, rng, |row| rows.next().expect("a row per generation").copy_from_slice(row))
+                self.normal_loop(bias, config, rng, |row| {
+                    rows.next().expect("a row per generation").copy_from_slice(row)
+                })
             }
             None => self.normal_loop(bias, config, rng, |row| metrics.push(row)),
         }
