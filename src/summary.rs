@@ -393,7 +393,9 @@ const CHUNK_RUNS: usize = 64;
 
 /// A block of consecutive runs of an exact [`Summary`]: `len` runs of every (row, column)
 /// accumulator, cell after cell (cell c's values are `values[c * cap..c * cap + len]`, in run
-/// order). One allocation per block of runs, not one per accumulator; merging appends chunks.
+/// order). One allocation per block of runs, not one per accumulator; merging copies the runs of
+/// the other summary's chunks into a chunk with room for all the runs still planned, so a summary
+/// filled by merging holds each accumulator's values side by side in one allocation.
 #[derive(Clone, Debug, PartialEq)]
 struct Chunk {
     cap: usize,
@@ -425,6 +427,8 @@ pub struct Summary {
     store: Store,
     /// Runs an exact summary holds room for in a chunk it fills itself.
     chunk_runs: usize,
+    /// The runs it is for in all (see [`Chunk`]).
+    planned: usize,
     runs: u64,
 }
 
@@ -448,7 +452,7 @@ impl Summary {
         } else {
             Store::Streaming(vec![(Moments::default(), Sketch::new()); rows * columns])
         };
-        Summary { rows, columns, store, chunk_runs: runs.clamp(1, CHUNK_RUNS), runs: 0 }
+        Summary { rows, columns, store, chunk_runs: runs.clamp(1, CHUNK_RUNS), planned: runs.max(1), runs: 0 }
     }
 
     pub fn rows(&self) -> usize {
@@ -555,7 +559,7 @@ impl Summary {
         self.check_shape(other);
         match &other.store {
             Store::Exact(chunks) if matches!(self.store, Store::Exact(_)) => {
-                self.append_chunks(chunks.iter().cloned());
+                self.append_chunks(chunks);
             }
             theirs => {
                 self.promote();
@@ -574,29 +578,38 @@ impl Summary {
         self.runs += other.runs;
     }
 
-    /// [`Summary::merge`] of a summary that is no longer needed: its exact values move instead
-    /// of being copied.
+    /// [`Summary::merge`] of a summary that is no longer needed (its memory is freed as soon as
+    /// its values are copied in).
     ///
     /// # Panics
     /// If the shapes differ.
     pub fn merge_owned(&mut self, other: Summary) {
-        if let (Store::Exact(_), Store::Exact(_)) = (&self.store, &other.store) {
-            self.check_shape(&other);
-            self.runs += other.runs;
-            let Store::Exact(chunks) = other.store else { unreachable!("exact") };
-            self.append_chunks(chunks.into_iter());
-        } else {
-            self.merge(&other);
-        }
+        self.merge(&other);
     }
 
     fn check_shape(&self, other: &Summary) {
         assert_eq!((self.rows, self.columns), (other.rows, other.columns), "summaries of different shapes");
     }
 
-    fn append_chunks(&mut self, chunks: impl Iterator<Item = Chunk>) {
+    /// Copies the runs of `chunks` after this summary's own, into its last chunk while it has
+    /// room, else into a new one with room for the rest of the planned runs.
+    fn append_chunks(&mut self, chunks: &[Chunk]) {
+        let cells = self.rows * self.columns;
         let Store::Exact(mine) = &mut self.store else { unreachable!("an exact summary") };
-        mine.extend(chunks.filter(|c| c.len > 0));
+        let mut held: usize = mine.iter().map(|c| c.len).sum();
+        for chunk in chunks.iter().filter(|c| c.len > 0) {
+            if mine.last().is_none_or(|last| last.cap - last.len < chunk.len) {
+                let cap = self.planned.saturating_sub(held).max(chunk.len);
+                mine.push(Chunk { cap, len: 0, values: vec![0.0; cells * cap] });
+            }
+            let last = mine.last_mut().expect("a chunk with room");
+            for c in 0..cells {
+                let at = c * last.cap + last.len;
+                last.values[at..at + chunk.len].copy_from_slice(chunk.cell(c));
+            }
+            last.len += chunk.len;
+            held += chunk.len;
+        }
     }
 
     /// Makes an exact summary streaming, its runs folded in their order.
