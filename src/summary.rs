@@ -393,7 +393,9 @@ const CHUNK_RUNS: usize = 64;
 
 /// A block of consecutive runs of an exact [`Summary`]: `len` runs of every (row, column)
 /// accumulator, cell after cell (cell c's values are `values[c * cap..c * cap + len]`, in run
-/// order). One allocation per block of runs, not one per accumulator; merging appends chunks.
+/// order). One allocation per block of runs, not one per accumulator; merging copies the runs of
+/// the other summary's chunks into a chunk with room for all the runs still planned, so a summary
+/// filled by merging holds each accumulator's values side by side in one allocation.
 #[derive(Clone, Debug, PartialEq)]
 struct Chunk {
     cap: usize,
@@ -425,6 +427,8 @@ pub struct Summary {
     store: Store,
     /// Runs an exact summary holds room for in a chunk it fills itself.
     chunk_runs: usize,
+    /// The runs it is for in all (see [`Chunk`]).
+    planned: usize,
     runs: u64,
 }
 
@@ -448,7 +452,7 @@ impl Summary {
         } else {
             Store::Streaming(vec![(Moments::default(), Sketch::new()); rows * columns])
         };
-        Summary { rows, columns, store, chunk_runs: runs.clamp(1, CHUNK_RUNS), runs: 0 }
+        Summary { rows, columns, store, chunk_runs: runs.clamp(1, CHUNK_RUNS), planned: runs.max(1), runs: 0 }
     }
 
     pub fn rows(&self) -> usize {
@@ -531,8 +535,8 @@ impl Summary {
                 }
                 let chunk = chunks.last_mut().expect("a chunk with room");
                 let (cap, j) = (chunk.cap, chunk.len);
-                for (slot, &x) in chunk.values[j..].iter_mut().step_by(cap).zip(values) {
-                    *slot = x;
+                for (cell, &x) in chunk.values.chunks_exact_mut(cap).zip(values) {
+                    cell[j] = x;
                 }
                 chunk.len += 1;
             }
@@ -555,7 +559,7 @@ impl Summary {
         self.check_shape(other);
         match &other.store {
             Store::Exact(chunks) if matches!(self.store, Store::Exact(_)) => {
-                self.append_chunks(chunks.iter().cloned());
+                self.append_chunks(chunks);
             }
             theirs => {
                 self.promote();
@@ -574,29 +578,38 @@ impl Summary {
         self.runs += other.runs;
     }
 
-    /// [`Summary::merge`] of a summary that is no longer needed: its exact values move instead
-    /// of being copied.
+    /// [`Summary::merge`] of a summary that is no longer needed (its memory is freed as soon as
+    /// its values are copied in).
     ///
     /// # Panics
     /// If the shapes differ.
     pub fn merge_owned(&mut self, other: Summary) {
-        if let (Store::Exact(_), Store::Exact(_)) = (&self.store, &other.store) {
-            self.check_shape(&other);
-            self.runs += other.runs;
-            let Store::Exact(chunks) = other.store else { unreachable!("exact") };
-            self.append_chunks(chunks.into_iter());
-        } else {
-            self.merge(&other);
-        }
+        self.merge(&other);
     }
 
     fn check_shape(&self, other: &Summary) {
         assert_eq!((self.rows, self.columns), (other.rows, other.columns), "summaries of different shapes");
     }
 
-    fn append_chunks(&mut self, chunks: impl Iterator<Item = Chunk>) {
+    /// Copies the runs of `chunks` after this summary's own, into its last chunk while it has
+    /// room, else into a new one with room for the rest of the planned runs.
+    fn append_chunks(&mut self, chunks: &[Chunk]) {
+        let cells = self.rows * self.columns;
         let Store::Exact(mine) = &mut self.store else { unreachable!("an exact summary") };
-        mine.extend(chunks.filter(|c| c.len > 0));
+        let mut held: usize = mine.iter().map(|c| c.len).sum();
+        for chunk in chunks.iter().filter(|c| c.len > 0) {
+            if mine.last().is_none_or(|last| last.cap - last.len < chunk.len) {
+                let cap = self.planned.saturating_sub(held).max(chunk.len);
+                mine.push(Chunk { cap, len: 0, values: vec![0.0; cells * cap] });
+            }
+            let last = mine.last_mut().expect("a chunk with room");
+            for c in 0..cells {
+                let at = c * last.cap + last.len;
+                last.values[at..at + chunk.len].copy_from_slice(chunk.cell(c));
+            }
+            last.len += chunk.len;
+            held += chunk.len;
+        }
     }
 
     /// Makes an exact summary streaming, its runs folded in their order.
@@ -632,42 +645,75 @@ impl Summary {
     }
 
     fn stats_of_rows(&self, rows: std::ops::Range<usize>) -> Vec<Vec<Stat>> {
-        let mut keys = Vec::new();
-        let stat = |c: usize, keys: &mut Vec<i64>| match &self.store {
-            Store::Exact(chunks) => exact_stat(chunks, c, keys),
-            Store::Streaming(cells) => {
-                let (moments, sketch) = &cells[c];
-                if moments.n == 0 {
-                    return Stat::EMPTY;
-                }
-                let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
-                Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
+        match &self.store {
+            Store::Exact(chunks) => {
+                let mut keys = Vec::new();
+                rows.map(|t| exact_stats(chunks, t * self.columns..(t + 1) * self.columns, &mut keys)).collect()
             }
-        };
-        rows.map(|t| (0..self.columns).map(|m| stat(t * self.columns + m, &mut keys)).collect()).collect()
+            Store::Streaming(cells) => rows
+                .map(|t| {
+                    cells[t * self.columns..(t + 1) * self.columns]
+                        .iter()
+                        .map(|(moments, sketch)| {
+                            if moments.n == 0 {
+                                return Stat::EMPTY;
+                            }
+                            let q = sketch.quantiles(&[0.1, 0.5, 0.9]);
+                            Stat { mean: moments.mean, se: moments.se(), p10: q[0], median: q[1], p90: q[2] }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
     }
 }
 
-/// [`Stat::of`] of accumulator `c`'s values in `chunks` (the same sums in the same order), the
-/// percentiles selected among their keys (`keys` is the working copy).
-fn exact_stat(chunks: &[Chunk], c: usize, keys: &mut Vec<i64>) -> Stat {
-    // One pass over the chunks (spread over memory), then the sums over the keys in run order.
-    keys.clear();
-    chunks.iter().for_each(|chunk| keys.extend(chunk.cell(c).iter().map(|&x| key(x))));
-    let n = keys.len();
-    if n == 0 {
-        return Stat::EMPTY;
+/// Accumulators whose sums [`exact_stats`] adds side by side.
+const LANES: usize = 8;
+
+/// [`Stat::of`] of each accumulator of `cells` in `chunks` (the same sums in the same order:
+/// each accumulator's values in run order, from −0.0 as `Iterator::sum`; the sums of up to
+/// [`LANES`] accumulators run side by side, each its own chain), the percentiles selected among
+/// their keys (`keys` is the working copy).
+fn exact_stats(chunks: &[Chunk], cells: std::ops::Range<usize>, keys: &mut Vec<i64>) -> Vec<Stat> {
+    let n: usize = chunks.iter().map(|chunk| chunk.len).sum();
+    if n == 0 || cells.is_empty() {
+        return vec![Stat::EMPTY; cells.len()];
     }
-    let values = || keys.iter().map(|&k| value(k));
-    let mean = values().sum::<f64>() / n as f64;
-    let se = if n > 1 {
-        let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
-        (var / n as f64).sqrt()
-    } else {
-        0.0
-    };
-    let [p10, median, p90] = key_percentiles(keys);
-    Stat { mean, se, p10, median, p90 }
+    let mut stats = Vec::with_capacity(cells.len());
+    for first in cells.clone().step_by(LANES) {
+        let lanes = LANES.min(cells.end - first);
+        // Lanes past the last accumulator repeat it (their sums are dropped).
+        let cell: [usize; LANES] = std::array::from_fn(|lane| first + lane.min(lanes - 1));
+        let mean = lane_sums(chunks, &cell, |_, x| x).map(|s| s / n as f64);
+        let var =
+            if n > 1 { lane_sums(chunks, &cell, |lane, x| (x - mean[lane]) * (x - mean[lane])) } else { [0.0; LANES] };
+        for lane in 0..lanes {
+            let se = if n > 1 { (var[lane] / (n - 1) as f64 / n as f64).sqrt() } else { 0.0 };
+            keys.clear();
+            chunks.iter().for_each(|chunk| keys.extend(chunk.cell(cell[lane]).iter().map(|&x| key(x))));
+            let [p10, median, p90] = key_percentiles(keys);
+            stats.push(Stat { mean: mean[lane], se, p10, median, p90 });
+        }
+    }
+    stats
+}
+
+/// For each lane, the sum from −0.0 of `term(lane, x)` over the values x of accumulator
+/// `cells[lane]` in `chunks`, in run order.
+fn lane_sums(chunks: &[Chunk], cells: &[usize; LANES], term: impl Fn(usize, f64) -> f64) -> [f64; LANES] {
+    let mut sum = [-0.0; LANES];
+    for chunk in chunks {
+        let columns: [&[f64]; LANES] = std::array::from_fn(|lane| chunk.cell(cells[lane]));
+        // Position j of every lane's values: the chains advance together.
+        #[allow(clippy::needless_range_loop)]
+        for j in 0..chunk.len {
+            for (lane, s) in sum.iter_mut().enumerate() {
+                *s += term(lane, columns[lane][j]);
+            }
+        }
+    }
+    sum
 }
 
 /// Folds exact chunks into streaming accumulators, each accumulator's values in run order. The

@@ -111,14 +111,81 @@ fn keep_freed_heap() {
         fn mallopt(param: i32, value: i32) -> i32;
     }
     const M_TRIM_THRESHOLD: i32 = -1;
+    const M_MMAP_THRESHOLD: i32 = -3;
     // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
     unsafe {
         mallopt(M_TRIM_THRESHOLD, 64 << 20);
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn keep_freed_heap() {}
+
+/// The system's allocator, asking for transparent huge pages for allocations of 32 MiB or more
+/// (which glibc maps on their own, see `keep_freed_heap`): the exact summary of many runs is one
+/// (49 MB for 20,000 Gaussian runs of 50 generations), and faulting it in 4 KiB pages cost a
+/// tenth of such a run's time (12,400 page faults of about 3 µs each).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod huge_pages {
+    use std::alloc::{GlobalAlloc, Layout, System};
+
+    pub struct HugePages;
+
+    /// Allocations this large get the advice.
+    const MIN_BYTES: usize = 32 << 20;
+    const HUGE_PAGE: usize = 2 << 20;
+    const MADV_HUGEPAGE: i32 = 14;
+
+    extern "C" {
+        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
+    }
+
+    /// Advises huge pages for the whole huge pages inside `[p, p + size)`.
+    fn advise(p: *mut u8, size: usize) {
+        if p.is_null() || size < MIN_BYTES {
+            return;
+        }
+        let start = (p as usize).next_multiple_of(HUGE_PAGE);
+        let end = (p as usize + size) / HUGE_PAGE * HUGE_PAGE;
+        if end > start {
+            // SAFETY: the range lies inside an allocation just made; the advice changes how its
+            // pages are backed, never their contents (a failure leaves ordinary pages).
+            unsafe {
+                madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
+            }
+        }
+    }
+
+    // SAFETY: every call is System's own; `advise` only adds advice on the memory it returned.
+    unsafe impl GlobalAlloc for HugePages {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let p = unsafe { System.alloc(layout) };
+            advise(p, layout.size());
+            p
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            let p = unsafe { System.alloc_zeroed(layout) };
+            advise(p, layout.size());
+            p
+        }
+
+        unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(p, layout) }
+        }
+
+        unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let q = unsafe { System.realloc(p, layout, new_size) };
+            advise(q, new_size);
+            q
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePages = huge_pages::HugePages;
 
 fn main() -> ExitCode {
     keep_freed_heap();

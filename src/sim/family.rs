@@ -2,6 +2,7 @@
 //! additive sufficient statistics, how it generates, filters, fits and measures), what a run
 //! records ([`Run`], [`TheoryCurve`]) and how the page asks a family's view for its details.
 
+use super::{LoopConfig, Rows};
 use crate::rng::SimRng;
 pub use crate::sampling::Bias;
 use crate::scenario::{FilterKind, Scenario};
@@ -90,6 +91,15 @@ pub trait Family {
     /// whose `draw_stats` returns statistics; the default panics.
     fn batch_given(&self, _part: &Self::Stats, _rng: &mut SimRng) -> Self::Batch {
         unreachable!("batch_given of a family that draws no statistics")
+    }
+    /// Generations 1..=`config.generations` of the loop on drawn statistics (one model trained on
+    /// statistics drawn directly: no filter, no web, fresh human data, no views; see
+    /// [`Family::draw_stats`]) in a loop of the family's own: the same draws in the same order as
+    /// the generic loop, so the same numbers, each generation's [`Family::measure`] pushed as a row
+    /// of `metrics`. Returns `false`, having drawn nothing, where the family has no such loop (the
+    /// default); the generic loop then runs.
+    fn loop_on_stats(&self, _bias: &Bias, _config: &LoopConfig, _rng: &mut SimRng, _metrics: &mut dyn Rows) -> bool {
+        false
     }
     /// Readies training statistics to be carried into the next generation (`accumulate`): a
     /// family whose statistics grow with the data may fold them into a bounded summary. The

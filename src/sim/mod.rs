@@ -268,6 +268,15 @@ pub trait Rows {
     fn push_zeroed(&mut self, width: usize) -> &mut [f64];
     /// Row `t`.
     fn row(&self, t: usize) -> &[f64];
+    /// Appends `row`.
+    fn push(&mut self, row: &[f64]) {
+        self.push_zeroed(row.len()).copy_from_slice(row);
+    }
+    /// Appends `rows` rows of `width` zeros and returns them back to back, where rows are stored
+    /// so; otherwise `None`, and nothing is appended.
+    fn push_zeroed_block(&mut self, _width: usize, _rows: usize) -> Option<&mut [f64]> {
+        None
+    }
 }
 
 /// A row per allocation, as [`Run::metrics`] holds them.
@@ -316,6 +325,20 @@ impl Rows for FlatRows {
 
     fn row(&self, t: usize) -> &[f64] {
         &self.values[t * self.width..(t + 1) * self.width]
+    }
+
+    fn push(&mut self, row: &[f64]) {
+        debug_assert!(self.values.is_empty() || self.width == row.len(), "rows of one width");
+        self.width = row.len();
+        self.values.extend_from_slice(row);
+    }
+
+    fn push_zeroed_block(&mut self, width: usize, rows: usize) -> Option<&mut [f64]> {
+        debug_assert!(self.values.is_empty() || self.width == width, "rows of one width");
+        self.width = width;
+        let start = self.values.len();
+        self.values.resize(start + width * rows, 0.0);
+        Some(&mut self.values[start..])
     }
 }
 
@@ -612,7 +635,9 @@ fn simulate_into<F: Family, S: Rows>(
 
 /// Generations 1..=G of one model that trains on statistics drawn directly (see the general loop
 /// in [`simulate_into`], whose draws this makes in the same order): no filter, no web, fresh
-/// human data, no views. `measure(family, model, previous, row)` writes a row of metrics.
+/// human data, no views. `measure(family, model, previous, row)` writes a row of metrics, the
+/// family's own ([`Family::measure`]: with no web there are no others), so a family's own loop
+/// ([`Family::loop_on_stats`]) runs instead where it has one.
 #[inline(never)]
 fn by_stats<F: Family, S: Rows>(
     spec: &ModelSpec<F>,
@@ -623,6 +648,10 @@ fn by_stats<F: Family, S: Rows>(
 ) {
     let width = metrics.row(0).len();
     let (family, bias) = (&spec.family, &spec.bias);
+    debug_assert_eq!(width, family.metric_names().len(), "no web columns");
+    if family.loop_on_stats(bias, config, rng, metrics) {
+        return;
+    }
     let mut model = family.human_model();
     let mut gathered: Option<F::Stats> = None;
     for _ in 1..=config.generations {

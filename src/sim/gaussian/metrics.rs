@@ -10,7 +10,7 @@
 use std::f64::consts::{E, LN_2, PI};
 
 use super::mixture::{mixture_moments, mixture_pdf, mixture_quantile_sweep, Component};
-use super::{Gaussian, GaussianModel, W2_LEVELS};
+use super::{Gaussian, GaussianModel, METRIC_COUNT, W2_LEVELS};
 use crate::math::{normal_cdf, normal_pdf};
 
 /// The expectation of f(X) for X from a mixture of normals: for each component the trapezoid
@@ -61,7 +61,49 @@ fn mixture_far_mass(components: &[Component], h: f64) -> f64 {
         .sum()
 }
 
+/// ½ log2(2πe σ²): the differential entropy of N(μ, σ²) in bits.
+fn normal_entropy_bits(variance: f64) -> f64 {
+    0.5 * libm::log2(2.0 * PI * E * variance)
+}
+
+/// E_human[−log2 q(X)] for q = N(μ, σ²) and a human of mean 0 and variance 1 (see
+/// [`Gaussian::human_cross_entropy_bits`]).
+fn normal_cross_entropy_bits(mean: f64, variance: f64) -> f64 {
+    if variance == 0.0 {
+        // A point mass gives the human data no density at all.
+        return f64::INFINITY;
+    }
+    0.5 * libm::log2(2.0 * PI * variance) + (1.0 + mean * mean) / (2.0 * variance * LN_2)
+}
+
 impl Gaussian {
+    /// What [`Family::measure`](crate::sim::Family::measure) writes for N(mean, variance): the
+    /// metrics below, their square root of the variance shared.
+    pub(super) fn measure_normal(&self, mean: f64, variance: f64) -> [f64; METRIC_COUNT] {
+        let sd = variance.sqrt();
+        [
+            mean,
+            variance,
+            self.normal_w2(mean, sd),
+            self.normal_tail_mass(sd),
+            normal_entropy_bits(variance),
+            normal_cross_entropy_bits(mean, variance),
+        ]
+    }
+
+    /// [`Gaussian::tail_mass`] of a normal of standard deviation `sd`: 2 Φ(−h/s).
+    fn normal_tail_mass(&self, sd: f64) -> f64 {
+        // s = 0 gives 2 Φ(−∞) = 0; s = NaN gives NaN.
+        2.0 * normal_cdf(-self.q99 / sd)
+    }
+
+    /// [`Gaussian::w2_to_human`] of N(mean, sd²).
+    fn normal_w2(&self, mean: f64, sd: f64) -> f64 {
+        let c = self.w2_cross;
+        let sq = mean * mean + (sd - c) * (sd - c) + (1.0 - c * c).max(0.0);
+        sq.sqrt()
+    }
+
     /// Density of a model at x.
     pub fn density(&self, model: &GaussianModel, x: f64) -> f64 {
         match *model {
@@ -94,8 +136,7 @@ impl Gaussian {
         let h = self.q99;
         match *model {
             GaussianModel::Human => mixture_far_mass(&self.human, h),
-            // s = 0 gives 2 Φ(−∞) = 0; s = NaN gives NaN.
-            GaussianModel::Normal { variance, .. } => 2.0 * normal_cdf(-h / variance.sqrt()),
+            GaussianModel::Normal { variance, .. } => self.normal_tail_mass(variance.sqrt()),
             GaussianModel::Mixture(ref c) => mixture_far_mass(c, h),
         }
     }
@@ -112,7 +153,7 @@ impl Gaussian {
         };
         match *model {
             GaussianModel::Human => mixture(&self.human),
-            GaussianModel::Normal { variance, .. } => 0.5 * libm::log2(2.0 * PI * E * variance),
+            GaussianModel::Normal { variance, .. } => normal_entropy_bits(variance),
             GaussianModel::Mixture(ref c) => mixture(c),
         }
     }
@@ -124,13 +165,7 @@ impl Gaussian {
     pub(super) fn human_cross_entropy_bits(&self, model: &GaussianModel) -> f64 {
         match *model {
             GaussianModel::Human => self.self_entropy_bits(model),
-            GaussianModel::Normal { mean, variance } => {
-                if variance == 0.0 {
-                    // A point mass gives the human data no density at all.
-                    return f64::INFINITY;
-                }
-                0.5 * libm::log2(2.0 * PI * variance) + (1.0 + mean * mean) / (2.0 * variance * LN_2)
-            }
+            GaussianModel::Normal { mean, variance } => normal_cross_entropy_bits(mean, variance),
             GaussianModel::Mixture(ref c) => -expectation(&self.human, |x| mixture_log2_pdf(c, x)),
         }
     }
@@ -140,12 +175,7 @@ impl Gaussian {
     pub(super) fn w2_to_human(&self, model: &GaussianModel) -> f64 {
         match *model {
             GaussianModel::Human => 0.0,
-            GaussianModel::Normal { mean, variance } => {
-                let s = variance.sqrt();
-                let c = self.w2_cross;
-                let sq = mean * mean + (s - c) * (s - c) + (1.0 - c * c).max(0.0);
-                sq.sqrt()
-            }
+            GaussianModel::Normal { mean, variance } => self.normal_w2(mean, variance.sqrt()),
             // No closed form for two mixtures: midpoint quadrature of the squared quantile
             // difference over W2_LEVELS levels (error below 1e-2 for the mixtures that occur;
             // the extreme 1/(2 W2_LEVELS) of each tail is left out).

@@ -26,13 +26,13 @@ use self::blind::{blocked_ranges, Restricted, MIN_ALLOWED_MASS};
 pub use self::describe::FAMILY;
 pub use self::mixture::{fit_two_normals, fit_two_normals_binned, human_components, summarize, Component, W2_LEVELS};
 use self::mixture::{mixture_moments, mixture_quantile, mixture_quantile_sweep, w2_cross_term};
-use self::stats::{normal_stats, sample_given};
+use self::stats::{normal_stats, normal_stats_with, sample_given, StatsSampler};
 pub use self::stats::{GaussianStats, MomentStats, SUMMARY_BINS};
 pub use self::theory::{
     expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
 };
 use super::blind_spot::BlindSpot;
-use super::{Bias, Family, GenerationView, Selection, TheoryCurve};
+use super::{Bias, Family, GenerationView, LoopConfig, Rows, Selection, TheoryCurve};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, VarianceEstimator};
 
@@ -105,6 +105,8 @@ pub struct Gaussian {
 
 pub const METRICS: &[&str] =
     &["mean", "variance", "w2_to_human", "tail_mass", "self_entropy_bits", "human_cross_entropy_bits"];
+const METRIC_COUNT: usize = 6;
+const _: () = assert!(METRICS.len() == METRIC_COUNT);
 
 impl Gaussian {
     pub fn new(scenario: &Scenario) -> Gaussian {
@@ -151,6 +153,59 @@ impl Gaussian {
         }
         self.form = form;
         self
+    }
+
+    /// The normal a single-normal fit gives for `stats`: their mean, and their variance by the
+    /// family's estimator (0 where undefined or negative by rounding).
+    fn fit_normal(&self, stats: &MomentStats) -> (f64, f64) {
+        let divisor = match self.estimator {
+            VarianceEstimator::Mle => stats.n,
+            VarianceEstimator::Unbiased => stats.n - 1.0,
+        };
+        // A variance that overflowed stays non-finite (NaN or +∞): never a perfect 0.
+        let variance = if divisor > 0.0 {
+            let v = stats.m2 / divisor;
+            if v < 0.0 {
+                0.0
+            } else {
+                v
+            }
+        } else {
+            0.0
+        };
+        (stats.mean, variance)
+    }
+
+    /// [`Family::loop_on_stats`] of a single normal, each generation's metrics handed to `emit`:
+    /// the generic loop's steps on the moments alone (a single normal's statistics have no
+    /// samples, parts or summary to carry): `draw_human_stats` (no draw for no items),
+    /// `draw_stats` (a normal model's synthetic statistics with their χ² prepared once),
+    /// `add_stats`, `fit`, `measure`, and with `accumulate` the statistics carried on.
+    fn normal_loop(&self, bias: &Bias, config: &LoopConfig, rng: &mut SimRng, mut emit: impl FnMut(&[f64])) {
+        let shrink = bias.temperature.sqrt();
+        let synthetic = StatsSampler::new(config.generated);
+        let mut model = GaussianModel::Human;
+        let mut gathered = MomentStats::default();
+        for _ in 1..=config.generations {
+            let mut stats = if config.accumulate { gathered } else { MomentStats::default() };
+            if config.scraped > 0 {
+                stats.merge(&self.draw_human_stats(config.scraped, rng).expect("statistics drawn").moments);
+            }
+            match model {
+                GaussianModel::Normal { mean, variance } => {
+                    let sd = shrink * variance.max(0.0).sqrt();
+                    stats.merge(&normal_stats_with(mean, sd * sd, &synthetic, rng));
+                }
+                _ => {
+                    let part = self.draw_stats(&model, config.generated, bias, rng).expect("statistics drawn");
+                    stats.merge(&part.moments);
+                }
+            }
+            let (mean, variance) = self.fit_normal(&stats);
+            emit(&self.measure_normal(mean, variance));
+            gathered = stats;
+            model = GaussianModel::Normal { mean, variance };
+        }
     }
 
     /// The human distribution's 1st and 99th percentiles.
@@ -459,26 +514,31 @@ impl Family for Gaussian {
                 return model;
             }
         }
-        let stats = &stats.moments;
-        let divisor = match self.estimator {
-            VarianceEstimator::Mle => stats.n,
-            VarianceEstimator::Unbiased => stats.n - 1.0,
-        };
-        // A variance that overflowed stays non-finite (NaN or +∞): never a perfect 0.
-        let variance = if divisor > 0.0 {
-            let v = stats.m2 / divisor;
-            if v < 0.0 {
-                0.0
-            } else {
-                v
+        let (mean, variance) = self.fit_normal(&stats.moments);
+        GaussianModel::Normal { mean, variance }
+    }
+
+    fn loop_on_stats(&self, bias: &Bias, config: &LoopConfig, rng: &mut SimRng, metrics: &mut dyn Rows) -> bool {
+        if !self.trains_on_stats() || !self.blocked.is_empty() {
+            return false;
+        }
+        match metrics.push_zeroed_block(METRIC_COUNT, config.generations) {
+            Some(block) => {
+                let mut rows = block.chunks_exact_mut(METRIC_COUNT);
+                self.normal_loop(bias, config, rng, |row| {
+                    rows.next().expect("a row per generation").copy_from_slice(row)
+                })
             }
-        } else {
-            0.0
-        };
-        GaussianModel::Normal { mean: stats.mean, variance }
+            None => self.normal_loop(bias, config, rng, |row| metrics.push(row)),
+        }
+        true
     }
 
     fn measure(&self, model: &GaussianModel, _previous: &GaussianModel, out: &mut [f64]) {
+        if let GaussianModel::Normal { mean, variance } = *model {
+            out.copy_from_slice(&self.measure_normal(mean, variance));
+            return;
+        }
         let (mean, variance) = self.moments(model);
         out.copy_from_slice(&[
             mean,

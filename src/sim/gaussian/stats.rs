@@ -42,17 +42,39 @@ impl GaussianStats {
 /// mean is N(mean, variance / n) and the sum of squared deviations variance · χ²(n − 1),
 /// independent (Cochran's theorem). Two draws from `rng` (one for n = 1, none for n = 0).
 pub(super) fn normal_stats(mean: f64, variance: f64, n: usize, rng: &mut SimRng) -> MomentStats {
+    normal_stats_with(mean, variance, &StatsSampler::new(n), rng)
+}
+
+/// What [`normal_stats`] draws for `n` items, prepared once for many draws (the same numbers).
+#[derive(Clone, Debug)]
+pub(super) struct StatsSampler {
+    n: usize,
+    /// χ²(n − 1), for n > 1.
+    chi2: Option<ChiSquared<f64>>,
+}
+
+impl StatsSampler {
+    pub(super) fn new(n: usize) -> StatsSampler {
+        let chi2 = (n > 1).then(|| ChiSquared::new(n as f64 - 1.0).expect("n - 1 >= 1 degrees of freedom"));
+        StatsSampler { n, chi2 }
+    }
+}
+
+/// [`normal_stats`] of `sampler.n` draws.
+pub(super) fn normal_stats_with(mean: f64, variance: f64, sampler: &StatsSampler, rng: &mut SimRng) -> MomentStats {
+    let n = sampler.n;
     if n == 0 {
         return MomentStats::default();
     }
     let nf = n as f64;
     let z: f64 = StandardNormal.sample(rng);
     let mean = mean + (variance / nf).sqrt() * z;
-    let m2 = if n > 1 {
-        let chi2: f64 = ChiSquared::new(nf - 1.0).expect("n - 1 >= 1 degrees of freedom").sample(rng);
-        variance * chi2
-    } else {
-        0.0
+    let m2 = match &sampler.chi2 {
+        Some(chi2) => {
+            let chi2: f64 = chi2.sample(rng);
+            variance * chi2
+        }
+        None => 0.0,
     };
     MomentStats { n: nf, mean, m2 }
 }
