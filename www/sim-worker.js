@@ -6,8 +6,9 @@
 // (a huge generation) is ended by the page ending this worker.
 //
 // Messages in: {type: "init", module, corpus} (a compiled WebAssembly.Module, the human text's
-// bytes or null); {type: "warm", query} (a spare prepares the latest scenario while it waits, so
-// that its first job does not refit the human text: the fit is kept between jobs of one text);
+// bytes or null); {type: "warm", query} (a spare prepares the text view's defaults and the latest
+// scenario while it waits, so that its first job does not refit the human text: the fit is kept
+// between jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
 // {type: "band", job, band}; {type: "analysis", job, query, kind}.
 // Messages out: {type: "ready", summary}; {type: "data", job, chunks}; {type: "phase", job,
@@ -113,10 +114,14 @@ self.onmessage = async (event) => {
       return;
     }
     if (message.type === "warm") {
-      try {
-        simulator.prepare(message.query);
-      } catch {
-        // The job that follows reports a bad scenario itself.
+      // The text view's defaults first (its fit of the book is kept till another text's), then
+      // the latest scenario: a first switch to the text view does not refit the book either.
+      for (const query of ["model=text", message.query]) {
+        try {
+          simulator.prepare(query);
+        } catch {
+          // No human text yet; a bad scenario is reported by the job that follows.
+        }
       }
       return;
     }
