@@ -339,6 +339,7 @@ impl Family for Tokens {
     /// mass of the dead types, and the smoothed cross-entropy log2(n + V) Σ p* − Σ_support p*
     /// log2(n q + 1) (a dead type's term is p* log2(n + V)), equal to the dense sums up to the
     /// order of summation.
+    ///
     /// The human model's metrics (generation 0 of every run) are computed once per family.
     fn measure(&self, model: &TokenModel, previous: &TokenModel, out: &mut [f64]) {
         let lost = previous.support().iter().filter(|&&i| model[i as usize] == 0.0).count();
