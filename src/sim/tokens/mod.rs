@@ -204,7 +204,7 @@ impl Tokens {
     /// without drawing), at O(|support|).
     fn multinomial_on(&self, n: usize, support: &[u32], q: &[f64], rng: &mut SimRng) -> TokenBatch {
         let drawn = sampling::multinomial(n as u64, q, rng);
-        let mut counts = vec![0u32; self.human.len()];
+        let mut counts = sparse::zeroed(self.human.len());
         let mut nonzero = Vec::with_capacity(support.len().min(n));
         for (&i, &c) in support.iter().zip(&drawn) {
             if c > 0 {
@@ -323,7 +323,7 @@ impl Family for Tokens {
     /// Maximum likelihood: counts / total (all zeros for an empty training set).
     fn fit(&self, stats: &TokenStats) -> TokenModel {
         let total = stats.total();
-        let mut probs = vec![0.0; stats.len()];
+        let mut probs = sparse::zeroed(stats.len());
         if total == 0 {
             return TokenModel::new(probs);
         }
