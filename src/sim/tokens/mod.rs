@@ -38,6 +38,7 @@ use super::{Bias, Family, GenerationView, Selection, TheoryCurve, MAX_LOST_WORDS
 use crate::rng::SimRng;
 use crate::sampling;
 use crate::scenario::Scenario;
+use std::sync::OnceLock;
 
 /// The metric names, in the order [`Family::measure`] writes them:
 /// - `entropy_bits`: Shannon entropy of the model, -Σ p_i log2 p_i;
@@ -104,6 +105,9 @@ pub struct Tokens {
     human_support_probs: Vec<f64>,
     /// Σ p* (1 up to rounding), for the metrics of models with dead types.
     human_total: f64,
+    /// The metrics of the human model other than `types_lost` (the same at generation 0 of every
+    /// run), computed once.
+    human_metrics: OnceLock<[f64; METRICS.len()]>,
 }
 
 impl Tokens {
@@ -126,6 +130,7 @@ impl Tokens {
             human_model,
             human_support_probs,
             human_total,
+            human_metrics: OnceLock::new(),
         }
     }
 
@@ -159,13 +164,47 @@ impl Tokens {
 }
 
 impl Tokens {
+    /// The metrics of `model` but `types_lost` (left 0), over its support only.
+    fn compute_metrics(&self, model: &TokenModel, out: &mut [f64]) {
+        let support = model.support();
+        let (mut entropy, mut squares, mut tail, mut distance, mut live_human, mut cross) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut logs = LogMemo::new(self.samples);
+        for &i in support {
+            let (p, h) = (model[i as usize], self.human[i as usize]);
+            let (log_p, log_smoothed) = logs.get(p);
+            entropy -= p * log_p;
+            squares += p * p;
+            if i as usize >= self.tail_start {
+                tail += p;
+            }
+            distance += (p - h).abs();
+            if h > 0.0 {
+                live_human += h;
+                cross += h * log_smoothed;
+            }
+        }
+        let log_total = libm::log2(self.samples + self.human.len() as f64);
+        let dead_human = (self.human_total - live_human).max(0.0);
+        out.copy_from_slice(&[
+            // From +0.0, so that a point mass gives 0, not -0.
+            0.0 + entropy,
+            1.0 - squares,
+            support.len() as f64,
+            tail,
+            (0.5 * (distance + dead_human)).clamp(0.0, 1.0),
+            0.0, // types_lost: by `measure`
+            log_total * self.human_total - cross,
+        ]);
+    }
+
     /// A multinomial draw of `n` tokens over the types `support` (ascending) with probabilities
     /// `q` (aligned with `support`): the same draws, from the same generator, as the dense
     /// [`sampling::multinomial`] over the whole vocabulary (which skips zero-probability types
     /// without drawing), at O(|support|).
     fn multinomial_on(&self, n: usize, support: &[u32], q: &[f64], rng: &mut SimRng) -> TokenBatch {
         let drawn = sampling::multinomial(n as u64, q, rng);
-        let mut counts = vec![0u32; self.human.len()];
+        let mut counts = sparse::zeroed(self.human.len());
         let mut nonzero = Vec::with_capacity(support.len().min(n));
         for (&i, &c) in support.iter().zip(&drawn) {
             if c > 0 {
@@ -174,6 +213,37 @@ impl Tokens {
             }
         }
         TokenBatch::from_parts(counts, nonzero)
+    }
+}
+
+/// log2 p and log2(n p + 1) for the probabilities of one model, remembered by the bits of p: a
+/// fitted model's probabilities are counts / total, so its types share few distinct values (most
+/// survivors hold a handful of tokens), and each is computed once rather than once per type. A
+/// direct-mapped table; a collision only recomputes, so the values are exactly the direct calls.
+struct LogMemo {
+    n: f64,
+    keys: [u64; LogMemo::SLOTS],
+    values: [(f64, f64); LogMemo::SLOTS],
+}
+
+impl LogMemo {
+    const SLOTS: usize = 512;
+
+    /// Every slot holds p = +0.0 (bits 0) with its true values, log2 0 = -inf and log2 1 = 0.
+    fn new(n: f64) -> LogMemo {
+        LogMemo { n, keys: [0; LogMemo::SLOTS], values: [(f64::NEG_INFINITY, 0.0); LogMemo::SLOTS] }
+    }
+
+    /// (log2 p, log2(n p + 1)), as `libm::log2` computes them.
+    #[inline]
+    fn get(&mut self, p: f64) -> (f64, f64) {
+        let bits = p.to_bits();
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LogMemo::SLOTS.trailing_zeros())) as usize;
+        if self.keys[slot] != bits {
+            self.keys[slot] = bits;
+            self.values[slot] = (libm::log2(p), libm::log2(self.n * p + 1.0));
+        }
+        self.values[slot]
     }
 }
 
@@ -253,7 +323,7 @@ impl Family for Tokens {
     /// Maximum likelihood: counts / total (all zeros for an empty training set).
     fn fit(&self, stats: &TokenStats) -> TokenModel {
         let total = stats.total();
-        let mut probs = vec![0.0; stats.len()];
+        let mut probs = sparse::zeroed(stats.len());
         if total == 0 {
             return TokenModel::new(probs);
         }
@@ -269,36 +339,23 @@ impl Family for Tokens {
     /// mass of the dead types, and the smoothed cross-entropy log2(n + V) Σ p* − Σ_support p*
     /// log2(n q + 1) (a dead type's term is p* log2(n + V)), equal to the dense sums up to the
     /// order of summation.
+    ///
+    /// The human model's metrics (generation 0 of every run) are computed once per family.
     fn measure(&self, model: &TokenModel, previous: &TokenModel, out: &mut [f64]) {
-        let support = model.support();
         let lost = previous.support().iter().filter(|&&i| model[i as usize] == 0.0).count();
-        let (mut entropy, mut squares, mut tail, mut distance, mut live_human, mut cross) =
-            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        for &i in support {
-            let (p, h) = (model[i as usize], self.human[i as usize]);
-            entropy -= p * libm::log2(p);
-            squares += p * p;
-            if i as usize >= self.tail_start {
-                tail += p;
-            }
-            distance += (p - h).abs();
-            if h > 0.0 {
-                live_human += h;
-                cross += h * libm::log2(self.samples * p + 1.0);
-            }
+        // Equal probabilities (a difference in the sign of a zero aside, which the support
+        // excludes in both) give equal metrics.
+        let is_human = model.support().len() == self.human_model.support().len() && model.probs() == &self.human[..];
+        if is_human {
+            out.copy_from_slice(self.human_metrics.get_or_init(|| {
+                let mut row = [0.0; METRICS.len()];
+                self.compute_metrics(model, &mut row);
+                row
+            }));
+        } else {
+            self.compute_metrics(model, out);
         }
-        let log_total = libm::log2(self.samples + self.human.len() as f64);
-        let dead_human = (self.human_total - live_human).max(0.0);
-        out.copy_from_slice(&[
-            // From +0.0, so that a point mass gives 0, not -0.
-            0.0 + entropy,
-            1.0 - squares,
-            support.len() as f64,
-            tail,
-            (0.5 * (distance + dead_human)).clamp(0.0, 1.0),
-            lost as f64,
-            log_total * self.human_total - cross,
-        ]);
+        out[5] = lost as f64;
     }
 
     fn view(

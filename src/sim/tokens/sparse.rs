@@ -3,26 +3,95 @@
 //! without human data a type at zero stays at zero, and the multinomial, the fit and the metrics
 //! only ever visit the support. Each derefs to its dense slice (index = human rank − 1).
 
+//!
+//! The dense vectors are recycled: dropping one zeroes its support (O(support)) and keeps the
+//! vector for the next one of the same length made on the thread, so a generation allocates and
+//! clears no O(V) memory.
+
+use std::cell::RefCell;
 use std::ops::Deref;
 
+/// An element of a recycled dense vector (its zero is `Default`, all bits zero).
+pub trait Dense: Copy + Default + 'static {
+    /// Runs `f` on this thread's spare all-zero vectors of this element (`None` while the thread
+    /// is being torn down).
+    fn with_spares<R>(f: impl FnOnce(&mut Vec<Vec<Self>>) -> R) -> Option<R>;
+}
+
+/// At most this many spare vectors per element type and thread.
+const SPARES: usize = 8;
+
+macro_rules! dense {
+    ($t:ty, $pool:ident) => {
+        thread_local! {
+            static $pool: RefCell<Vec<Vec<$t>>> = const { RefCell::new(Vec::new()) };
+        }
+        impl Dense for $t {
+            fn with_spares<R>(f: impl FnOnce(&mut Vec<Vec<Self>>) -> R) -> Option<R> {
+                $pool.try_with(|pool| pool.try_borrow_mut().ok().map(|mut pool| f(&mut pool))).ok().flatten()
+            }
+        }
+    };
+}
+dense!(f64, SPARE_F64);
+dense!(u32, SPARE_U32);
+dense!(u64, SPARE_U64);
+
+/// `len` zeros: a spare vector of that length if the thread has one, else a fresh one.
+pub(super) fn zeroed<T: Dense>(len: usize) -> Vec<T> {
+    T::with_spares(|spares| spares.iter().rposition(|v| v.len() == len).map(|k| spares.swap_remove(k)))
+        .flatten()
+        .unwrap_or_else(|| vec![T::default(); len])
+}
+
+/// Keeps `dense`, zero but at `support`, as a spare: zeroes `support` first. Spares of another
+/// length are let go (the vocabulary changed).
+fn recycle<T: Dense>(mut dense: Vec<T>, support: &[u32]) {
+    if dense.is_empty() {
+        return;
+    }
+    for &i in support {
+        dense[i as usize] = T::default();
+    }
+    T::with_spares(|spares| {
+        spares.retain(|v| v.len() == dense.len());
+        if spares.len() < SPARES {
+            spares.push(dense);
+        }
+    });
+}
+
 /// A probability vector over the types and its support (the types with p > 0).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct TokenModel {
     probs: Vec<f64>,
     support: Vec<u32>,
+    /// Whether every entry off the support is +0.0 (so the vector can be recycled).
+    clean: bool,
+}
+
+impl Drop for TokenModel {
+    fn drop(&mut self) {
+        if self.clean {
+            recycle(std::mem::take(&mut self.probs), &self.support);
+        }
+    }
 }
 
 impl TokenModel {
     /// `probs` (indexed by rank − 1) with its support found by one scan.
     pub fn new(probs: Vec<f64>) -> TokenModel {
         let support = (0..probs.len() as u32).filter(|&i| probs[i as usize] > 0.0).collect();
-        TokenModel { probs, support }
+        let clean = probs.iter().all(|&p| p > 0.0 || p.to_bits() == 0);
+        TokenModel { probs, support, clean }
     }
 
-    /// From `probs` and its support (ascending, exactly the positive entries).
+    /// From `probs` and its support (ascending, exactly the positive entries; every other entry
+    /// +0.0).
     pub(super) fn from_support(probs: Vec<f64>, support: Vec<u32>) -> TokenModel {
         debug_assert!(support.iter().all(|&i| probs[i as usize] > 0.0));
-        TokenModel { probs, support }
+        debug_assert_eq!(probs.iter().filter(|&&p| p.to_bits() != 0).count(), support.len());
+        TokenModel { probs, support, clean: true }
     }
 
     pub fn probs(&self) -> &[f64] {
@@ -48,6 +117,12 @@ impl Deref for TokenModel {
     }
 }
 
+impl PartialEq for TokenModel {
+    fn eq(&self, other: &TokenModel) -> bool {
+        self.probs == other.probs && self.support == other.support
+    }
+}
+
 impl PartialEq<Vec<f64>> for TokenModel {
     fn eq(&self, other: &Vec<f64>) -> bool {
         self.probs == *other
@@ -57,15 +132,21 @@ impl PartialEq<Vec<f64>> for TokenModel {
 /// Counts per type and their support (the types with a positive count). `C` is `u32` for a
 /// batch, `u64` for training statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Counts<C> {
+pub struct Counts<C: Dense> {
     counts: Vec<C>,
     support: Vec<u32>,
+}
+
+impl<C: Dense> Drop for Counts<C> {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.counts), &self.support);
+    }
 }
 
 pub type TokenBatch = Counts<u32>;
 pub type TokenStats = Counts<u64>;
 
-impl<C: Copy + Default + PartialEq + std::ops::AddAssign + Into<u64>> Counts<C> {
+impl<C: Dense + PartialEq + std::ops::AddAssign + Into<u64>> Counts<C> {
     /// `counts` with its support found by one scan.
     pub fn new(counts: Vec<C>) -> Counts<C> {
         let zero = C::default();
@@ -75,7 +156,7 @@ impl<C: Copy + Default + PartialEq + std::ops::AddAssign + Into<u64>> Counts<C> 
 
     /// All zeros over `vocab` types.
     pub fn zeros(vocab: usize) -> Counts<C> {
-        Counts { counts: vec![C::default(); vocab], support: Vec::new() }
+        Counts { counts: zeroed(vocab), support: Vec::new() }
     }
 
     /// From dense counts and their support (ascending, exactly the positive entries).
@@ -99,7 +180,7 @@ impl<C: Copy + Default + PartialEq + std::ops::AddAssign + Into<u64>> Counts<C> 
     }
 
     /// Adds `other`'s counts, `convert`ed, visiting only its support: O(|support| of both).
-    pub fn add<D: Copy>(&mut self, other: &Counts<D>, convert: impl Fn(D) -> C) {
+    pub fn add<D: Dense>(&mut self, other: &Counts<D>, convert: impl Fn(D) -> C) {
         if self.counts.len() < other.counts.len() {
             self.counts.resize(other.counts.len(), C::default());
         }
@@ -143,20 +224,20 @@ fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-impl<C> Deref for Counts<C> {
+impl<C: Dense> Deref for Counts<C> {
     type Target = [C];
     fn deref(&self) -> &[C] {
         &self.counts
     }
 }
 
-impl<C: PartialEq> PartialEq<Vec<C>> for Counts<C> {
+impl<C: Dense + PartialEq> PartialEq<Vec<C>> for Counts<C> {
     fn eq(&self, other: &Vec<C>) -> bool {
         self.counts == *other
     }
 }
 
-impl<'a, C> IntoIterator for &'a Counts<C> {
+impl<'a, C: Dense> IntoIterator for &'a Counts<C> {
     type Item = &'a C;
     type IntoIter = std::slice::Iter<'a, C>;
     fn into_iter(self) -> Self::IntoIter {
