@@ -162,6 +162,8 @@ impl<C: Dense + PartialEq + std::ops::AddAssign + Into<u64>> Counts<C> {
     /// From dense counts and their support (ascending, exactly the positive entries).
     pub(super) fn from_parts(counts: Vec<C>, support: Vec<u32>) -> Counts<C> {
         debug_assert!(support.windows(2).all(|w| w[0] < w[1]));
+        // Dropping it recycles `counts` by zeroing the support alone.
+        debug_assert_eq!(counts.iter().filter(|&&c| c != C::default()).count(), support.len());
         Counts { counts, support }
     }
 
@@ -264,5 +266,25 @@ mod tests {
         assert_eq!(s.support(), &[0, 1, 3, 5]);
         assert_eq!(s.total(), 11);
         assert_eq!(TokenModel::new(vec![0.0, 0.5, 0.0, 0.5]).support(), &[1, 3]);
+    }
+
+    #[test]
+    fn recycled_vectors_come_back_all_zero() {
+        // Counts, then models, dropped with entries on their support: the next vectors of that
+        // length made on the thread are the same allocations, and all zero.
+        let batch = TokenBatch::from(vec![0, 7, 0, 0, 9]);
+        let at = batch.counts().as_ptr();
+        drop(batch);
+        let zeros = TokenBatch::zeros(5);
+        assert_eq!(zeros.counts().as_ptr(), at, "the spare is reused");
+        assert_eq!(zeros, vec![0; 5]);
+        assert!(zeros.support().is_empty());
+        drop(TokenModel::new(vec![0.25, 0.0, 0.75]));
+        let probs: Vec<f64> = zeroed(3);
+        assert!(probs.iter().all(|p| p.to_bits() == 0));
+        // A model with a -0.0 off its support is not kept (only +0.0 is zero for the next one).
+        drop(TokenModel::new(vec![0.5, -0.0, 0.5]));
+        let probs: Vec<f64> = zeroed(3);
+        assert!(probs.iter().all(|p| p.to_bits() == 0));
     }
 }
