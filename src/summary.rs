@@ -578,15 +578,6 @@ impl Summary {
         self.runs += other.runs;
     }
 
-    /// [`Summary::merge`] of a summary that is no longer needed (its memory is freed as soon as
-    /// its values are copied in).
-    ///
-    /// # Panics
-    /// If the shapes differ.
-    pub fn merge_owned(&mut self, other: Summary) {
-        self.merge(&other);
-    }
-
     fn check_shape(&self, other: &Summary) {
         assert_eq!((self.rows, self.columns), (other.rows, other.columns), "summaries of different shapes");
     }
@@ -885,7 +876,7 @@ mod tests {
         for r in 0..runs as u64 {
             let mut part = Summary::new(1, 1, 1);
             part.push(|_| vec![uniform(r)]);
-            exact_all.merge_owned(part);
+            exact_all.merge(&part);
         }
         let values: Vec<f64> = (0..runs as u64).map(uniform).collect();
         assert_eq!(exact_all.stats()[0][0], Stat::of(&values));

@@ -119,7 +119,7 @@ pub fn summarize(
                             let next = s.next;
                             let Some(p) = s.pending.remove(&next) else { break };
                             drop(s);
-                            total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge_owned(p);
+                            total.get_or_insert_with(|| Summary::new(p.rows(), p.columns(), runs)).merge(&p);
                             s = state.lock().unwrap();
                             s.next += 1;
                             changed.notify_all();
