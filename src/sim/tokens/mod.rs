@@ -65,6 +65,9 @@ pub const METRICS: &[&str] = &[
     "human_cross_entropy_bits",
 ];
 
+/// Where `types_lost` is in [`METRICS`]: the one metric that depends on the previous model.
+const TYPES_LOST: usize = 5;
+
 /// What the page draws for one generation.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokensView {
@@ -193,7 +196,7 @@ impl Tokens {
             support.len() as f64,
             tail,
             (0.5 * (distance + dead_human)).clamp(0.0, 1.0),
-            0.0, // types_lost: by `measure`
+            0.0, // types_lost (TYPES_LOST): by `measure`
             log_total * self.human_total - cross,
         ]);
     }
@@ -355,7 +358,7 @@ impl Family for Tokens {
         } else {
             self.compute_metrics(model, out);
         }
-        out[5] = lost as f64;
+        out[TYPES_LOST] = lost as f64;
     }
 
     fn view(
@@ -389,6 +392,11 @@ impl Family for Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_lost_is_where_its_index_says() {
+        assert_eq!(METRICS[TYPES_LOST], "types_lost");
+    }
     use crate::rng::replicate_rng;
     use crate::sim::simulate_one;
     use crate::sim::tokens::fixtures::{close, scenario};
