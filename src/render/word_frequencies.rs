@@ -152,11 +152,19 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let (width, height) = root.dim_in_pixel();
     let radius = theme.dot;
     let cell = (radius / 2).max(1);
-    let is_lost = |i: usize| view.model_probs[i] == 0.0 && human[i] > 0.0;
-    let lost_count = (0..view.model_probs.len()).filter(|&i| is_lost(i)).count();
-    let lost_dots = (0..view.model_probs.len()).filter(|&i| is_lost(i)).map(|i| ((i + 1) as f64, y_lo));
-    let lost: Vec<usize> =
-        thin(lost_dots, x.range(), y_lo..y_hi, (width, 1), 1).into_iter().map(|(x, _)| x as usize - 1).collect();
+    // The rug: one lost word per grid column (ranks ascending, so a column's first is kept).
+    let (mut lost_count, mut rug_columns, mut last_column) =
+        (0, RankColumns::new(x.range(), 2 * (width as i32 + 1)), -1);
+    let lost: Vec<usize> = (0..view.model_probs.len())
+        .filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0)
+        .inspect(|_| lost_count += 1)
+        .filter(|&i| {
+            let column = rug_columns.column((i + 1) as f64);
+            let first = column != last_column;
+            last_column = column;
+            first
+        })
+        .collect();
     let live_dots = view.model_probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p));
     let model_dots = thin(live_dots, x.range(), y_lo..y_hi, (width, height), cell);
 
