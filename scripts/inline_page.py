@@ -23,7 +23,7 @@ css = (src / "style.css").read_text(encoding="utf-8")
 glue = (src / "pkg" / "collapse.js").read_text(encoding="utf-8")
 # The page's modules, each after those it imports.
 MODULES = [
-    "state.js", "figures.js", "images.js", "simulation.js", "a11y.js", "analyses.js", "look.js", "embed.js",
+    "state.js", "simulation.js", "figures.js", "images.js", "a11y.js", "analyses.js", "look.js", "embed.js",
     "lesson.js", "classroom.js", "main.js",
 ]
 WORKER = "sim-worker.js"

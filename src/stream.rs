@@ -168,6 +168,9 @@ pub struct Assembled {
     /// most generations of a long run are never drawn, so reading each as it arrived kept the
     /// page's main thread busy.
     views: Vec<Vec<u8>>,
+    /// Whether views are kept at all: the page's main thread keeps only the numbers, and its
+    /// painter worker the views too (see [`Assembled::metrics_only`]).
+    keep_views: bool,
     decode: DecodeView,
     /// Generation 0's view, the reference every generation is drawn over.
     reference: Option<Rc<dyn ShownView>>,
@@ -197,6 +200,7 @@ impl Assembled {
         Ok(Assembled {
             run,
             views: Vec::new(),
+            keep_views: true,
             decode: family.decode_view,
             reference: None,
             last: RefCell::new(None),
@@ -204,6 +208,15 @@ impl Assembled {
             control: None,
             band: None,
         })
+    }
+
+    /// The same run without its views: they are dropped as they arrive (the page's main thread,
+    /// whose main view a worker draws, keeps only the numbers).
+    pub fn metrics_only(mut self) -> Assembled {
+        self.keep_views = false;
+        self.views = Vec::new();
+        self.reference = None;
+        self
     }
 
     /// Generations whose views have arrived.
@@ -253,7 +266,7 @@ impl Assembled {
                 for (lineage, row) in self.run.lineages.iter_mut().zip(g.lineages) {
                     lineage.push(row);
                 }
-                if let Some(bytes) = g.view {
+                if let Some(bytes) = g.view.filter(|_| self.keep_views) {
                     if self.views.is_empty() {
                         self.reference = Some(Rc::from((self.decode)(&bytes)?));
                     }
@@ -334,6 +347,15 @@ mod tests {
 
     /// Streams replicate 0 of `scenario` through the wire format and rebuilds it.
     fn round_trip(scenario: &Scenario) -> (Assembled, crate::experiment::ViewedRun) {
+        round_trip_as(scenario, |a| a)
+    }
+
+    /// [`round_trip`], the rebuilt run made by `shape` from its start (the page's own:
+    /// [`Assembled::metrics_only`]).
+    fn round_trip_as(
+        scenario: &Scenario,
+        shape: fn(Assembled) -> Assembled,
+    ) -> (Assembled, crate::experiment::ViewedRun) {
         let experiment = Experiment::new(scenario, None).unwrap();
         let mut messages = Vec::new();
         let run = experiment.run_streaming(0, &mut |c| {
@@ -347,7 +369,7 @@ mod tests {
         let family = experiment.family();
         let mut messages = messages.iter().map(|m| decode(m).unwrap());
         let Some(Message::Start(h)) = messages.next() else { panic!("no start") };
-        let mut assembled = Assembled::start(family, h).unwrap();
+        let mut assembled = shape(Assembled::start(family, h).unwrap());
         for m in messages {
             assembled.apply(family, m).unwrap();
         }
@@ -397,6 +419,20 @@ mod tests {
             assert!(assembled.view(last + 1).unwrap().is_none());
             assert!(assembled.control.is_some());
         }
+    }
+
+    #[test]
+    fn the_page_keeps_the_numbers_and_no_views() {
+        // The page's main thread: its painter worker holds the views (a word view is 800 KB a
+        // generation at 100,000 words), the page every number.
+        let scenario = Scenario::from_query("model=tokens&generations=5&vocab=300").unwrap();
+        let (numbers, direct) = round_trip_as(&scenario, Assembled::metrics_only);
+        assert!(numbers.complete() && numbers.control.is_some());
+        assert_eq!(numbers.run.metrics, direct.run.metrics);
+        assert_eq!(numbers.view_count(), 0);
+        assert!(
+            numbers.reference().is_none() && numbers.view(0).unwrap().is_none() && numbers.view(3).unwrap().is_none()
+        );
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The wasm-bindgen boundary, in headless Chromium (`cargo test --target wasm32-unknown-unknown
 //! --test web`). The page relies on these behaviours: a query in, canonical query out; a bad
 //! setting is an error message that leaves the run on screen as it was; the worker's messages
-//! rebuild the run (older jobs' dropped); charts draw on a canvas; the same seed gives the same
-//! numbers as natively.
+//! rebuild the run (older jobs' dropped); charts draw on a canvas, and the painter (the worker
+//! that draws the main view) draws it on an OffscreenCanvas; the same seed gives the same numbers
+//! as natively.
 #![cfg(target_arch = "wasm32")]
 
-use collapse::web::{Explorer, Simulator};
+use collapse::web::{Explorer, Painter, Simulator};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -49,6 +50,29 @@ fn simulated(query: &str) -> Explorer {
     let mut explorer = Explorer::new(query).unwrap();
     feed(&mut explorer);
     explorer
+}
+
+/// The painter as the page feeds it: told of the explorer's latest job, then handed its messages.
+fn painter_of(explorer: &Explorer) -> Painter {
+    let mut painter = Painter::new();
+    painter.begin(explorer.job(), &explorer.query()).unwrap();
+    for m in messages(explorer, 0) {
+        painter.receive(explorer.job(), &m).unwrap();
+    }
+    painter
+}
+
+/// The RGBA pixels of a painted picture, as the page puts it on its canvas.
+fn pixels(bitmap: &ImageBitmap) -> Vec<u8> {
+    let (w, h) = (bitmap.width(), bitmap.height());
+    let context: CanvasRenderingContext2d = canvas(w, h).get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    context.draw_image_with_image_bitmap(bitmap, 0.0, 0.0).unwrap();
+    context.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).unwrap().data().0
+}
+
+/// Pixels far from white (a blank picture has none).
+fn inked(pixels: &[u8]) -> usize {
+    pixels.chunks(4).filter(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) < 600).count()
 }
 
 fn values(explorer: &Explorer, t: u32) -> serde_json::Value {
@@ -106,9 +130,11 @@ fn metric_keys(explorer: &Explorer) -> Vec<String> {
 fn every_view_and_metric_draws_on_a_canvas() {
     for query in ["", "human=heavy_tailed", "model=tokens&vocab=500&samples=2000&generations=10"] {
         let explorer = simulated(query);
-        let view = canvas(800, 400);
+        let mut painter = painter_of(&explorer);
         for t in [0, 1, explorer.generations()] {
-            explorer.draw_view(view.clone(), t, 2.0).unwrap();
+            let bitmap = painter.paint(explorer.job(), t, 800, 400, 2.0).unwrap();
+            assert_eq!((bitmap.width(), bitmap.height()), (800, 400));
+            assert!(inked(&pixels(&bitmap)) > 5000, "{query}: generation {t} is drawn");
             assert!(!explorer.view_caption(t).is_empty());
         }
         for name in metric_keys(&explorer) {
@@ -142,8 +168,10 @@ fn switching_family_uses_that_family_defaults() {
     assert_eq!(q, "model=tokens");
     feed(&mut explorer);
     assert!(metric_keys(&explorer).contains(&"surviving_types".to_string()));
-    let details: serde_json::Value = serde_json::from_str(&explorer.details_json(3)).unwrap();
+    let painter = painter_of(&explorer);
+    let details: serde_json::Value = serde_json::from_str(&painter.details_json(explorer.job(), 3).unwrap()).unwrap();
     assert!(details["surviving"].as_u64().unwrap() > 0);
+    assert!(painter.details_json(explorer.job() + 1, 3).is_err(), "a job the painter was not told of");
     // A family that trains on the human text refuses to start without it.
     let err = Simulator::new().prepare("model=text").unwrap_err().as_string().unwrap();
     assert!(err.contains("human text"), "{err}");
@@ -229,11 +257,15 @@ fn presets_and_analyses_cross_the_boundary() {
 #[wasm_bindgen_test]
 fn charts_draw_in_every_theme_and_analyses_expose_their_numbers() {
     let explorer = simulated("generations=5");
+    let mut painter = painter_of(&explorer);
+    let mut corners = Vec::new();
     for look in ["dark", "projector", "light"] {
         Explorer::set_theme(look).unwrap();
-        explorer.draw_view(canvas(600, 300), 2, 1.0).unwrap();
+        corners.push(pixels(&painter.paint(explorer.job(), 2, 600, 300, 1.0).unwrap())[..3].to_vec());
         explorer.draw_metric(canvas(400, 250), "variance", 2, 1.0).unwrap();
     }
+    assert!(corners[0].iter().all(|&c| c < 60), "the dark look's background: {:?}", corners[0]);
+    assert_eq!(corners[2], [255, 255, 255], "the light look's");
     assert!(Explorer::set_theme("neon").unwrap_err().as_string().unwrap().contains("light, dark, projector"));
     let chart: serde_json::Value = serde_json::from_str(&explorer.analysis_chart_json("stops").unwrap()).unwrap();
     assert!(chart["title"].as_str().unwrap().contains("press Compute"));
@@ -248,7 +280,7 @@ fn every_chart_draws_as_a_standalone_svg_in_the_theme() {
     let header = |w: u32, h: u32| {
         format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">")
     };
-    let view = explorer.svg_view(&measure, 3, 640, 320).unwrap();
+    let view = painter_of(&explorer).svg_view(explorer.job(), 3, 640, 320).unwrap();
     assert!(view.contains(&header(640, 320)) && view.trim_end().ends_with("</svg>"));
     assert!(view.contains(">rank of the word in human text (1 = most frequent)</text>"));
     assert!(view.contains(">model of generation 3</text>"), "the legend");
@@ -265,4 +297,28 @@ fn every_chart_draws_as_a_standalone_svg_in_the_theme() {
     let dark = explorer.svg_metric(&measure, "entropy_bits", 2, 400, 250).unwrap();
     Explorer::set_theme("light").unwrap();
     assert!(dark.contains("fill=\"#181A1F\""), "the dark background");
+}
+
+#[wasm_bindgen_test]
+fn the_painter_keeps_the_job_on_screen_and_the_newest_only() {
+    let mut explorer = simulated("generations=4");
+    let mut painter = painter_of(&explorer);
+    let old_job = explorer.job();
+    explorer.set("samples", "30").unwrap();
+    let job = explorer.job();
+    painter.begin(job, &explorer.query()).unwrap();
+    // The old run is drawn until the new one is asked for; the new one once its messages came.
+    assert!(painter.paint(old_job, 4, 300, 200, 1.0).is_ok());
+    assert!(painter.paint(job, 0, 300, 200, 1.0).is_err(), "nothing of the new run yet");
+    for m in messages(&explorer, 0) {
+        painter.receive(job, &m).unwrap();
+    }
+    let new = pixels(&painter.paint(job, 4, 300, 200, 1.0).unwrap());
+    assert!(painter.paint(old_job, 4, 300, 200, 1.0).is_err(), "asking for the new job dropped the old");
+    // Later generations than arrived show the last one; messages of unknown jobs are ignored; a
+    // garbled message is an error, not a panic.
+    assert_eq!(pixels(&painter.paint(job, 99, 300, 200, 1.0).unwrap()), new);
+    painter.receive(old_job, &[1, 2, 3]).unwrap();
+    assert!(painter.receive(job, &[255, 1, 2]).is_err());
+    assert!(painter.begin(job + 1, "samples=nope").is_err());
 }

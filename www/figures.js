@@ -3,6 +3,7 @@
 // Rust (the family's description); this module only places them.
 
 import { $, $$, state, familyOf, formatNumber, grouped } from "./state.js";
+import { paintView } from "./simulation.js";
 
 // Each canvas's size on the page, kept by a ResizeObserver: reading it from the layout before
 // every drawing would make the browser lay out the page again after each change of the numbers.
@@ -25,8 +26,8 @@ export function redrawOnResize(redraw) {
   onResize = redraw;
 }
 
-// One canvas pixel per device pixel; returns the device-pixel ratio the charts scale by.
-export function fitCanvas(canvas) {
+// A canvas's size in device pixels and the device-pixel ratio: [width, height, scale].
+function deviceSize(canvas) {
   const scale = window.devicePixelRatio || 1;
   let size = sizes.get(canvas);
   if (!size) {
@@ -34,8 +35,12 @@ export function fitCanvas(canvas) {
     sizes.set(canvas, size);
     resized.observe(canvas);
   }
-  const width = Math.max(1, Math.round(size[0] * scale));
-  const height = Math.max(1, Math.round(size[1] * scale));
+  return [Math.max(1, Math.round(size[0] * scale)), Math.max(1, Math.round(size[1] * scale)), scale];
+}
+
+// One canvas pixel per device pixel; returns the device-pixel ratio the charts scale by.
+export function fitCanvas(canvas) {
+  const [width, height, scale] = deviceSize(canvas);
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;
@@ -111,12 +116,70 @@ function drainCharts() {
     chartError(e);
   }
   chartTask = chartQueue.length + laterQueue.length > 0 ? setTimeout(drainCharts, 0) : null;
-  document.body.dataset.charts = chartTask ? "pending" : "drawn";
+  markCharts();
 }
 
 function wake() {
   chartTask ??= setTimeout(drainCharts, 0);
-  document.body.dataset.charts = "pending";
+  markCharts();
+}
+
+// The main view, drawn by the painter (a worker): one request at a time, and only the newest of
+// those asked for meanwhile goes next (a reader dragging the scrubber sees the latest
+// generation, not a queue of stale ones).
+let viewWanted = null;
+let viewBusy = false;
+
+function markCharts() {
+  document.body.dataset.charts = chartTask || viewBusy || viewWanted ? "pending" : "drawn";
+}
+
+function requestView(request) {
+  viewWanted = request;
+  if (!viewBusy) sendView();
+  markCharts();
+}
+
+async function sendView() {
+  const request = viewWanted;
+  viewWanted = null;
+  viewBusy = true;
+  try {
+    const { job, t, width, height, scale, details } = request;
+    const reply = await paintView(job, t, width, height, scale, details);
+    // A picture of the run still on screen is shown even if a newer one was asked for since:
+    // while playing, each is a frame of the animation.
+    if (job === state.explorer.shown_job()) showView(request, reply);
+    else reply.bitmap?.close();
+  } catch (e) {
+    request.onError(e);
+  }
+  viewBusy = false;
+  if (viewWanted) sendView();
+  markCharts();
+}
+
+function showView(request, { bitmap, details }) {
+  const { job, t, width, height } = request;
+  if (bitmap) {
+    const view = $("#view");
+    if (view.width !== width || view.height !== height) {
+      view.width = width;
+      view.height = height;
+    }
+    const context = view.getContext("2d");
+    context.clearRect(0, 0, width, height);
+    context.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    showDetails(details[0], t);
+  } else {
+    showPassages(request.passages, details);
+    showDetails(details[details.length - 1], t);
+  }
+  // The browser benchmark's first frame of a job: its main view on screen.
+  if (job === state.explorer.job() && performance.getEntriesByName(`job ${job} first frame`).length === 0) {
+    performance.mark(`job ${job} first frame`);
+  }
 }
 
 /** Runs each of `tasks` (functions) in a later task, after the charts waiting to be drawn. */
@@ -157,21 +220,26 @@ export function drawAll(t, onError) {
   view.hidden = passages;
   $("#passages").hidden = !passages;
   $(".pictures").hidden = passages;
-  if (passages) showPassages(t);
-  else explorer.draw_view(view, t, fitCanvas(view));
+  const job = explorer.shown_job();
+  if (passages) {
+    // The text view: passages of generation 0 (human) and of evenly spaced generations up to t.
+    const shown = [...new Set([0, Math.round(t / 3), Math.round((2 * t) / 3), t])].filter((g) => g <= t);
+    requestView({ job, t, width: 0, height: 0, scale: 1, details: shown, passages: shown, onError });
+  } else {
+    const [width, height, scale] = deviceSize(view);
+    requestView({ job, t, width, height, scale, details: [t], onError });
+  }
   queueCharts(t, onError);
   $("#view-caption").textContent = explorer.view_caption(t);
   showNumbers(JSON.parse(explorer.values_json(t)));
-  showDetails(JSON.parse(explorer.details_json(t)), t);
 }
 
-// The text view: passages of generation 0 (human) and of evenly spaced generations up to t,
-// each starting with the same prompt word, rare human words highlighted.
-function showPassages(t) {
-  const shown = [...new Set([0, Math.round(t / 3), Math.round((2 * t) / 3), t])].filter((g) => g <= t);
+// The text view: the passages of generations `shown` (`details` of each), each starting with
+// the same prompt word, rare human words highlighted.
+function showPassages(shown, passages) {
   $("#passages").replaceChildren(
-    ...shown.map((g) => {
-      const details = JSON.parse(state.explorer.details_json(g));
+    ...shown.map((g, i) => {
+      const details = passages[i];
       const article = document.createElement("article");
       article.className = g === 0 ? "passage human" : "passage";
       article.dataset.generation = String(g);

@@ -1,9 +1,11 @@
 // Pictures for articles and slides: any chart as a PNG at print resolution (three times its size
 // on screen) or as SVG (at its size on screen, in the page's theme), and the "generation strip",
 // the main view at generations 0, 5, 10 and 20 side by side. Each is drawn afresh by Rust, on a
-// canvas of its own or into an SVG document, never copied from the screen.
+// canvas of its own or into an SVG document, never copied from the screen (the main view by the
+// painter worker, which holds the run's views).
 
 import { $, state, status, errorText } from "./state.js";
+import { paintSvg, paintView } from "./simulation.js";
 
 const PRINT_SCALE = 3;
 const STRIP = [0, 5, 10, 20];
@@ -30,6 +32,13 @@ function printCanvas(like, scale = PRINT_SCALE) {
 }
 
 const shownGeneration = () => Math.min(state.generation, state.explorer.computed());
+
+// Generation t of the main view drawn by the painter on `out` at `scale`.
+async function paintOn(out, t, scale) {
+  const { bitmap } = await paintView(state.explorer.shown_job(), t, out.width, out.height, scale);
+  out.getContext("2d").drawImage(bitmap, 0, 0);
+  bitmap.close();
+}
 const base = () => `model-collapse-${state.family.key}-seed-${state.scenario.seed}`;
 
 // The chart on `canvas` (the main view, a metric chart, the confidence chart or an analysis):
@@ -37,22 +46,22 @@ const base = () => `model-collapse-${state.family.key}-seed-${state.scenario.see
 function chartOf(canvas) {
   const [e, t, d] = [state.explorer, shownGeneration(), canvas.dataset];
   if (d.analysis) return { name: `${base()}-${d.analysis}`, png: (out, s) => e.draw_analysis(out, d.analysis, s), svg: (w, h) => e.svg_analysis(canvas, d.analysis, w, h) };
-  if (canvas.id === "view") return { name: `${base()}-view-generation-${t}`, png: (out, s) => e.draw_view(out, t, s), svg: (w, h) => e.svg_view(canvas, t, w, h) };
+  if (canvas.id === "view") return { name: `${base()}-view-generation-${t}`, png: (out, s) => paintOn(out, t, s), svg: (w, h) => paintSvg(e.shown_job(), t, w, h) };
   if (d.confidence) return { name: `${base()}-confidence-generation-${t}`, png: (out, s) => e.draw_confidence(out, t, s), svg: (w, h) => e.svg_confidence(canvas, t, w, h) };
   return { name: `${base()}-${d.metric}-generation-${t}`, png: (out, s) => e.draw_metric(out, d.metric, t, s), svg: (w, h) => e.svg_metric(canvas, d.metric, t, w, h) };
 }
 
 /** Saves the chart on `canvas` as a PNG at print resolution, or (`svg`) as an SVG document. */
-export function saveChart(canvas, svg = false) {
+export async function saveChart(canvas, svg = false) {
   try {
     const chart = chartOf(canvas);
     if (svg) {
-      const document = chart.svg(Math.max(1, Math.round(canvas.clientWidth)), Math.max(1, Math.round(canvas.clientHeight)));
+      const document = await chart.svg(Math.max(1, Math.round(canvas.clientWidth)), Math.max(1, Math.round(canvas.clientHeight)));
       saveBlob(new Blob([document], { type: "image/svg+xml" }), `${chart.name}.svg`);
       return;
     }
     const out = printCanvas(canvas);
-    chart.png(out, PRINT_SCALE);
+    await chart.png(out, PRINT_SCALE);
     save(out, `${chart.name}.png`);
   } catch (e) {
     status(`The picture could not be made: ${errorText(e)}`, "error");
@@ -60,17 +69,19 @@ export function saveChart(canvas, svg = false) {
 }
 
 /** Saves the main view at generations 0, 5, 10 and 20 (those the run has), labelled, in a row. */
-export function saveStrip() {
+export async function saveStrip() {
   try {
     const view = $("#view");
     const last = state.explorer.computed();
     const generations = STRIP.filter((g) => g <= last);
     const scale = 2;
-    const panels = generations.map((g) => {
-      const panel = printCanvas(view, scale);
-      state.explorer.draw_view(panel, g, scale);
-      return panel;
-    });
+    const panels = await Promise.all(
+      generations.map(async (g) => {
+        const panel = printCanvas(view, scale);
+        await paintOn(panel, g, scale);
+        return panel;
+      }),
+    );
     const [w, h] = [panels[0].width, panels[0].height];
     const label = 28 * scale;
     const strip = document.createElement("canvas");

@@ -1,9 +1,11 @@
 // The page's theme: the scenario's `theme` key (auto, light, dark, projector), `auto` following
 // the reader's `prefers-color-scheme`. The page's colours are CSS (html[data-theme]); the charts
-// drawn by Rust are told the same look (Explorer.set_theme) before they are drawn.
+// drawn by Rust, here and in the painter worker, are told the same look (Explorer.set_theme)
+// before they are drawn.
 
 import { Explorer } from "./pkg/collapse.js";
 import { $ } from "./state.js";
+import { paintLook } from "./simulation.js";
 
 const darkQuery = typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;
 
@@ -22,6 +24,7 @@ export function applyLook(query) {
   // Set only when it changes: any write restyles the whole page.
   if (document.documentElement.dataset.theme !== look) document.documentElement.dataset.theme = look;
   Explorer.set_theme(look);
+  paintLook(look);
   const picker = $("#theme-choice");
   if (picker) picker.value = chosen;
 }

@@ -5,7 +5,9 @@
 // and analysis cells it yields, so a newer job stops an older one there; a single long call
 // (a huge generation) is ended by the page ending this worker.
 //
-// Messages in: {type: "init", module, corpus} (a compiled WebAssembly.Module, the human text's
+// The painter (role "paint") is the same script: see `paint` below for its messages.
+//
+// Messages in: {type: "init", module, corpus, role, look} (a compiled WebAssembly.Module, the human text's
 // bytes or null); {type: "warm", query} (a spare prepares the text view's defaults and the latest
 // scenario while it waits, so that its first job does not refit the human text: the fit is kept
 // between jobs of one text);
@@ -15,9 +17,11 @@
 // phase, done, total}; {type: "done", job}; {type: "analysis", job, kind, chart, progress,
 // summary}; {type: "error", job, message}.
 
-import { initSync, Simulator } from "./pkg/collapse.js";
+import { initSync, Explorer, Painter, Simulator } from "./pkg/collapse.js";
 
 let simulator = null;
+let painter = null; // the painter's role (src/web/painter.rs): it draws the page's main view
+let failure = null; // why a message the painter was handed could not be taken
 let current = 0; // the latest job: an older one stops at its next yield
 
 // Lets queued messages (a newer job) run, without a timer's clamped delay.
@@ -103,11 +107,44 @@ async function analysis({ job, query, kind }) {
   }
 }
 
+// The painter's messages: a job begins, its messages, and requests for pictures, answered in
+// order with the request's id.
+function paint(message) {
+  const { id, job, generation } = message;
+  try {
+    if (message.type === "theme") Explorer.set_theme(message.look);
+    else if (message.type === "begin") painter.begin(job, message.query);
+    else if (message.type === "data") for (const bytes of message.chunks) painter.receive(job, bytes);
+    else if (failure) {
+      const why = failure;
+      failure = null;
+      throw new Error(why);
+    } else if (message.type === "paint") {
+      const bitmap = message.width > 0 ? painter.paint(job, generation, message.width, message.height, message.scale) : null;
+      const details = message.details.map((g) => JSON.parse(painter.details_json(job, g)));
+      postMessage({ type: "painted", id, bitmap, details }, bitmap ? [bitmap] : []);
+    } else if (message.type === "svg") {
+      postMessage({ type: "svg", id, svg: painter.svg_view(job, generation, message.width, message.height) });
+    }
+  } catch (e) {
+    // A request hears why it failed; a message that failed to be taken fails the next request.
+    if (id !== undefined) postMessage({ type: "error", id, message: errorText(e) });
+    else failure = errorText(e);
+  }
+}
+
 self.onmessage = async (event) => {
   const message = event.data;
+  if (painter) return paint(message);
   try {
     if (message.type === "init") {
       initSync({ module: message.module });
+      if (message.role === "paint") {
+        painter = new Painter();
+        Explorer.set_theme(message.look);
+        postMessage({ type: "ready", summary: null });
+        return;
+      }
       simulator = new Simulator();
       const summary = message.corpus ? simulator.set_corpus(message.corpus) : null;
       postMessage({ type: "ready", summary });

@@ -5,6 +5,10 @@
 // simply takes the next job, unless a human text arrived since it started (`stale`). Analyses
 // run in workers of their own.
 //
+// The main view is drawn by the painter, a worker of its own (src/web/painter.rs): the page hands
+// it each message after reading the numbers, and asks it for a generation's picture (an
+// ImageBitmap), its details or its SVG. The page's main thread keeps no views.
+//
 // The module is compiled once on the main thread and handed to every worker. Served, a worker
 // runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
 // origin to load from) the same script, inlined with the glue, runs from a Blob.
@@ -19,6 +23,9 @@ let lastQuery = null; // the latest job's scenario, which a new spare prepares w
 let spareWanted = false; // a spare is started once the active job's first results are in
 const analysisWorkers = {}; // kind -> worker
 let handlers = {};
+let painter = null; // {worker, replies: id -> {resolve, reject}}
+let nextRequest = 1;
+let look = "light"; // the charts' look, which the painter is told too
 
 function makeWorker() {
   if (typeof globalThis.COLLAPSE_WORKER_SOURCE === "string") {
@@ -28,15 +35,16 @@ function makeWorker() {
   return new Worker(new URL("sim-worker.js", import.meta.url), { type: "module" });
 }
 
-// A worker given the module and a human text (by default the one loaded now).
-function spawn(onMessage, corpus = state.corpus?.bytes ?? null) {
+// A worker given the module and a human text (by default the one loaded now); `role` "paint"
+// makes it the painter.
+function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate") {
   const worker = makeWorker();
   worker.onmessage = (e) => onMessage(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
     handlers.onError?.(0, e.message || "the simulation worker stopped");
   };
-  worker.postMessage({ type: "init", module: compiledModule, corpus });
+  worker.postMessage({ type: "init", module: compiledModule, corpus, role, look });
   return worker;
 }
 
@@ -69,12 +77,73 @@ function spawnRunner() {
 export function startWorkers(module, on) {
   compiledModule = module;
   handlers = on;
+  startPainter();
   spare = spawnRunner();
+}
+
+function startPainter() {
+  const replies = new Map();
+  const worker = spawn(
+    (m) => {
+      if (m.type === "ready") return;
+      const reply = replies.get(m.id);
+      replies.delete(m.id);
+      if (!reply) return;
+      if (m.type === "error") reply.reject(new Error(m.message));
+      else reply.resolve(m);
+    },
+    null,
+    "paint",
+  );
+  // A painter that stopped (out of memory, a bug) fails what it was asked and is started afresh
+  // for the next job.
+  worker.addEventListener("error", () => {
+    for (const reply of replies.values()) reply.reject(new Error("the painter stopped"));
+    replies.clear();
+    painter = null;
+  });
+  painter = { worker, replies };
+}
+
+function askPainter(message, transfer = []) {
+  if (!painter) return Promise.reject(new Error("the painter stopped; change a setting to draw again"));
+  const id = nextRequest++;
+  return new Promise((resolve, reject) => {
+    painter.replies.set(id, { resolve, reject });
+    painter.worker.postMessage({ ...message, id }, transfer);
+  });
+}
+
+/** Draws every chart of the painter from now on in `name` (light, dark, projector). */
+export function paintLook(name) {
+  look = name;
+  painter?.worker.postMessage({ type: "theme", look });
+}
+
+/** Hands the painter job `job`'s messages (the page has read them; their buffers move). */
+export function paintData(job, chunks) {
+  painter?.worker.postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
+}
+
+/**
+ * Generation `generation` of job `job`'s main view drawn on `width` × `height` pixels at
+ * `scale` (width 0: no picture), with the details of each of `details` (generations):
+ * resolves with {bitmap, details}.
+ */
+export function paintView(job, generation, width, height, scale, details = []) {
+  return askPainter({ type: "paint", job, generation, width, height, scale, details });
+}
+
+/** Generation `generation` of job `job`'s main view as an SVG document: resolves with its text. */
+export async function paintSvg(job, generation, width, height) {
+  return (await askPainter({ type: "svg", job, generation, width, height })).svg;
 }
 
 /** Computes job `job` (the scenario of `query`), with a band of `band` replicates (0: none). */
 export function runJob(job, query, band) {
   lastQuery = query;
+  if (!painter) startPainter();
+  painter.worker.postMessage({ type: "begin", job, query });
   if (active?.busy || active?.stale) {
     active.worker.terminate();
     active = null;

@@ -1,30 +1,40 @@
-//! The page's canvas backend: plotters-canvas draws, but text is measured with the canvas's own
-//! `measureText`. (plotters measures text on wasm by inserting a `<span>` with an inline `style`
-//! into the document, which a strict Content-Security-Policy, `style-src 'self'`, forbids: one
-//! console error per measured string and mis-sized labels.) The same backend writes SVG for the
-//! page's "Save as SVG", so a chart's drawing code is instantiated once for both.
+//! The page's canvas backend: plotters' drawing calls on a canvas's 2D context, as
+//! plotters-canvas makes them, but on a page canvas or an `OffscreenCanvas` in a worker alike,
+//! and with text measured by the context's own `measureText`. (plotters measures text on wasm by
+//! inserting a `<span>` with an inline `style` into the document, which a strict
+//! Content-Security-Policy, `style-src 'self'`, forbids, and which a worker has no document
+//! for.) The same backend writes SVG for the page's "Save as SVG", so a chart's drawing code is
+//! instantiated once for all of them.
 
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
-use plotters_canvas::CanvasBackend;
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontTransform,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, OffscreenCanvas};
 
 use crate::render::SvgWriter;
 
 /// Line height of measured text, as a multiple of the font size (a browser's `normal`).
 const LINE_HEIGHT: f64 = 1.2;
 
-/// What a [`PageCanvas`] draws on: the canvas itself, or an SVG document (the page's "Save as
-/// SVG"). One backend type for both, so every chart's drawing code is in the module once.
+/// What a [`PageCanvas`] draws on: a canvas of `width` × `height` pixels through its 2D
+/// context, or an SVG document (the page's "Save as SVG"). One backend type for both, so every
+/// chart's drawing code is in the module once.
 enum Surface {
-    Canvas(CanvasBackend),
+    Canvas { width: u32, height: u32 },
     Svg(Rc<RefCell<SvgWriter>>),
 }
 
+/// A chart's drawing backend: a canvas on the page, an `OffscreenCanvas` in the painter worker
+/// (which draws the main view off the main thread, see `web::Painter`), or an SVG document.
 pub struct PageCanvas {
     surface: Surface,
+    /// The canvas's 2D context; for SVG, a context to measure text with. An
+    /// `OffscreenCanvasRenderingContext2D` is held as a `CanvasRenderingContext2d`: the two
+    /// share every method used here, and wasm-bindgen calls methods by name on the object.
     context: CanvasRenderingContext2d,
     /// The fill colour this backend last set on the canvas for a dot, while nothing else has
     /// drawn since: a chart's thousands of dots of one colour set it once, not once each.
@@ -35,15 +45,24 @@ fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()
 }
 
+/// The 2D context of an `OffscreenCanvas` (see [`PageCanvas::context`] for its type).
+fn offscreen_context(canvas: &OffscreenCanvas) -> Option<CanvasRenderingContext2d> {
+    Some(canvas.get_context("2d").ok()??.unchecked_into::<CanvasRenderingContext2d>())
+}
+
 impl PageCanvas {
     /// The backend of a canvas with a 2D context, or `None`.
     pub fn new(canvas: HtmlCanvasElement) -> Option<PageCanvas> {
         let context = context_of(&canvas)?;
-        Some(PageCanvas {
-            surface: Surface::Canvas(CanvasBackend::with_canvas_object(canvas)?),
-            context,
-            dot_fill: None,
-        })
+        let (width, height) = (canvas.width(), canvas.height());
+        Some(PageCanvas { surface: Surface::Canvas { width, height }, context, dot_fill: None })
+    }
+
+    /// The backend of an `OffscreenCanvas` (in a worker), or `None`.
+    pub fn offscreen(canvas: &OffscreenCanvas) -> Option<PageCanvas> {
+        let context = offscreen_context(canvas)?;
+        let (width, height) = (canvas.width(), canvas.height());
+        Some(PageCanvas { surface: Surface::Canvas { width, height }, context, dot_fill: None })
     }
 
     /// A backend that writes `svg` (`width` × `height` pixels), measuring its text with the 2D
@@ -51,17 +70,65 @@ impl PageCanvas {
     pub fn svg(measure: &HtmlCanvasElement, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
         Some(PageCanvas { surface: Surface::Svg(svg), context: context_of(measure)?, dot_fill: None })
     }
+
+    /// [`PageCanvas::svg`], measuring text with an `OffscreenCanvas` (in a worker).
+    pub fn svg_offscreen(measure: &OffscreenCanvas, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
+        Some(PageCanvas { surface: Surface::Svg(svg), context: offscreen_context(measure)?, dot_fill: None })
+    }
 }
 
-type Error = <CanvasBackend as DrawingBackend>::ErrorType;
+fn css_color(color: BackendColor) -> String {
+    let (r, g, b) = color.rgb;
+    format!("rgba({r},{g},{b},{})", color.alpha)
+}
 
-/// Runs `$canvas` on the canvas backend `$c` (which may set the canvas's fill colour), or `$svg`
-/// on `$w`, the SVG writer as a drawing backend of its own (it cannot fail).
+/// A call the canvas refused (only text transforms can fail).
+#[derive(Debug)]
+pub struct CanvasError(String);
+
+impl std::fmt::Display for CanvasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "the canvas refused to draw: {}", self.0)
+    }
+}
+
+impl std::error::Error for CanvasError {}
+
+fn refused(e: JsValue) -> DrawingErrorKind<CanvasError> {
+    DrawingErrorKind::DrawingError(CanvasError(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
+}
+
+type Error = CanvasError;
+
+/// A horizontal or vertical line moved half a pixel, so that a 1-pixel line covers whole pixels
+/// instead of blurring over two (as plotters-canvas draws them).
+fn crisp(from: BackendCoord, to: BackendCoord) -> ((f64, f64), (f64, f64)) {
+    let (mut from, mut to) = ((f64::from(from.0), f64::from(from.1)), (f64::from(to.0), f64::from(to.1)));
+    if from.0 == to.0 {
+        from.0 -= 0.5;
+        to.0 -= 0.5;
+    }
+    if from.1 == to.1 {
+        from.1 -= 0.5;
+        to.1 -= 0.5;
+    }
+    (from, to)
+}
+
+/// Runs `$canvas` on the 2D context (which may set the canvas's fill colour; nothing is drawn
+/// in a transparent colour `$alpha`), or `$svg` on `$w`, the SVG writer as a drawing backend of
+/// its own (it cannot fail).
 macro_rules! on {
-    ($self:ident, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {{
+    ($self:ident, $alpha:expr, $c:ident => $canvas:expr, $w:ident => $svg:expr) => {{
         $self.dot_fill = None;
         match &mut $self.surface {
-            Surface::Canvas($c) => $canvas,
+            Surface::Canvas { .. } => {
+                if $alpha == 0.0 {
+                    return Ok(());
+                }
+                let $c = &$self.context;
+                $canvas
+            }
             Surface::Svg(writer) => {
                 let mut $w = &mut *writer.borrow_mut();
                 match $svg {
@@ -79,7 +146,7 @@ impl DrawingBackend for PageCanvas {
 
     fn get_size(&self) -> (u32, u32) {
         match &self.surface {
-            Surface::Canvas(c) => c.get_size(),
+            Surface::Canvas { width, height } => (*width, *height),
             Surface::Svg(w) => w.borrow().size(),
         }
     }
@@ -93,7 +160,11 @@ impl DrawingBackend for PageCanvas {
     }
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_pixel(point, color), w => w.draw_pixel(point, color))
+        on!(self, color.alpha, c => {
+            fill_style(c, color);
+            c.fill_rect(f64::from(point.0), f64::from(point.1), 1.0, 1.0);
+            Ok(())
+        }, w => w.draw_pixel(point, color))
     }
 
     fn draw_line<S: BackendStyle>(
@@ -102,7 +173,15 @@ impl DrawingBackend for PageCanvas {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_line(from, to, style), w => w.draw_line(from, to, style))
+        on!(self, style.color().alpha, c => {
+            let (from, to) = crisp(from, to);
+            line_style(c, style);
+            c.begin_path();
+            c.move_to(from.0, from.1);
+            c.line_to(to.0, to.1);
+            c.stroke();
+            Ok(())
+        }, w => w.draw_line(from, to, style))
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -112,8 +191,18 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_rect(upper_left, bottom_right, style, fill),
-            w => w.draw_rect(upper_left, bottom_right, style, fill))
+        on!(self, style.color().alpha, c => {
+            let (x, y) = (f64::from(upper_left.0), f64::from(upper_left.1));
+            let (w, h) = (f64::from(bottom_right.0 - upper_left.0), f64::from(bottom_right.1 - upper_left.1));
+            if fill {
+                fill_style(c, style.color());
+                c.fill_rect(x, y, w, h);
+            } else {
+                line_style(c, style);
+                c.stroke_rect(x, y, w, h);
+            }
+            Ok(())
+        }, w => w.draw_rect(upper_left, bottom_right, style, fill))
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -121,8 +210,19 @@ impl DrawingBackend for PageCanvas {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_path(path, style),
-            w => w.draw_path(path, style))
+        on!(self, style.color().alpha, c => {
+            let mut path = path.into_iter();
+            c.begin_path();
+            if let Some(start) = path.next() {
+                line_style(c, style);
+                c.move_to(f64::from(start.0), f64::from(start.1));
+                for next in path {
+                    c.line_to(f64::from(next.0), f64::from(next.1));
+                }
+            }
+            c.stroke();
+            Ok(())
+        }, w => w.draw_path(path, style))
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -133,12 +233,14 @@ impl DrawingBackend for PageCanvas {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Error>> {
         let color = style.color();
-        if fill && color.alpha > 0.0 && matches!(self.surface, Surface::Canvas(_)) {
-            // As plotters-canvas fills a circle, with its colour set only when it changes.
+        if let (true, Surface::Canvas { .. }) = (fill, &self.surface) {
+            if color.alpha == 0.0 {
+                return Ok(());
+            }
+            // A chart's dots: the fill colour set only when it changes.
             let key = (color.rgb.0, color.rgb.1, color.rgb.2, color.alpha);
             if self.dot_fill != Some(key) {
-                let (r, g, b) = color.rgb;
-                self.context.set_fill_style_str(&format!("rgba({r},{g},{b},{})", color.alpha));
+                fill_style(&self.context, color);
                 self.dot_fill = Some(key);
             }
             self.context.begin_path();
@@ -153,8 +255,13 @@ impl DrawingBackend for PageCanvas {
             self.context.fill();
             return Ok(());
         }
-        on!(self, c => c.draw_circle(center, radius, style, fill),
-            w => w.draw_circle(center, radius, style, fill))
+        on!(self, color.alpha, c => {
+            line_style(c, style);
+            c.begin_path();
+            let _ = c.arc(f64::from(center.0), f64::from(center.1), f64::from(radius), 0.0, std::f64::consts::TAU);
+            c.stroke();
+            Ok(())
+        }, w => w.draw_circle(center, radius, style, fill))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -162,7 +269,20 @@ impl DrawingBackend for PageCanvas {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.fill_polygon(vert, style), w => w.fill_polygon(vert, style))
+        on!(self, style.color().alpha, c => {
+            let mut path = vert.into_iter();
+            c.begin_path();
+            if let Some(start) = path.next() {
+                fill_style(c, style.color());
+                c.move_to(f64::from(start.0), f64::from(start.1));
+                for next in path {
+                    c.line_to(f64::from(next.0), f64::from(next.1));
+                }
+                c.close_path();
+            }
+            c.fill();
+            Ok(())
+        }, w => w.fill_polygon(vert, style))
     }
 
     fn draw_text<S: BackendTextStyle>(
@@ -171,7 +291,38 @@ impl DrawingBackend for PageCanvas {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Error>> {
-        on!(self, c => c.draw_text(text, style, pos), w => w.draw_text(text, style, pos))
+        on!(self, style.color().alpha, c => {
+            let turn = match style.transform() {
+                FontTransform::None => 0.0,
+                FontTransform::Rotate90 => 0.5,
+                FontTransform::Rotate180 => 1.0,
+                FontTransform::Rotate270 => 1.5,
+            } * std::f64::consts::PI;
+            let (mut x, mut y) = (f64::from(pos.0), f64::from(pos.1));
+            if turn != 0.0 {
+                c.save();
+                c.translate(x, y).map_err(refused)?;
+                c.rotate(turn).map_err(refused)?;
+                (x, y) = (0.0, 0.0);
+            }
+            c.set_text_baseline(match style.anchor().v_pos {
+                VPos::Top => "top",
+                VPos::Center => "middle",
+                VPos::Bottom => "bottom",
+            });
+            c.set_text_align(match style.anchor().h_pos {
+                HPos::Left => "start",
+                HPos::Right => "end",
+                HPos::Center => "center",
+            });
+            fill_style(c, style.color());
+            c.set_font(&font(style));
+            c.fill_text(text, x, y).map_err(refused)?;
+            if turn != 0.0 {
+                c.restore();
+            }
+            Ok(())
+        }, w => w.draw_text(text, style, pos))
     }
 
     /// The canvas measures the text in the font `draw_text` will use (in an SVG too: the
@@ -181,9 +332,22 @@ impl DrawingBackend for PageCanvas {
         text: &str,
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<Error>> {
-        self.context.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+        self.context.set_font(&font(style));
         let width = self.context.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
         let lines = text.lines().count().max(1) as f64;
         Ok((width.ceil() as u32, (style.size() * LINE_HEIGHT * lines).ceil() as u32))
     }
+}
+
+fn font(style: &impl BackendTextStyle) -> String {
+    format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str())
+}
+
+fn line_style(c: &CanvasRenderingContext2d, style: &impl BackendStyle) {
+    c.set_stroke_style_str(&css_color(style.color()));
+    c.set_line_width(style.stroke_width() as f64);
+}
+
+fn fill_style(c: &CanvasRenderingContext2d, color: BackendColor) {
+    c.set_fill_style_str(&css_color(color));
 }

@@ -1,5 +1,6 @@
 //! The page's side: the settings the reader asks for, the run the worker streams back (see
-//! [`crate::stream`]), and every picture and number drawn from it. Nothing here simulates: a
+//! [`crate::stream`]), and every chart and number drawn from it (the main view is the painter's,
+//! [`super::Painter`], in a worker of its own). Nothing here simulates: a
 //! change of settings is validated and returned as a canonical query at once, the page sends it
 //! to the worker, and the run arrives generation by generation through [`Explorer::receive`].
 //! Until the new run's first generation arrives, the previous one stays on screen.
@@ -17,7 +18,7 @@ use super::{analysis_index, js_err, PageCanvas};
 use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
-use crate::render::{self, LineChart, MetricSeries, SvgWriter, Target};
+use crate::render::{self, LineChart, MetricSeries, SvgWriter};
 use crate::scenario::Scenario;
 use crate::sim::TheoryCurve;
 use crate::stream::{self, Assembled, Band, Message};
@@ -208,7 +209,8 @@ impl Explorer {
             Message::Band(_) => "band",
         };
         if let Message::Start(header) = message {
-            self.incoming = Some(Assembled::start(family, header).map_err(js_err)?);
+            // The views are the painter's (a worker): the page keeps the numbers.
+            self.incoming = Some(Assembled::start(family, header).map_err(js_err)?.metrics_only());
             return Ok(kind.into());
         }
         if let Some(mut incoming) = self.incoming.take() {
@@ -302,6 +304,12 @@ impl Explorer {
     /// the settings' while a newly chosen view's run is on its way.
     pub fn shown_model(&self) -> String {
         self.shown.as_ref().map_or(String::new(), |(_, s, _)| s.model.family().key.to_string())
+    }
+
+    /// The job of the run on screen (0 before the first one arrives): the painter is asked for
+    /// its pictures.
+    pub fn shown_job(&self) -> u32 {
+        self.shown.as_ref().map_or(0, |(job, _, _)| *job)
     }
 
     /// Whether the run on screen is of the latest settings.
@@ -434,7 +442,7 @@ impl Explorer {
     /// The main view's caption at generation t.
     pub fn view_caption(&self, generation: u32) -> String {
         let Some((_, scenario, shown)) = &self.shown else { return String::new() };
-        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
+        let t = (generation as usize).min(shown.computed().saturating_sub(1));
         (scenario.model.family().view_caption)(scenario, t)
     }
 
@@ -478,43 +486,6 @@ impl Explorer {
             "overflow": overflow,
         })
         .to_string()
-    }
-
-    /// Family-specific details of generation t for the page's text (the words lost at this
-    /// generation; for text also the generation's passage); `{}` when the family has none.
-    pub fn details_json(&self, generation: u32) -> String {
-        let Some((_, _, shown)) = &self.shown else { return "{}".into() };
-        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
-        match shown.view(t) {
-            Ok(Some(view)) => view.details().to_string(),
-            _ => "{}".into(),
-        }
-    }
-
-    /// Draws generation t's main view on a canvas (families whose main view is a chart).
-    pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
-        self.view_on(&drawing_area(canvas)?, generation, scale)
-    }
-
-    /// [`Explorer::draw_view`] as an SVG document of `width` × `height` CSS pixels (text measured
-    /// on `canvas`, the view's canvas on the page).
-    pub fn svg_view(
-        &self,
-        canvas: &HtmlCanvasElement,
-        generation: u32,
-        width: u32,
-        height: u32,
-    ) -> Result<String, JsValue> {
-        svg(canvas, width, height, &|area| self.view_on(area, generation, 1.0))
-    }
-
-    fn view_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
-        let Some((_, _, shown)) = &self.shown else { return Ok(()) };
-        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
-        let (Some(view), Some(reference)) = (shown.view(t).map_err(js_err)?, shown.reference()) else {
-            return Err(js_err("this run has no views"));
-        };
-        view.draw(reference.as_ref(), Target::Canvas(area, std::marker::PhantomData), t, scale).map_err(js_err)
     }
 
     /// Draws one metric across generations with a marker at generation t (its title and axis

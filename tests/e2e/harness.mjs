@@ -119,7 +119,10 @@ export async function slide(page, param, value) {
   );
 }
 
-/** Moves the generation scrubber. */
+/**
+ * Moves the generation scrubber, and waits until the page has drawn that generation (the main
+ * view comes from the painter worker a moment later).
+ */
 export async function scrub(page, generation) {
   await page.$eval(
     "#scrubber",
@@ -129,6 +132,8 @@ export async function scrub(page, generation) {
     },
     generation,
   );
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.body.dataset.charts === "drawn", null, { timeout: 20000 });
 }
 
 /** The numbers panel as {metric: number}, once the latest settings' run is complete. */

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { numbers, openPage, slide, statusMatches, useBrowser } from "./harness.mjs";
+import { numbers, openPage, scrub, slide, statusMatches, useBrowser } from "./harness.mjs";
 
 const shared = useBrowser();
 
@@ -32,10 +32,7 @@ for (const [view, check] of [
     await slide(page, "human_fraction", 0.3);
     await page.waitForFunction(() => location.search.includes("human_fraction=0.3"));
     await statusMatches(page, /Simulated/);
-    await page.$eval("#scrubber", (el) => {
-      el.value = "6";
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-    });
+    await scrub(page, 6);
     await check(page);
     // The only console errors are the deliberate panic's.
     assert.ok(problems.every((p) => /panic_for_test|unreachable|panicked/.test(p)), problems.join("\n"));

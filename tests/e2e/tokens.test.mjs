@@ -48,3 +48,29 @@ test("each view keeps its own settings when switching back and forth", async () 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the word view is drawn off the page's thread and a fast drag shows the generation it ends on", async () => {
+  const link = `${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=60`;
+  const { page, problems } = await openPage(shared.browser, link);
+  // The painter worker draws the view: a drag of twenty moves in one task is answered by the
+  // last generation, with its own words lost, not by a queue of the ones passed over.
+  await page.evaluate(() => {
+    const scrubber = document.querySelector("#scrubber");
+    for (let g = 3; g <= 60; g += 3) {
+      scrubber.value = String(g);
+      scrubber.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.body.dataset.charts === "drawn");
+  assert.match(await page.textContent("#details"), /Words lost at generation 60: [\d,]+ — \w+/);
+  const dragged = await canvasDigest(page, "#view");
+  // The same picture as generation 60 shown directly, on a fresh page.
+  const again = await openPage(shared.browser, link);
+  await scrub(again.page, 60);
+  assert.equal(await canvasDigest(again.page, "#view"), dragged);
+  assert.ok(await inkedPixels(again.page, "#view") > 5000);
+  assert.deepEqual(problems, []);
+  await page.close();
+  await again.page.close();
+});
