@@ -168,8 +168,10 @@ pub struct Assembled {
     /// most generations of a long run are never drawn, so reading each as it arrived kept the
     /// page's main thread busy.
     views: Vec<Vec<u8>>,
-    /// Whether views are kept at all: the page's main thread keeps only the numbers, and its
-    /// painter worker the views too (see [`Assembled::metrics_only`]).
+    /// The largest view kept, in bytes: the page's main thread keeps only small views (see
+    /// [`Assembled::views_up_to`]); a run whose generation 0 is bigger keeps none.
+    view_limit: usize,
+    /// Whether this run's views are kept (decided at generation 0).
     keep_views: bool,
     decode: DecodeView,
     /// Generation 0's view, the reference every generation is drawn over.
@@ -200,6 +202,7 @@ impl Assembled {
         Ok(Assembled {
             run,
             views: Vec::new(),
+            view_limit: usize::MAX,
             keep_views: true,
             decode: family.decode_view,
             reference: None,
@@ -210,12 +213,11 @@ impl Assembled {
         })
     }
 
-    /// The same run without its views: they are dropped as they arrive (the page's main thread,
-    /// whose main view a worker draws, keeps only the numbers).
-    pub fn metrics_only(mut self) -> Assembled {
-        self.keep_views = false;
-        self.views = Vec::new();
-        self.reference = None;
+    /// The same run keeping its views only if generation 0's is at most `bytes` long (every
+    /// view of a run is about as long as generation 0's): the page's main thread keeps small
+    /// views and draws them itself, and leaves big ones to its painter worker.
+    pub fn views_up_to(mut self, bytes: usize) -> Assembled {
+        self.view_limit = bytes;
         self
     }
 
@@ -265,6 +267,10 @@ impl Assembled {
                 self.run.metrics.push(g.metrics);
                 for (lineage, row) in self.run.lineages.iter_mut().zip(g.lineages) {
                     lineage.push(row);
+                }
+                if g.generation == 0 {
+                    // All of a run's views or none, so that they stay numbered by generation.
+                    self.keep_views = g.view.as_ref().is_some_and(|b| b.len() <= self.view_limit);
                 }
                 if let Some(bytes) = g.view.filter(|_| self.keep_views) {
                     if self.views.is_empty() {
@@ -351,10 +357,10 @@ mod tests {
     }
 
     /// [`round_trip`], the rebuilt run made by `shape` from its start (the page's own:
-    /// [`Assembled::metrics_only`]).
+    /// [`Assembled::views_up_to`]).
     fn round_trip_as(
         scenario: &Scenario,
-        shape: fn(Assembled) -> Assembled,
+        shape: impl FnOnce(Assembled) -> Assembled,
     ) -> (Assembled, crate::experiment::ViewedRun) {
         let experiment = Experiment::new(scenario, None).unwrap();
         let mut messages = Vec::new();
@@ -422,17 +428,22 @@ mod tests {
     }
 
     #[test]
-    fn the_page_keeps_the_numbers_and_no_views() {
-        // The page's main thread: its painter worker holds the views (a word view is 800 KB a
-        // generation at 100,000 words), the page every number.
+    fn the_page_keeps_small_views_and_leaves_big_ones_to_its_painter() {
+        // The page's main thread keeps the views only if generation 0's is small (the painter
+        // worker holds big ones: a word view is 800 KB a generation at 100,000 words); every
+        // number it keeps either way.
         let scenario = Scenario::from_query("model=tokens&generations=5&vocab=300").unwrap();
-        let (numbers, direct) = round_trip_as(&scenario, Assembled::metrics_only);
-        assert!(numbers.complete() && numbers.control.is_some());
-        assert_eq!(numbers.run.metrics, direct.run.metrics);
-        assert_eq!(numbers.view_count(), 0);
-        assert!(
-            numbers.reference().is_none() && numbers.view(0).unwrap().is_none() && numbers.view(3).unwrap().is_none()
-        );
+        let (_, direct) = round_trip(&scenario);
+        let size = direct.views[0].encode().len();
+        assert!(size > 8 * 300, "a view of 300 words is {size} bytes");
+        let (big, direct) = round_trip_as(&scenario, |a| a.views_up_to(size - 1));
+        assert!(big.complete() && big.control.is_some());
+        assert_eq!(big.run.metrics, direct.run.metrics);
+        assert_eq!(big.view_count(), 0);
+        assert!(big.reference().is_none() && big.view(0).unwrap().is_none() && big.view(3).unwrap().is_none());
+        let (small, direct) = round_trip_as(&scenario, |a| a.views_up_to(size + 200));
+        assert_eq!(small.view_count(), direct.views.len());
+        assert_eq!(small.view(5).unwrap().unwrap().encode(), direct.views[5].encode());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! as natively.
 #![cfg(target_arch = "wasm32")]
 
-use collapse::web::{Explorer, Painter, Simulator};
+use collapse::web::{Explorer, Painter, Simulator, PAGE_VIEW_BYTES};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
@@ -135,6 +135,9 @@ fn every_view_and_metric_draws_on_a_canvas() {
             let bitmap = painter.paint(explorer.job(), t, 800, 400, 2.0).unwrap();
             assert_eq!((bitmap.width(), bitmap.height()), (800, 400));
             assert!(inked(&pixels(&bitmap)) > 5000, "{query}: generation {t} is drawn");
+            // Small views: the page draws them too.
+            assert!(explorer.draws_view());
+            explorer.draw_view(canvas(800, 400), t, 2.0).unwrap();
             assert!(!explorer.view_caption(t).is_empty());
         }
         for name in metric_keys(&explorer) {
@@ -321,4 +324,20 @@ fn the_painter_keeps_the_job_on_screen_and_the_newest_only() {
     painter.receive(old_job, &[1, 2, 3]).unwrap();
     assert!(painter.receive(job, &[255, 1, 2]).is_err());
     assert!(painter.begin(job + 1, "samples=nope").is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_page_keeps_small_views_and_leaves_big_ones_to_the_painter() {
+    // 8 bytes a word: 40,000 words are over the page's limit, the default 10,000 under it.
+    assert!(8 * 10_000 < PAGE_VIEW_BYTES && PAGE_VIEW_BYTES < 8 * 40_000);
+    let small = simulated("model=tokens&samples=2000&generations=2");
+    assert!(small.draws_view());
+    let big = simulated("model=tokens&vocab=40000&samples=2000&generations=2");
+    assert!(!big.draws_view(), "the painter draws it");
+    assert!(big.draw_view(canvas(300, 200), 1, 1.0).is_err());
+    let painter = painter_of(&big);
+    assert!(painter.details_json(big.job(), 2).unwrap().contains("lost_words"));
+    // Its numbers are all on the page.
+    assert_eq!(big.computed(), 2);
+    assert!(values(&big, 2)["metrics"]["surviving_types"].as_f64().unwrap() > 0.0);
 }

@@ -124,8 +124,8 @@ function wake() {
   markCharts();
 }
 
-// The main view, drawn by the painter (a worker): one request at a time, and only the newest of
-// those asked for meanwhile goes next (a reader dragging the scrubber sees the latest
+// A big main view, drawn by the painter (a worker): one request at a time, and only the newest
+// of those asked for meanwhile goes next (a reader dragging the scrubber sees the latest
 // generation, not a queue of stale ones).
 let viewWanted = null;
 let viewBusy = false;
@@ -176,7 +176,11 @@ function showView(request, { bitmap, details }) {
     showPassages(request.passages, details);
     showDetails(details[details.length - 1], t);
   }
-  // The browser benchmark's first frame of a job: its main view on screen.
+  markFirstFrame(job);
+}
+
+// The browser benchmark's first frame of a job: its main view on screen.
+function markFirstFrame(job) {
   if (job === state.explorer.job() && performance.getEntriesByName(`job ${job} first frame`).length === 0) {
     performance.mark(`job ${job} first frame`);
   }
@@ -221,13 +225,20 @@ export function drawAll(t, onError) {
   $("#passages").hidden = !passages;
   $(".pictures").hidden = passages;
   const job = explorer.shown_job();
-  if (passages) {
-    // The text view: passages of generation 0 (human) and of evenly spaced generations up to t.
-    const shown = [...new Set([0, Math.round(t / 3), Math.round((2 * t) / 3), t])].filter((g) => g <= t);
+  // The text view: passages of generation 0 (human) and of evenly spaced generations up to t.
+  const shown = passages ? [...new Set([0, Math.round(t / 3), Math.round((2 * t) / 3), t])].filter((g) => g <= t) : [t];
+  if (explorer.draws_view()) {
+    // Small views are drawn here at once; big ones by the painter (PAGE_VIEW_BYTES, explorer.rs).
+    const details = shown.map((g) => JSON.parse(explorer.details_json(g)));
+    if (passages) showPassages(shown, details);
+    else explorer.draw_view(view, t, fitCanvas(view));
+    showDetails(details[details.length - 1], t);
+    markFirstFrame(job);
+  } else if (passages) {
     requestView({ job, t, width: 0, height: 0, scale: 1, details: shown, passages: shown, onError });
   } else {
     const [width, height, scale] = deviceSize(view);
-    requestView({ job, t, width, height, scale, details: [t], onError });
+    requestView({ job, t, width, height, scale, details: shown, onError });
   }
   queueCharts(t, onError);
   $("#view-caption").textContent = explorer.view_caption(t);

@@ -2,7 +2,7 @@
 // on screen) or as SVG (at its size on screen, in the page's theme), and the "generation strip",
 // the main view at generations 0, 5, 10 and 20 side by side. Each is drawn afresh by Rust, on a
 // canvas of its own or into an SVG document, never copied from the screen (the main view by the
-// painter worker, which holds the run's views).
+// painter worker when the view is too big for the page to keep).
 
 import { $, state, status, errorText } from "./state.js";
 import { paintSvg, paintView } from "./simulation.js";
@@ -33,8 +33,9 @@ function printCanvas(like, scale = PRINT_SCALE) {
 
 const shownGeneration = () => Math.min(state.generation, state.explorer.computed());
 
-// Generation t of the main view drawn by the painter on `out` at `scale`.
+// Generation t of the main view drawn on `out` at `scale`, here or (a big view) by the painter.
 async function paintOn(out, t, scale) {
+  if (state.explorer.draws_view()) return state.explorer.draw_view(out, t, scale);
   const { bitmap } = await paintView(state.explorer.shown_job(), t, out.width, out.height, scale);
   out.getContext("2d").drawImage(bitmap, 0, 0);
   bitmap.close();
@@ -46,7 +47,7 @@ const base = () => `model-collapse-${state.family.key}-seed-${state.scenario.see
 function chartOf(canvas) {
   const [e, t, d] = [state.explorer, shownGeneration(), canvas.dataset];
   if (d.analysis) return { name: `${base()}-${d.analysis}`, png: (out, s) => e.draw_analysis(out, d.analysis, s), svg: (w, h) => e.svg_analysis(canvas, d.analysis, w, h) };
-  if (canvas.id === "view") return { name: `${base()}-view-generation-${t}`, png: (out, s) => paintOn(out, t, s), svg: (w, h) => paintSvg(e.shown_job(), t, w, h) };
+  if (canvas.id === "view") return { name: `${base()}-view-generation-${t}`, png: (out, s) => paintOn(out, t, s), svg: (w, h) => (e.draws_view() ? e.svg_view(canvas, t, w, h) : paintSvg(e.shown_job(), t, w, h)) };
   if (d.confidence) return { name: `${base()}-confidence-generation-${t}`, png: (out, s) => e.draw_confidence(out, t, s), svg: (w, h) => e.svg_confidence(canvas, t, w, h) };
   return { name: `${base()}-${d.metric}-generation-${t}`, png: (out, s) => e.draw_metric(out, d.metric, t, s), svg: (w, h) => e.svg_metric(canvas, d.metric, t, w, h) };
 }

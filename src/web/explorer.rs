@@ -18,7 +18,7 @@ use super::{analysis_index, js_err, PageCanvas};
 use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
-use crate::render::{self, LineChart, MetricSeries, SvgWriter};
+use crate::render::{self, LineChart, MetricSeries, SvgWriter, Target};
 use crate::scenario::Scenario;
 use crate::sim::TheoryCurve;
 use crate::stream::{self, Assembled, Band, Message};
@@ -31,6 +31,15 @@ fn significant(x: f64) -> String {
     let digits = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).clamp(0, 12) as usize };
     format!("{x:.digits$}")
 }
+
+/// The largest view, in bytes as the worker sends it, that the page keeps and draws on its own
+/// thread: a bell-curve view is about 7 KB, a text view under 1 KB, a word view 8 bytes a word
+/// (80 KB at the default 10,000 words, drawn here in about 10 ms). Bigger ones (up to 800 KB at
+/// 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page keeps none
+/// of them. A small view is drawn here because a round trip to a worker would only delay it: on
+/// a machine with few cores the worker waits its turn beside the simulation (on this project's
+/// 2-core machine the painter made the defaults' first frames 50 to 70 ms later).
+pub const PAGE_VIEW_BYTES: usize = 256 * 1024;
 
 /// The settings asked for and the run on screen.
 #[wasm_bindgen]
@@ -209,8 +218,8 @@ impl Explorer {
             Message::Band(_) => "band",
         };
         if let Message::Start(header) = message {
-            // The views are the painter's (a worker): the page keeps the numbers.
-            self.incoming = Some(Assembled::start(family, header).map_err(js_err)?.metrics_only());
+            // Small views are kept and drawn here; big ones are the painter's (a worker).
+            self.incoming = Some(Assembled::start(family, header).map_err(js_err)?.views_up_to(PAGE_VIEW_BYTES));
             return Ok(kind.into());
         }
         if let Some(mut incoming) = self.incoming.take() {
@@ -304,6 +313,12 @@ impl Explorer {
     /// the settings' while a newly chosen view's run is on its way.
     pub fn shown_model(&self) -> String {
         self.shown.as_ref().map_or(String::new(), |(_, s, _)| s.model.family().key.to_string())
+    }
+
+    /// Whether the page draws the run on screen's main view itself (its views are small), or
+    /// asks the painter worker (see [`PAGE_VIEW_BYTES`]).
+    pub fn draws_view(&self) -> bool {
+        self.shown.as_ref().is_some_and(|(_, _, a)| a.view_count() > 0)
     }
 
     /// The job of the run on screen (0 before the first one arrives): the painter is asked for
@@ -486,6 +501,43 @@ impl Explorer {
             "overflow": overflow,
         })
         .to_string()
+    }
+
+    /// Family-specific details of generation t for the page's text (the words lost at this
+    /// generation; for text also the generation's passage); `{}` when the family has none.
+    pub fn details_json(&self, generation: u32) -> String {
+        let Some((_, _, shown)) = &self.shown else { return "{}".into() };
+        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
+        match shown.view(t) {
+            Ok(Some(view)) => view.details().to_string(),
+            _ => "{}".into(),
+        }
+    }
+
+    /// Draws generation t's main view on a canvas (families whose main view is a chart).
+    pub fn draw_view(&self, canvas: HtmlCanvasElement, generation: u32, scale: f64) -> Result<(), JsValue> {
+        self.view_on(&drawing_area(canvas)?, generation, scale)
+    }
+
+    /// [`Explorer::draw_view`] as an SVG document of `width` × `height` CSS pixels (text measured
+    /// on `canvas`, the view's canvas on the page).
+    pub fn svg_view(
+        &self,
+        canvas: &HtmlCanvasElement,
+        generation: u32,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsValue> {
+        svg(canvas, width, height, &|area| self.view_on(area, generation, 1.0))
+    }
+
+    fn view_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
+        let Some((_, _, shown)) = &self.shown else { return Ok(()) };
+        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
+        let (Some(view), Some(reference)) = (shown.view(t).map_err(js_err)?, shown.reference()) else {
+            return Err(js_err("this run has no views"));
+        };
+        view.draw(reference.as_ref(), Target::Canvas(area, std::marker::PhantomData), t, scale).map_err(js_err)
     }
 
     /// Draws one metric across generations with a marker at generation t (its title and axis

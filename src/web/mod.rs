@@ -1,9 +1,9 @@
 //! The wasm-bindgen boundary. The page loads the module three times: on its main thread an
-//! [`Explorer`] holds the settings, receives the run's numbers and draws its charts; in a Web
-//! Worker a [`Simulator`] builds the scenario and streams the run, its control and the band of
+//! [`Explorer`] holds the settings, receives the run and draws its charts; in a Web Worker a
+//! [`Simulator`] builds the scenario and streams the run, its control and the band of
 //! replicates to it (see [`crate::stream`]), so no simulation ever holds up the page; in another
-//! a [`Painter`] keeps the run's views and draws the main view on an `OffscreenCanvas`, so no
-//! big picture does either. JavaScript passes query
+//! a [`Painter`] keeps big views and draws them on an `OffscreenCanvas`, so no big picture does
+//! either (the page draws small ones itself: [`PAGE_VIEW_BYTES`]). JavaScript passes query
 //! strings, bytes and canvases in and gets small values (numbers, short JSON, canonical queries,
 //! captions) out; it knows nothing of the families but what [`Explorer::families_json`] reports.
 //! Every export returns `Result`, so a bad input is a message, never a panic; the panic hook
@@ -20,7 +20,7 @@ mod painter;
 mod simulator;
 
 pub use canvas::PageCanvas;
-pub use explorer::Explorer;
+pub use explorer::{Explorer, PAGE_VIEW_BYTES};
 pub use painter::Painter;
 pub use simulator::Simulator;
 

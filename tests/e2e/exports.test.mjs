@@ -164,3 +164,19 @@ test("every chart saves as an SVG at its size on screen, in the page's theme", a
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a big word view, drawn by the painter worker, saves as PNG, SVG and a strip too", async () => {
+  // 50,000 words: 400 KB a view, more than the page keeps (PAGE_VIEW_BYTES): the painter draws it.
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20&theme=dark`);
+  const view = await savedSvg(page, "#view", "#view-svg", "rank of the word in human text (1 = most frequent)");
+  assert.ok(view.text.includes('fill="#181A1F"'), "the dark theme's background");
+  assert.ok(view.text.includes("<circle"), "the model's dots");
+  const width = await page.$eval("#view", (c) => c.clientWidth);
+  const [picture] = await Promise.all([page.waitForEvent("download"), page.click("#view-png")]);
+  assert.match(picture.suggestedFilename(), /view-generation-\d+\.png$/);
+  assert.equal(pngSize(await picture.path())[0], Math.round(width * 3), "three times its width on screen");
+  const [strip] = await Promise.all([page.waitForEvent("download"), page.click("#strip-png")]);
+  assert.equal(pngSize(await strip.path())[0], 4 * Math.round(width * 2), "four panels side by side");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -49,7 +49,7 @@ test("each view keeps its own settings when switching back and forth", async () 
   await page.close();
 });
 
-test("the word view is drawn off the page's thread and a fast drag shows the generation it ends on", async () => {
+test("a fast drag over the word view ends on the generation it stops at, drawn as when shown directly", async () => {
   const link = `${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=60`;
   const { page, problems } = await openPage(shared.browser, link);
   // The painter worker draws the view: a drag of twenty moves in one task is answered by the
