@@ -278,17 +278,31 @@ function replaceSettings(query) {
   if (canonical !== undefined) afterChange(canonical);
 }
 
+// Which job's run the painter worker draws: a run whose views are too big for the page to keep
+// (its start message is held until generation 0 shows which it is).
+let painting = { job: 0, start: null, big: false };
+
 // The messages of the worker's job.
 const onWorker = {
   onData(job, chunks) {
     let first = false;
     let captions = false;
+    const toPainter = [];
+    let begins = false;
     for (const bytes of chunks) {
       const kind = attempt(() => state.explorer.receive(job, bytes), "The run could not be shown");
-      if (kind === "first") first = true;
-      else if (kind === "control" || kind === "band") captions = true;
+      if (kind === "start") painting = { job, start: bytes, big: false };
+      else if (kind === "first") {
+        first = true;
+        // A run of big views (the page keeps none): the painter gets it from its start on.
+        painting.big = painting.job === job && !state.explorer.draws_view();
+        begins = painting.big;
+        if (painting.big) toPainter.push(painting.start, bytes);
+        painting.start = null;
+      } else if (kind === "control" || kind === "band") captions = true;
+      else if (kind === "generation" && painting.big && painting.job === job) toPainter.push(bytes);
     }
-    if (job === state.explorer.job()) paintData(job, chunks); // the views: the painter's
+    if (toPainter.length > 0) paintData(job, toPainter, begins ? state.explorer.query() : null);
     if (first || captions) syncFigures();
     showWork(state.work);
     scheduleDraw();

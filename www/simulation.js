@@ -5,9 +5,10 @@
 // simply takes the next job, unless a human text arrived since it started (`stale`). Analyses
 // run in workers of their own.
 //
-// The main view is drawn by the painter, a worker of its own (src/web/painter.rs): the page hands
-// it each message after reading the numbers, and asks it for a generation's picture (an
-// ImageBitmap), its details or its SVG. The page's main thread keeps no views.
+// A big main view is drawn by the painter, a worker of its own (src/web/painter.rs), started with
+// the first run of big views: the page hands it that run's messages after reading the numbers,
+// and asks it for a generation's picture (an ImageBitmap), its details or its SVG. The page keeps
+// and draws small views itself.
 //
 // The module is compiled once on the main thread and handed to every worker. Served, a worker
 // runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
@@ -77,7 +78,6 @@ function spawnRunner() {
 export function startWorkers(module, on) {
   compiledModule = module;
   handlers = on;
-  startPainter();
   spare = spawnRunner();
 }
 
@@ -120,9 +120,15 @@ export function paintLook(name) {
   painter?.worker.postMessage({ type: "theme", look });
 }
 
-/** Hands the painter job `job`'s messages (the page has read them; their buffers move). */
-export function paintData(job, chunks) {
-  painter?.worker.postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
+/**
+ * Hands the painter job `job`'s messages (the page has read them; their buffers move); `query`
+ * (the job's scenario) when they begin its run. The painter starts with the first run of big
+ * views a page shows.
+ */
+export function paintData(job, chunks, query = null) {
+  if (!painter) startPainter();
+  if (query !== null) painter.worker.postMessage({ type: "begin", job, query });
+  painter.worker.postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
 }
 
 /**
@@ -142,8 +148,6 @@ export async function paintSvg(job, generation, width, height) {
 /** Computes job `job` (the scenario of `query`), with a band of `band` replicates (0: none). */
 export function runJob(job, query, band) {
   lastQuery = query;
-  if (!painter) startPainter();
-  painter.worker.postMessage({ type: "begin", job, query });
   if (active?.busy || active?.stale) {
     active.worker.terminate();
     active = null;
