@@ -15,7 +15,7 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } fro
 import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, paintData, runBand, runJob, shareCorpus, startWorkers, stopJob } from "./simulation.js";
+import { checkCorpus, paintData, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -670,7 +670,7 @@ function markRun() {
   if (run === "complete" && document.body.dataset.run !== "complete") {
     mark("complete");
     describeCharts(); // classroom: each chart's summary and data table, from the whole run
-    later(preloadCorpus);
+    later(preloadCorpus, warmPainter); // ready for a run of big views
   }
   if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
   document.body.dataset.run = run;

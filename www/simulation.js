@@ -5,8 +5,8 @@
 // simply takes the next job, unless a human text arrived since it started (`stale`). Analyses
 // run in workers of their own.
 //
-// A big main view is drawn by the painter, a worker of its own (src/web/painter.rs), started with
-// the first run of big views: the page hands it that run's messages after reading the numbers,
+// A big main view is drawn by the painter, a worker of its own (src/web/painter.rs), started in
+// the background once the page's first run is complete (or by a first run of big views): the page hands it that run's messages after reading the numbers,
 // and asks it for a generation's picture (an ImageBitmap), its details or its SVG. The page keeps
 // and draws small views itself.
 //
@@ -112,6 +112,11 @@ function askPainter(message, transfer = []) {
     painter.replies.set(id, { resolve, reject });
     painter.worker.postMessage({ ...message, id }, transfer);
   });
+}
+
+/** Starts the painter if it is not running (the page calls it once its first run is in). */
+export function warmPainter() {
+  if (!painter) startPainter();
 }
 
 /** Draws every chart of the painter from now on in `name` (light, dark, projector). */
