@@ -159,6 +159,8 @@ async function sendView() {
   markCharts();
 }
 
+// The painter's reply to `request`: the picture (none for passages) and the details of each of
+// the generations asked for (`request.details`), the last one generation t's.
 function showView(request, { bitmap, details }) {
   const { job, t, width, height } = request;
   if (bitmap) {
@@ -171,11 +173,8 @@ function showView(request, { bitmap, details }) {
     context.clearRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0);
     bitmap.close();
-    showDetails(details[0], t);
-  } else {
-    showPassages(request.passages, details);
-    showDetails(details[details.length - 1], t);
-  }
+  } else showPassages(request.details, details);
+  showDetails(details[details.length - 1], t);
   markFirstFrame(job);
 }
 
@@ -235,7 +234,7 @@ export function drawAll(t, onError) {
     showDetails(details[details.length - 1], t);
     markFirstFrame(job);
   } else if (passages) {
-    requestView({ job, t, width: 0, height: 0, scale: 1, details: shown, passages: shown, onError });
+    requestView({ job, t, width: 0, height: 0, scale: 1, details: shown, onError });
   } else {
     const [width, height, scale] = deviceSize(view);
     requestView({ job, t, width, height, scale, details: shown, onError });

@@ -7,8 +7,8 @@
 //
 // The painter (role "paint") is the same script: see `paint` below for its messages.
 //
-// Messages in: {type: "init", module, corpus, role, look} (a compiled WebAssembly.Module, the human text's
-// bytes or null); {type: "warm", query} (a spare prepares the text view's defaults and the latest
+// Messages in: {type: "init", module, corpus, role, look} (a compiled WebAssembly.Module, the
+// human text's bytes or null, "simulate" or "paint", the charts' look); {type: "warm", query} (a spare prepares the text view's defaults and the latest
 // scenario while it waits, so that its first job does not refit the human text: the fit is kept
 // between jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
@@ -20,7 +20,7 @@
 import { initSync, Explorer, Painter, Simulator } from "./pkg/collapse.js";
 
 let simulator = null;
-let painter = null; // the painter's role (src/web/painter.rs): it draws the page's main view
+let painter = null; // the painter's role (src/web/painter.rs): it draws the page's big views
 let failure = null; // why a message the painter was handed could not be taken
 let current = 0; // the latest job: an older one stops at its next yield
 

@@ -6,9 +6,10 @@
 // run in workers of their own.
 //
 // A big main view is drawn by the painter, a worker of its own (src/web/painter.rs), started in
-// the background once the page's first run is complete (or by a first run of big views): the page hands it that run's messages after reading the numbers,
-// and asks it for a generation's picture (an ImageBitmap), its details or its SVG. The page keeps
-// and draws small views itself.
+// the background once the page's first run is complete (or by a first run of big views): the
+// page hands it the messages of runs of big views after reading their numbers, and asks it for
+// a generation's picture (an ImageBitmap), its details or its SVG. The page keeps and draws small
+// views itself.
 //
 // The module is compiled once on the main thread and handed to every worker. Served, a worker
 // runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
@@ -105,12 +106,12 @@ function startPainter() {
   painter = { worker, replies };
 }
 
-function askPainter(message, transfer = []) {
+function askPainter(message) {
   if (!painter) return Promise.reject(new Error("the painter stopped; change a setting to draw again"));
   const id = nextRequest++;
   return new Promise((resolve, reject) => {
     painter.replies.set(id, { resolve, reject });
-    painter.worker.postMessage({ ...message, id }, transfer);
+    painter.worker.postMessage({ ...message, id });
   });
 }
 
