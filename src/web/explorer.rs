@@ -1,6 +1,6 @@
 //! The page's side: the settings the reader asks for, the run the worker streams back (see
-//! [`crate::stream`]), and every chart and number drawn from it (the main view is the painter's,
-//! [`super::Painter`], in a worker of its own). Nothing here simulates: a
+//! [`crate::stream`]), and every chart and number drawn from it (a big main view is the
+//! painter's, [`super::Painter`], in a worker of its own). Nothing here simulates: a
 //! change of settings is validated and returned as a canonical query at once, the page sends it
 //! to the worker, and the run arrives generation by generation through [`Explorer::receive`].
 //! Until the new run's first generation arrives, the previous one stays on screen.

@@ -1,10 +1,9 @@
 //! The painter: a big main view drawn in a worker of its own, so that the costliest picture (a
-//! word view plots up to 100,000 dots) never holds up the page's main thread. The page hands it
-//! every message of the simulation worker's stream after reading the numbers itself (the page
-//! keeps small views only: [`super::PAGE_VIEW_BYTES`]), and for a run of big views
-//! asks it for generation t drawn on an `OffscreenCanvas` (an `ImageBitmap` the page puts on
-//! its canvas at once), for a generation's details (the words lost, the text's passage), or for
-//! the view as SVG.
+//! word view plots up to 100,000 dots) never holds up the page's main thread. For each run whose
+//! views are too big for the page to keep ([`super::PAGE_VIEW_BYTES`]) the page hands it the
+//! run's start and generations after reading their numbers itself, and asks it for generation t
+//! drawn on an `OffscreenCanvas` (an `ImageBitmap` the page puts on its canvas at once), for a
+//! generation's details (the words lost, the text's passage), or for the view as SVG.
 
 use std::cell::RefCell;
 use std::rc::Rc;

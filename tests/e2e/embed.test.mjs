@@ -25,6 +25,13 @@ test("the single file works from file:// with no request at all, every view incl
   await page.click('[data-view="tokens"]');
   await page.waitForFunction(() => document.querySelector('[data-view="tokens"]').getAttribute("aria-selected") === "true");
   assert.ok((await numbers(page)).surviving_types > 0);
+  // A vocabulary too big for the page to keep its views: the painter worker, also from a Blob,
+  // draws it.
+  await slide(page, "vocab", 4.7); // a log scale: 10^4.7 words
+  await page.waitForFunction(() => /^5\d,\d{3}$/.test(document.querySelector('output[data-for="vocab"]').textContent));
+  assert.ok((await numbers(page)).surviving_types > 32000);
+  assert.ok(await inkedPixels(page, "#view") > 5000, "the painter's picture is on the canvas");
+  assert.match(await page.textContent("#details"), /Generation 0 is human|Words lost at generation \d+/);
   assert.deepEqual(requests, [], "nothing is fetched, not even the corpus");
   assert.deepEqual(problems, []);
   await page.close();

@@ -156,12 +156,15 @@ export async function canvasDigest(page, selector) {
   });
 }
 
-/** How many pixels of a canvas are far from white (a blank chart has none). */
+/**
+ * How many pixels of a canvas are drawn and far from white (a blank chart has none; neither has
+ * a cleared, transparent canvas).
+ */
 export async function inkedPixels(page, selector) {
   return page.$eval(selector, (c) => {
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) n++;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && d[i] + d[i + 1] + d[i + 2] < 600) n++;
     return n;
   });
 }
