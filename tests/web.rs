@@ -323,6 +323,9 @@ fn the_painter_keeps_the_job_on_screen_and_the_newest_only() {
     assert_eq!(pixels(&painter.paint(job, 99, 300, 200, 1.0).unwrap()), new);
     painter.receive(old_job, &[1, 2, 3]).unwrap();
     assert!(painter.receive(job, &[255, 1, 2]).is_err());
+    // A run of small views on screen (the page draws it): the painter holds nothing.
+    painter.clear();
+    assert!(painter.paint(job, 4, 300, 200, 1.0).is_err());
     assert!(painter.begin(job + 1, "samples=nope").is_err());
 }
 

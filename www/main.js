@@ -15,7 +15,7 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } fro
 import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, paintData, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
+import { checkCorpus, paintClear, paintData, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -298,6 +298,7 @@ const onWorker = {
         painting.big = painting.job === job && !state.explorer.draws_view();
         begins = painting.big;
         if (painting.big) toPainter.push(painting.start, bytes);
+        else paintClear(); // the run of big views before this one is off screen
         painting.start = null;
       } else if (kind === "control" || kind === "band") captions = true;
       else if (kind === "generation" && painting.big && painting.job === job) toPainter.push(bytes);

@@ -114,6 +114,7 @@ function paint(message) {
   try {
     if (message.type === "theme") Explorer.set_theme(message.look);
     else if (message.type === "begin") painter.begin(job, message.query);
+    else if (message.type === "clear") painter.clear();
     else if (message.type === "data") for (const bytes of message.chunks) painter.receive(job, bytes);
     else if (failure) {
       const why = failure;

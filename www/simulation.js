@@ -137,6 +137,11 @@ export function paintData(job, chunks, query = null) {
   painter.worker.postMessage({ type: "data", job, chunks }, chunks.map((c) => c.buffer));
 }
 
+/** The page shows a run of small views (it draws them itself): the painter drops what it holds. */
+export function paintClear() {
+  painter?.worker.postMessage({ type: "clear" });
+}
+
 /**
  * Generation `generation` of job `job`'s main view drawn on `width` × `height` pixels at
  * `scale` (width 0: no picture), with the details of each of `details` (generations):

@@ -62,6 +62,11 @@ impl Painter {
         Ok(())
     }
 
+    /// Drops every run: the page shows a run of small views, which it draws itself.
+    pub fn clear(&mut self) {
+        self.runs.clear();
+    }
+
     /// Takes one message of job `job` (the bytes the page read already); a job the painter was
     /// not told of, or dropped, is ignored.
     pub fn receive(&mut self, job: u32, bytes: &[u8]) -> Result<(), JsValue> {

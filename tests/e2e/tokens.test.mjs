@@ -70,6 +70,15 @@ test("a fast drag over the word view ends on the generation it stops at, drawn a
   await scrub(again.page, 60);
   assert.equal(await canvasDigest(again.page, "#view"), dragged);
   assert.ok(await inkedPixels(again.page, "#view") > 5000);
+  // To a small vocabulary (the page draws it) and back to a big one (the painter again).
+  for (const [log10, words] of [[3, /^1,000$/], [4.7, /^50,119$/]]) {
+    await slide(page, "vocab", log10);
+    await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('output[data-for="vocab"]').textContent), words.source);
+    await scrub(page, 60);
+    await numbers(page);
+    assert.ok(await inkedPixels(page, "#view") > 5000, `${words}: drawn`);
+    assert.match(await page.textContent("#details"), /Words lost at generation 60: [\d,]+ — \w+/);
+  }
   assert.deepEqual(problems, []);
   await page.close();
   await again.page.close();
