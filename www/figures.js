@@ -1,5 +1,5 @@
-// Drawing: the main view (a chart drawn by Rust, or text passages), one chart per metric, the
-// numbers and the family's details. What each metric means, its axis and every caption come from
+// Drawing: the main view (a chart drawn by Rust, here or for big views by the painter worker, or
+// text passages), one chart per metric, the numbers and the family's details. What each metric means, its axis and every caption come from
 // Rust (the family's description); this module only places them.
 
 import { $, $$, state, familyOf, formatNumber, grouped } from "./state.js";

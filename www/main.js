@@ -685,7 +685,8 @@ function markRun() {
 // Ends the current task: what follows runs in a new one (after rendering and input, if due).
 const nextTask = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
 
-// The module, compiled once: this page's instance draws, the workers' instances simulate.
+// The module, compiled once: this page's instance draws, the workers' instances simulate (and
+// the painter's draws big views).
 async function compileModule() {
   // The single-file build (scripts/build-single.sh) carries the module's bytes inline.
   if (globalThis.COLLAPSE_WASM) return WebAssembly.compile(globalThis.COLLAPSE_WASM);
