@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiment::{Experiment, ShownView};
 use crate::families::{DecodeView, FamilyInfo};
+use crate::render::Target;
 use crate::sim::{Computed, Run, TheoryCurve};
 use crate::summary::Summary;
 
@@ -245,6 +246,23 @@ impl Assembled {
         let view: Rc<dyn ShownView> = Rc::from((self.decode)(bytes)?);
         *self.last.borrow_mut() = Some((t, view.clone()));
         Ok(Some(view))
+    }
+
+    /// Draws generation `t`'s view (the last arrived for a later `t`) on `target`, over
+    /// generation 0's: what the page and its painter both draw.
+    pub fn draw_view(&self, t: usize, target: Target<'_, '_>, scale: f64) -> Result<(), String> {
+        let t = t.min(self.view_count().saturating_sub(1));
+        let (Some(view), Some(reference)) = (self.view(t)?, self.reference()) else {
+            return Err("this run has no views".into());
+        };
+        view.draw(reference.as_ref(), target, t, scale)
+    }
+
+    /// Generation `t`'s view details as JSON text (the last arrived for a later `t`; `{}` before
+    /// any view arrived).
+    pub fn details_json(&self, t: usize) -> Result<String, String> {
+        let t = t.min(self.view_count().saturating_sub(1));
+        Ok(self.view(t)?.map_or_else(|| "{}".into(), |view| view.details().to_string()))
     }
 
     /// Generations computed so far, generation 0 included.

@@ -6,6 +6,8 @@
 //! for.) The same backend writes SVG for the page's "Save as SVG", so a chart's drawing code is
 //! instantiated once for all of them.
 
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontTransform,
@@ -29,7 +31,7 @@ enum Surface {
 }
 
 /// A chart's drawing backend: a canvas on the page, an `OffscreenCanvas` in the painter worker
-/// (which draws the main view off the main thread, see `web::Painter`), or an SVG document.
+/// (which draws big views off the main thread, see `web::Painter`), or an SVG document.
 pub struct PageCanvas {
     surface: Surface,
     /// The canvas's 2D context; for SVG, a context to measure text with. An
@@ -51,30 +53,49 @@ fn offscreen_context(canvas: &OffscreenCanvas) -> Option<CanvasRenderingContext2
 }
 
 impl PageCanvas {
+    fn drawing_on(context: CanvasRenderingContext2d, width: u32, height: u32) -> PageCanvas {
+        PageCanvas { surface: Surface::Canvas { width, height }, context, dot_fill: None }
+    }
+
     /// The backend of a canvas with a 2D context, or `None`.
     pub fn new(canvas: HtmlCanvasElement) -> Option<PageCanvas> {
-        let context = context_of(&canvas)?;
-        let (width, height) = (canvas.width(), canvas.height());
-        Some(PageCanvas { surface: Surface::Canvas { width, height }, context, dot_fill: None })
+        Some(PageCanvas::drawing_on(context_of(&canvas)?, canvas.width(), canvas.height()))
     }
 
     /// The backend of an `OffscreenCanvas` (in a worker), or `None`.
     pub fn offscreen(canvas: &OffscreenCanvas) -> Option<PageCanvas> {
-        let context = offscreen_context(canvas)?;
-        let (width, height) = (canvas.width(), canvas.height());
-        Some(PageCanvas { surface: Surface::Canvas { width, height }, context, dot_fill: None })
+        Some(PageCanvas::drawing_on(offscreen_context(canvas)?, canvas.width(), canvas.height()))
     }
+}
 
-    /// A backend that writes `svg` (`width` × `height` pixels), measuring its text with the 2D
-    /// context of `measure` (the chart's canvas on the page: the same fonts), or `None`.
-    pub fn svg(measure: &HtmlCanvasElement, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
-        Some(PageCanvas { surface: Surface::Svg(svg), context: context_of(measure)?, dot_fill: None })
-    }
+/// Where a chart is drawn: a canvas, or an SVG document.
+pub type Area = DrawingArea<PageCanvas, Shift>;
 
-    /// [`PageCanvas::svg`], measuring text with an `OffscreenCanvas` (in a worker).
-    pub fn svg_offscreen(measure: &OffscreenCanvas, svg: Rc<RefCell<SvgWriter>>) -> Option<PageCanvas> {
-        Some(PageCanvas { surface: Surface::Svg(svg), context: offscreen_context(measure)?, dot_fill: None })
+/// What measures the text of an SVG document: the chart's canvas on the page (the same fonts),
+/// or in a worker an `OffscreenCanvas`.
+pub enum Measure<'a> {
+    Canvas(&'a HtmlCanvasElement),
+    Offscreen,
+}
+
+/// A chart drawn by `draw` as a standalone SVG document of `width` × `height` CSS pixels (at
+/// scale 1: a vector picture), its text measured by `measure`.
+pub fn svg_document(
+    measure: Measure<'_>,
+    width: u32,
+    height: u32,
+    draw: &dyn Fn(&Area) -> Result<(), JsValue>,
+) -> Result<String, JsValue> {
+    let context = match measure {
+        Measure::Canvas(canvas) => context_of(canvas),
+        Measure::Offscreen => offscreen_context(&OffscreenCanvas::new(1, 1)?),
     }
+    .ok_or_else(|| JsValue::from_str("no 2D context to measure the text with"))?;
+    let writer = Rc::new(RefCell::new(SvgWriter::new(width.max(1), height.max(1))));
+    let backend = PageCanvas { surface: Surface::Svg(writer.clone()), context, dot_fill: None };
+    draw(&backend.into_drawing_area())?;
+    let document = writer.borrow().finish();
+    Ok(document)
 }
 
 fn css_color(color: BackendColor) -> String {
@@ -97,8 +118,6 @@ impl std::error::Error for CanvasError {}
 fn refused(e: JsValue) -> DrawingErrorKind<CanvasError> {
     DrawingErrorKind::DrawingError(CanvasError(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
 }
-
-type Error = CanvasError;
 
 /// A horizontal or vertical line moved half a pixel, so that a 1-pixel line covers whole pixels
 /// instead of blurring over two (as plotters-canvas draws them).
@@ -142,7 +161,7 @@ macro_rules! on {
 }
 
 impl DrawingBackend for PageCanvas {
-    type ErrorType = Error;
+    type ErrorType = CanvasError;
 
     fn get_size(&self) -> (u32, u32) {
         match &self.surface {
@@ -151,15 +170,15 @@ impl DrawingBackend for PageCanvas {
         }
     }
 
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Error>> {
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
         Ok(())
     }
 
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Error>> {
+    fn present(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Error>> {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, color.alpha, c => {
             fill_style(c, color);
             c.fill_rect(f64::from(point.0), f64::from(point.1), 1.0, 1.0);
@@ -172,7 +191,7 @@ impl DrawingBackend for PageCanvas {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
             let (from, to) = crisp(from, to);
             line_style(c, style);
@@ -190,7 +209,7 @@ impl DrawingBackend for PageCanvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
             let (x, y) = (f64::from(upper_left.0), f64::from(upper_left.1));
             let (w, h) = (f64::from(bottom_right.0 - upper_left.0), f64::from(bottom_right.1 - upper_left.1));
@@ -209,7 +228,7 @@ impl DrawingBackend for PageCanvas {
         &mut self,
         path: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
             let mut path = path.into_iter();
             c.begin_path();
@@ -231,7 +250,7 @@ impl DrawingBackend for PageCanvas {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         let color = style.color();
         if let (true, Surface::Canvas { .. }) = (fill, &self.surface) {
             if color.alpha == 0.0 {
@@ -268,7 +287,7 @@ impl DrawingBackend for PageCanvas {
         &mut self,
         vert: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
             let mut path = vert.into_iter();
             c.begin_path();
@@ -290,7 +309,7 @@ impl DrawingBackend for PageCanvas {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Error>> {
+    ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
             let turn = match style.transform() {
                 FontTransform::None => 0.0,
@@ -331,7 +350,7 @@ impl DrawingBackend for PageCanvas {
         &self,
         text: &str,
         style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<Error>> {
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
         self.context.set_font(&font(style));
         let width = self.context.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
         let lines = text.lines().count().max(1) as f64;

@@ -5,20 +5,17 @@
 //! to the worker, and the run arrives generation by generation through [`Explorer::receive`].
 //! Until the new run's first generation arrives, the previous one stays on screen.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use super::canvas::{svg_document, Area, Measure};
 use super::{analysis_index, js_err, PageCanvas};
 use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
-use crate::render::{self, LineChart, MetricSeries, SvgWriter, Target};
+use crate::render::{self, LineChart, MetricSeries, Target};
 use crate::scenario::Scenario;
 use crate::sim::TheoryCurve;
 use crate::stream::{self, Assembled, Band, Message};
@@ -34,7 +31,7 @@ fn significant(x: f64) -> String {
 
 /// The largest view, in bytes as the worker sends it, that the page keeps and draws on its own
 /// thread: a bell-curve view is about 7 KB, a text view under 1 KB, a word view 8 bytes a word
-/// (80 KB at the default 10,000 words, drawn here in about 10 ms). Bigger ones (up to 800 KB at
+/// (80 KB at the default 10,000 words, about 3 ms of script to draw here). Bigger ones (up to 800 KB at
 /// 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page keeps none
 /// of them. A small view is drawn here because a round trip to a worker would only delay it: on
 /// a machine with few cores the worker waits its turn beside the simulation (on this project's
@@ -57,29 +54,21 @@ pub struct Explorer {
     analyses: [Option<LineChart>; 2],
 }
 
-/// Where a chart is drawn: the page's canvas, or an SVG document.
-type Area = DrawingArea<PageCanvas, Shift>;
-
 /// The drawing area of a canvas the page passes in.
 fn drawing_area(canvas: HtmlCanvasElement) -> Result<Area, JsValue> {
     let backend = PageCanvas::new(canvas).ok_or_else(|| js_err("no 2D context on the canvas"))?;
     Ok(backend.into_drawing_area())
 }
 
-/// A chart drawn by `draw` as a standalone SVG document of `width` × `height` CSS pixels (at
-/// scale 1: a vector picture), its text measured with the 2D context of `measure` (the chart's
-/// own canvas on the page).
+/// A chart drawn by `draw` as an SVG document, its text measured on `canvas` (the chart's own
+/// canvas on the page).
 fn svg(
-    measure: &HtmlCanvasElement,
+    canvas: &HtmlCanvasElement,
     width: u32,
     height: u32,
     draw: &dyn Fn(&Area) -> Result<(), JsValue>,
 ) -> Result<String, JsValue> {
-    let writer = Rc::new(RefCell::new(SvgWriter::new(width.max(1), height.max(1))));
-    let backend = PageCanvas::svg(measure, writer.clone()).ok_or_else(|| js_err("no 2D context on the canvas"))?;
-    draw(&backend.into_drawing_area())?;
-    let document = writer.borrow().finish();
-    Ok(document)
+    svg_document(Measure::Canvas(canvas), width, height, draw)
 }
 
 /// What the control line of every metric chart is.
@@ -507,11 +496,7 @@ impl Explorer {
     /// generation; for text also the generation's passage); `{}` when the family has none.
     pub fn details_json(&self, generation: u32) -> String {
         let Some((_, _, shown)) = &self.shown else { return "{}".into() };
-        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
-        match shown.view(t) {
-            Ok(Some(view)) => view.details().to_string(),
-            _ => "{}".into(),
-        }
+        shown.details_json(generation as usize).unwrap_or_else(|_| "{}".into())
     }
 
     /// Draws generation t's main view on a canvas (families whose main view is a chart).
@@ -533,11 +518,7 @@ impl Explorer {
 
     fn view_on(&self, area: &Area, generation: u32, scale: f64) -> Result<(), JsValue> {
         let Some((_, _, shown)) = &self.shown else { return Ok(()) };
-        let t = (generation as usize).min(shown.view_count().saturating_sub(1));
-        let (Some(view), Some(reference)) = (shown.view(t).map_err(js_err)?, shown.reference()) else {
-            return Err(js_err("this run has no views"));
-        };
-        view.draw(reference.as_ref(), Target::Canvas(area, std::marker::PhantomData), t, scale).map_err(js_err)
+        shown.draw_view(generation as usize, Target::Canvas(area, std::marker::PhantomData), scale).map_err(js_err)
     }
 
     /// Draws one metric across generations with a marker at generation t (its title and axis

@@ -5,16 +5,14 @@
 //! drawn on an `OffscreenCanvas` (an `ImageBitmap` the page puts on its canvas at once), for a
 //! generation's details (the words lost, the text's passage), or for the view as SVG.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use plotters::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{ImageBitmap, OffscreenCanvas};
 
+use super::canvas::{svg_document, Measure};
 use super::{js_err, PageCanvas};
 use crate::families::FamilyInfo;
-use crate::render::{SvgWriter, Target};
+use crate::render::Target;
 use crate::scenario::Scenario;
 use crate::stream::{self, Assembled, Message};
 
@@ -95,12 +93,13 @@ impl Painter {
             Some(c) if c.width() == width && c.height() == height => c,
             _ => OffscreenCanvas::new(width, height)?,
         };
-        let drawn = {
+        let drawn = (|| {
             let backend =
                 PageCanvas::offscreen(&canvas).ok_or_else(|| js_err("no 2D context on the painter's canvas"))?;
             let area = backend.into_drawing_area();
-            self.draw(job, generation, Target::Canvas(&area, std::marker::PhantomData), scale)
-        };
+            let target = Target::Canvas(&area, std::marker::PhantomData);
+            self.run(job)?.draw_view(generation as usize, target, scale).map_err(js_err)
+        })();
         // The canvas is blank again once its picture is taken: it is reused for the next one.
         let bitmap = canvas.transfer_to_image_bitmap();
         self.canvas = Some(canvas);
@@ -110,35 +109,15 @@ impl Painter {
 
     /// Generation t's main view as an SVG document of `width` × `height` CSS pixels.
     pub fn svg_view(&self, job: u32, generation: u32, width: u32, height: u32) -> Result<String, JsValue> {
-        let writer = Rc::new(RefCell::new(SvgWriter::new(width.max(1), height.max(1))));
-        let measure = OffscreenCanvas::new(1, 1)?;
-        let backend = PageCanvas::svg_offscreen(&measure, writer.clone())
-            .ok_or_else(|| js_err("no 2D context to measure text"))?;
-        let area = backend.into_drawing_area();
-        self.draw(job, generation, Target::Canvas(&area, std::marker::PhantomData), 1.0)?;
-        let document = writer.borrow().finish();
-        Ok(document)
+        let run = self.run(job)?;
+        svg_document(Measure::Offscreen, width, height, &|area| {
+            run.draw_view(generation as usize, Target::Canvas(area, std::marker::PhantomData), 1.0).map_err(js_err)
+        })
     }
 
     /// Family-specific details of generation t for the page's text (the words lost at this
     /// generation; for text also the generation's passage); `{}` when the family has none.
     pub fn details_json(&self, job: u32, generation: u32) -> Result<String, JsValue> {
-        let run = self.run(job)?;
-        let t = (generation as usize).min(run.view_count().saturating_sub(1));
-        Ok(match run.view(t).map_err(js_err)? {
-            Some(view) => view.details().to_string(),
-            None => "{}".into(),
-        })
-    }
-}
-
-impl Painter {
-    fn draw(&self, job: u32, generation: u32, target: Target<'_, '_>, scale: f64) -> Result<(), JsValue> {
-        let run = self.run(job)?;
-        let t = (generation as usize).min(run.view_count().saturating_sub(1));
-        let (Some(view), Some(reference)) = (run.view(t).map_err(js_err)?, run.reference()) else {
-            return Err(js_err("this run has no views"));
-        };
-        view.draw(reference.as_ref(), target, t, scale).map_err(js_err)
+        self.run(job)?.details_json(generation as usize).map_err(js_err)
     }
 }
