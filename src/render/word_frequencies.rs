@@ -153,18 +153,16 @@ pub fn draw_tokens<DB: DrawingBackend>(
     let radius = theme.dot;
     let cell = (radius / 2).max(1);
     // The rug: one lost word per grid column (ranks ascending, so a column's first is kept).
-    let (mut lost_count, mut rug_columns, mut last_column) =
-        (0, RankColumns::new(x.range(), 2 * (width as i32 + 1)), -1);
-    let lost: Vec<usize> = (0..view.model_probs.len())
-        .filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0)
-        .inspect(|_| lost_count += 1)
-        .filter(|&i| {
-            let column = rug_columns.column((i + 1) as f64);
-            let first = column != last_column;
+    let mut rug_columns = RankColumns::new(x.range(), 2 * (width as i32 + 1));
+    let (mut lost, mut lost_count, mut last_column) = (Vec::new(), 0, -1);
+    for i in (0..view.model_probs.len()).filter(|&i| view.model_probs[i] == 0.0 && human[i] > 0.0) {
+        lost_count += 1;
+        let column = rug_columns.column((i + 1) as f64);
+        if column != last_column {
+            lost.push(i);
             last_column = column;
-            first
-        })
-        .collect();
+        }
+    }
     let live_dots = view.model_probs.iter().enumerate().filter(|(_, &p)| p > 0.0).map(|(i, &p)| ((i + 1) as f64, p));
     let model_dots = thin(live_dots, x.range(), y_lo..y_hi, (width, height), cell);
 

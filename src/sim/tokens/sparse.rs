@@ -2,7 +2,6 @@
 //! their non-zero entries), so that a generation costs O(surviving types) rather than O(V):
 //! without human data a type at zero stays at zero, and the multinomial, the fit and the metrics
 //! only ever visit the support. Each derefs to its dense slice (index = human rank − 1).
-
 //!
 //! The dense vectors are recycled: dropping one zeroes its support (O(support)) and keeps the
 //! vector for the next one of the same length made on the thread, so a generation allocates and
