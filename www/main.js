@@ -278,9 +278,10 @@ function replaceSettings(query) {
   if (canonical !== undefined) afterChange(canonical);
 }
 
-// Which job's run the painter worker draws: a run whose views are too big for the page to keep
-// (its start message is held until generation 0 shows which it is).
-let painting = { job: 0, start: null, big: false };
+// The latest job's run, for the painter worker: whether its views are too big for the page to
+// keep (the painter draws them), and its start message, held until generation 0 shows which.
+// (The explorer takes only the latest job's messages, so these are always that job's.)
+let painting = { start: null, big: false };
 
 // The messages of the worker's job.
 const onWorker = {
@@ -291,17 +292,16 @@ const onWorker = {
     let begins = false;
     for (const bytes of chunks) {
       const kind = attempt(() => state.explorer.receive(job, bytes), "The run could not be shown");
-      if (kind === "start") painting = { job, start: bytes, big: false };
+      if (kind === "start") painting = { start: bytes, big: false };
       else if (kind === "first") {
         first = true;
         // A run of big views (the page keeps none): the painter gets it from its start on.
-        painting.big = painting.job === job && !state.explorer.draws_view();
-        begins = painting.big;
+        painting.big = begins = !state.explorer.draws_view();
         if (painting.big) toPainter.push(painting.start, bytes);
         else paintClear(); // the run of big views before this one is off screen
         painting.start = null;
       } else if (kind === "control" || kind === "band") captions = true;
-      else if (kind === "generation" && painting.big && painting.job === job) toPainter.push(bytes);
+      else if (kind === "generation" && painting.big) toPainter.push(bytes);
     }
     if (toPainter.length > 0) paintData(job, toPainter, begins ? state.explorer.query() : null);
     if (first || captions) syncFigures();
