@@ -2,6 +2,7 @@
 //! (`--set` on the command line, one URL parameter on the page), and the canonical query string
 //! that is the page's share link.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{err, FamilyKey, Range, Scenario, ScenarioError, RANGES};
@@ -36,17 +37,14 @@ impl Scenario {
             Some(m) => serde_json::from_value::<FamilyKey>(m.clone()).map_err(|e| err("model", e.to_string()))?,
             None => FamilyKey::default(),
         };
-        let mut value = serde_json::to_value(Scenario::default_for(model)).map_err(|e| err("", e.to_string()))?;
-        check_objects(&value, &given, "")?;
+        let defaults = serde_json::to_value(Scenario::default_for(model)).map_err(|e| err("", e.to_string()))?;
+        check_objects(&defaults, &given, "")?;
+        let mut value = defaults.clone();
         merge(&mut value, Value::Object(given));
         // Ranges first, on the raw numbers, so that 5e9 for a u32 key reads "out of range" rather
         // than a type error.
         check_ranges(&value)?;
-        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let key = if path == "." { String::new() } else { path };
-            err(&key, e.into_inner().to_string())
-        })?;
+        let scenario = Scenario::deserialize(&value).map_err(|e| mistyped_key(&defaults, &value, e))?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -286,6 +284,22 @@ fn fmt_num(x: f64) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// The error of a scenario that does not deserialise, naming the key at fault: the first key
+/// (unknown, or of the wrong type) whose value alone, put into the defaults, does not
+/// deserialise either. The schema's keys are independent scalars, so a bad one is found by
+/// itself, and the defaults always deserialise.
+fn mistyped_key(defaults: &Value, value: &Value, whole: serde_json::Error) -> ScenarioError {
+    for (key, leaf) in flatten(value) {
+        let nested = key.rsplit('.').fold(leaf, |v, part| Value::Object(Map::from_iter([(part.to_string(), v)])));
+        let mut probe = defaults.clone();
+        merge(&mut probe, nested);
+        if let Err(e) = Scenario::deserialize(&probe) {
+            return err(&key, e.to_string());
+        }
+    }
+    err("", whole.to_string())
 }
 
 fn lookup<'a>(value: &'a Value, dotted: &str) -> Option<&'a Value> {
