@@ -129,6 +129,7 @@ function wake() {
 // generation, not a queue of stale ones).
 let viewWanted = null;
 let viewBusy = false;
+let viewRequests = 0; // how many the painter was sent (data-view-requests: the end-to-end tests)
 
 function markCharts() {
   document.body.dataset.charts = chartTask || viewBusy || viewWanted ? "pending" : "drawn";
@@ -144,6 +145,7 @@ async function sendView() {
   const request = viewWanted;
   viewWanted = null;
   viewBusy = true;
+  document.body.dataset.viewRequests = String(++viewRequests);
   try {
     const { job, t, width, height, scale, details } = request;
     const reply = await paintView(job, t, width, height, scale, details);

@@ -38,13 +38,14 @@ function makeWorker() {
 }
 
 // A worker given the module and a human text (by default the one loaded now); `role` "paint"
-// makes it the painter.
+// makes it the painter. A simulation worker that stops (out of memory, a bug) is reported as
+// the simulation's error; the painter reports its own (startPainter).
 function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate") {
   const worker = makeWorker();
   worker.onmessage = (e) => onMessage(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
-    handlers.onError?.(0, e.message || "the simulation worker stopped");
+    if (role === "simulate") handlers.onError?.(0, e.message || "the simulation worker stopped");
   };
   worker.postMessage({ type: "init", module: compiledModule, corpus, role, look });
   return worker;
@@ -99,7 +100,7 @@ function startPainter() {
   // A painter that stopped (out of memory, a bug) fails what it was asked and is started afresh
   // for the next job.
   worker.addEventListener("error", () => {
-    for (const reply of replies.values()) reply.reject(new Error("the painter stopped"));
+    for (const reply of replies.values()) reply.reject(new Error("the worker that draws this view stopped (out of memory?); change a setting to draw it again"));
     replies.clear();
     painter = null;
   });
@@ -107,7 +108,7 @@ function startPainter() {
 }
 
 function askPainter(message) {
-  if (!painter) return Promise.reject(new Error("the painter stopped; change a setting to draw again"));
+  if (!painter) return Promise.reject(new Error("the worker that draws this view stopped; change a setting to draw it again"));
   const id = nextRequest++;
   return new Promise((resolve, reject) => {
     painter.replies.set(id, { resolve, reject });

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RESULTS, canvasDigest, inkedPixels, numbers, openPage, scrub, slide, useBrowser } from "./harness.mjs";
+import { RESULTS, canvasDigest, inkedPixels, numbers, openPage, scrub, settled, slide, statusMatches, useBrowser } from "./harness.mjs";
 
 const shared = useBrowser();
 
@@ -54,6 +54,8 @@ test("a fast drag over the word view ends on the generation it stops at, drawn a
   const { page, problems } = await openPage(shared.browser, link);
   // The painter worker draws the view: a drag of twenty moves in one task is answered by the
   // last generation, with its own words lost, not by a queue of the ones passed over.
+  const requests = () => page.evaluate(() => Number(document.body.dataset.viewRequests ?? 0));
+  const before = await requests();
   await page.evaluate(() => {
     const scrubber = document.querySelector("#scrubber");
     for (let g = 3; g <= 60; g += 3) {
@@ -64,6 +66,8 @@ test("a fast drag over the word view ends on the generation it stops at, drawn a
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.waitForFunction(() => document.body.dataset.charts === "drawn");
   assert.match(await page.textContent("#details"), /Words lost at generation 60: [\d,]+ — \w+/);
+  // The painter was asked for the first move's picture and then the newest: two, not twenty.
+  assert.ok((await requests()) - before <= 2, `${(await requests()) - before} pictures asked for a drag of 20 moves`);
   const dragged = await canvasDigest(page, "#view");
   // The same picture as generation 60 shown directly, on a fresh page.
   const again = await openPage(shared.browser, link);
@@ -82,4 +86,48 @@ test("a fast drag over the word view ends on the generation it stops at, drawn a
   assert.deepEqual(problems, []);
   await page.close();
   await again.page.close();
+});
+
+test("a drawing worker that stops says so where the reader looks, and the next setting draws again", async () => {
+  const page = await shared.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  // The page's workers, kept so that the painter can be stopped as a crash (out of memory) would.
+  await page.addInitScript(() => {
+    const Native = globalThis.Worker;
+    globalThis.pageWorkers = [];
+    globalThis.Worker = class extends Native {
+      constructor(...args) {
+        super(...args);
+        globalThis.pageWorkers.push(this);
+      }
+      postMessage(message, transfer) {
+        if (message?.type === "init") this.role = message.role;
+        return super.postMessage(message, transfer);
+      }
+    };
+  });
+  await page.goto(`${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20`);
+  await page.waitForSelector("body[data-ready=true]");
+  await settled(page);
+  await page.evaluate(() => {
+    const painter = pageWorkers.find((w) => w.role === "paint");
+    painter.terminate();
+    painter.dispatchEvent(new ErrorEvent("error", { message: "out of memory" }));
+  });
+  await scrub(page, 5);
+  const said = await statusMatches(page, /the worker that draws this view stopped/);
+  assert.doesNotMatch(said, /simulation/i, "not reported as the simulation stopping");
+  // A changed setting computes the run again, and a new painter draws it.
+  await page.evaluate(() => {
+    const seed = document.querySelector('input[data-param="seed"]');
+    seed.value = "7";
+    seed.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  await settled(page);
+  await scrub(page, 5);
+  assert.ok(await inkedPixels(page, "#view") > 5000, "drawn again");
+  assert.match(await page.textContent("#details"), /Words lost at generation 5: [\d,]+ — \w+/);
+  assert.deepEqual(problems, []);
+  await page.close();
 });
