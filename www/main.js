@@ -15,7 +15,7 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } fro
 import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, paintClear, paintData, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
+import { checkCorpus, paintClear, paintData, rehearse, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -43,6 +43,7 @@ function loadBundledCorpus() {
     if (state.corpus) return; // the reader's own text came first
     state.corpus = { bytes, name: "Moby-Dick" };
     shareCorpus();
+    rehearseViews();
     $("#corpus-summary").textContent = `${MOBY_DICK}: ${summary}.`;
   })().finally(() => (bundledLoading = null));
   return bundledLoading;
@@ -52,6 +53,12 @@ async function ensureCorpus() {
   if (state.corpus) return;
   status("Loading the human text (Moby-Dick)…");
   await loadBundledCorpus();
+}
+
+// Every view's defaults, run once in the background (simulation.js, `rehearse`): the first
+// switch to a view is then about as quick as the later ones.
+function rehearseViews() {
+  rehearse(state.families.map((f) => `model=${f.key}`));
 }
 
 function preloadCorpus() {
@@ -671,7 +678,7 @@ function markRun() {
   if (run === "complete" && document.body.dataset.run !== "complete") {
     mark("complete");
     describeCharts(); // classroom: each chart's summary and data table, from the whole run
-    later(preloadCorpus, warmPainter); // ready for a run of big views
+    later(preloadCorpus, warmPainter, rehearseViews); // ready for a run of big views and every view
   }
   if (band === "complete" && document.body.dataset.band !== "complete") mark("band");
   document.body.dataset.run = run;

@@ -12,8 +12,9 @@
 // scenario while it waits, so that its first job does not refit the human text: the fit is kept
 // between jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
-// {type: "band", job, band}; {type: "analysis", job, query, kind}.
-// Messages out: {type: "ready", summary}; {type: "data", job, chunks}; {type: "phase", job,
+// {type: "band", job, band}; {type: "analysis", job, query, kind}; {type: "rehearse", queries}
+// (run each once and drop the results: simulation.js, `rehearse`).
+// Messages out: {type: "ready", summary}; {type: "rehearsed", query}; {type: "data", job, chunks}; {type: "phase", job,
 // phase, done, total}; {type: "done", job}; {type: "analysis", job, kind, chart, progress,
 // summary}; {type: "error", job, message}.
 
@@ -161,6 +162,21 @@ self.onmessage = async (event) => {
           // No human text yet; a bad scenario is reported by the job that follows.
         }
       }
+      return;
+    }
+    if (message.type === "rehearse") {
+      // Each view's defaults, run once and dropped: their code is then compiled and optimised
+      // for the page's later runs (simulation.js, `rehearse`).
+      for (const query of message.queries) {
+        try {
+          simulator.prepare(query);
+          simulator.run(() => {});
+        } catch {
+          // A view that cannot run (no human text) is not rehearsed; its job will say why.
+        }
+        postMessage({ type: "rehearsed", query });
+      }
+      postMessage({ type: "done", job: 0 });
       return;
     }
     current = message.job;
