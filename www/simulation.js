@@ -168,7 +168,7 @@ export async function paintSvg(job, generation, width, height) {
  * results, a second after the workers fall idle. The browser compiles WebAssembly lazily and
  * optimises what runs often, for all the page's workers at once (they share the compiled
  * module), so a view's first run in a page is otherwise the slowest: the text view's took about
- * 73 ms to generation 0 in the worker, and 14–22 ms after a rehearsal. A job or an analysis
+ * 73 ms to generation 0 in the worker, and 14–41 ms after a rehearsal. A job or an analysis
  * ends the rehearsal at once (it must not take their core); a later call goes on with the
  * queries not yet run. `data-rehearsed` lists the ones run (the end-to-end tests read it).
  */
