@@ -82,6 +82,11 @@ pub struct FamilyInfo {
     /// 2-core laptop-class machine; see the README's *Performance*): the page warns before
     /// anything that would take more than a few seconds.
     pub run_seconds: fn(&Scenario) -> f64,
+    /// About how many bytes generation 0's view of a scenario takes as the worker sends it
+    /// (within a factor of 2, tested), known before anything runs: the page starts the worker
+    /// that draws big views ([`crate::stream::PAGE_VIEW_BYTES`]) with the job, not after its
+    /// first generation.
+    pub view_bytes: fn(&Scenario) -> usize,
     /// Rebuilds a view of this family from [`crate::experiment::ShownView::encode`]'s bytes
     /// (the page's worker sends views so encoded).
     pub decode_view: DecodeView,
@@ -215,6 +220,32 @@ mod tests {
             let run = crate::experiment::Experiment::new(&scenario, Some(&human)).unwrap().run(0);
             let described: Vec<&str> = family.metrics.iter().map(|m| m.key).collect();
             assert_eq!(run.metric_names, described, "{}", family.key);
+        }
+    }
+
+    #[test]
+    fn every_family_knows_its_first_view_size_before_running_and_which_side_of_the_page_limit_it_falls() {
+        let sentences: String =
+            (0..60).map(|i| format!("The whale number {i} swam far away from the ship. ")).collect();
+        let human = Arc::new(Corpus::from_text(&sentences).unwrap());
+        let limit = crate::stream::PAGE_VIEW_BYTES;
+        let mut scenarios: Vec<Scenario> =
+            FAMILIES.iter().map(|f| Scenario::default_for(crate::scenario::FamilyKey::parse(f.key).unwrap())).collect();
+        scenarios.push(Scenario::from_query("model_count=8&human=bimodal").unwrap());
+        // Word views just under and just over the page's limit (8 bytes a word at generation 0).
+        for vocab in [100, limit / 8 - 100, limit / 8 + 100, 100_000] {
+            scenarios
+                .push(Scenario::from_query(&format!("model=tokens&vocab={vocab}&samples=1000&generations=1")).unwrap());
+        }
+        for scenario in scenarios {
+            let scenario = Scenario { generations: scenario.generations.min(1), ..scenario };
+            let family = scenario.model.family();
+            let experiment = crate::experiment::Experiment::new(&scenario, Some(&human)).unwrap();
+            let actual = experiment.run_with_views(0).views[0].encode().len();
+            let estimate = (family.view_bytes)(&scenario);
+            let query = scenario.to_query();
+            assert!(estimate <= 2 * actual && actual <= 2 * estimate, "{query}: {estimate} estimated, {actual} sent");
+            assert_eq!(estimate > limit, actual > limit, "{query}: {estimate} estimated, {actual} sent");
         }
     }
 }

@@ -91,6 +91,16 @@ pub fn decode(bytes: &[u8]) -> Result<Message, String> {
     postcard::from_bytes(bytes).map_err(|e| format!("a message from the simulation could not be read ({e})"))
 }
 
+/// The largest view, in bytes as the worker sends it, that the page keeps and draws on its own
+/// thread: a bell-curve view is about 7 KB, a text view under 1 KB, a word view at generation 0
+/// 8 bytes a word (80 KB at the default 10,000 words, about 3 ms of script to draw on the page;
+/// later generations list only the words still alive, [`packed`]). Bigger ones (up to
+/// 800 KB at 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page
+/// keeps none of them. A small view is drawn on the page because a round trip to a worker would only delay it: on
+/// a machine with few cores the worker waits its turn beside the simulation (on this project's
+/// 2-core machine the painter made the defaults' first frames 50 to 70 ms later).
+pub const PAGE_VIEW_BYTES: usize = 256 * 1024;
+
 /// A long `Vec<f64>` in the stream as one block of little-endian bytes (`#[serde(with =
 /// "crate::stream::packed")]`): postcard reads a sequence one element at a time, which cost the
 /// page's main thread about 25 ns per number (3 ms per generation of a 100,000-word view); a

@@ -274,6 +274,8 @@ function simulate({ confirmed = false } = {}) {
     replicates: estimate.replicates,
   };
   runJob(state.work.job, state.explorer.query(), replicates);
+  // Views too big for the page: the painter starts now, beside the job's first generation.
+  if (!state.explorer.views_fit_page()) warmPainter();
   if (!state.explorer.shown_model()) $("#view-caption").textContent = "Generation 0 appears here as soon as it is computed.";
   performance.mark(`job ${state.work.job} start`);
   if (!state.notice) status("Simulating…");

@@ -18,7 +18,7 @@ use crate::presets::PRESETS;
 use crate::render::{self, LineChart, MetricSeries, Target};
 use crate::scenario::Scenario;
 use crate::sim::TheoryCurve;
-use crate::stream::{self, Assembled, Band, Message};
+use crate::stream::{self, Assembled, Band, Message, PAGE_VIEW_BYTES};
 
 /// Three significant digits (captions are read, not parsed).
 fn significant(x: f64) -> String {
@@ -28,16 +28,6 @@ fn significant(x: f64) -> String {
     let digits = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).clamp(0, 12) as usize };
     format!("{x:.digits$}")
 }
-
-/// The largest view, in bytes as the worker sends it, that the page keeps and draws on its own
-/// thread: a bell-curve view is about 7 KB, a text view under 1 KB, a word view at generation 0
-/// 8 bytes a word (80 KB at the default 10,000 words, about 3 ms of script to draw here; later
-/// generations list only the words still alive, [`crate::stream::packed`]). Bigger ones (up to
-/// 800 KB at 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page
-/// keeps none of them. A small view is drawn here because a round trip to a worker would only delay it: on
-/// a machine with few cores the worker waits its turn beside the simulation (on this project's
-/// 2-core machine the painter made the defaults' first frames 50 to 70 ms later).
-pub const PAGE_VIEW_BYTES: usize = 256 * 1024;
 
 /// The settings asked for and the run on screen.
 #[wasm_bindgen]
@@ -303,6 +293,13 @@ impl Explorer {
     /// the settings' while a newly chosen view's run is on its way.
     pub fn shown_model(&self) -> String {
         self.shown.as_ref().map_or(String::new(), |(_, s, _)| s.model.family().key.to_string())
+    }
+
+    /// Whether the current settings' views will be small enough for the page to draw them
+    /// itself, as their family estimates before anything runs: when not, the page starts the
+    /// painter worker with the job (see [`PAGE_VIEW_BYTES`]).
+    pub fn views_fit_page(&self) -> bool {
+        (self.scenario.model.family().view_bytes)(&self.scenario) <= PAGE_VIEW_BYTES
     }
 
     /// Whether the page draws the run on screen's main view itself (its views are small), or

@@ -19,8 +19,9 @@ mod look;
 mod painter;
 mod simulator;
 
+pub use crate::stream::PAGE_VIEW_BYTES;
 pub use canvas::PageCanvas;
-pub use explorer::{Explorer, PAGE_VIEW_BYTES};
+pub use explorer::Explorer;
 pub use painter::Painter;
 pub use simulator::Simulator;
 

@@ -61,6 +61,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     analysis_replicates: 16,
     band_replicates: 500,
     run_seconds,
+    view_bytes,
     decode_view: crate::experiment::decode_view::<super::GaussianView>,
     main_view: MainView::Chart,
     view_caption: caption,
@@ -92,6 +93,11 @@ fn prepare(scenario: &Scenario, _human: Option<&Arc<Corpus>>) -> Result<Box<dyn 
         })
         .collect();
     Ok(Box::new(Lineages::new(scenario, models, base)))
+}
+
+/// Generation 0's view: two histograms and three curves, whatever the settings.
+fn view_bytes(_: &Scenario) -> usize {
+    8 * (2 * super::VIEW_BINS + 3 * super::CURVE_POINTS) + 16
 }
 
 /// A run in the page: the views draw each generation's samples (the statistics are exact); a

@@ -66,6 +66,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     analysis_replicates: 1,
     band_replicates: 5,
     run_seconds,
+    view_bytes,
     decode_view: crate::experiment::decode_view::<super::TextView>,
     main_view: MainView::Passages,
     view_caption: caption,
@@ -106,6 +107,11 @@ fn prepare(scenario: &Scenario, human: Option<&Arc<Corpus>>) -> Result<Box<dyn S
         .collect();
     let pool = fitted(scenario);
     Ok(Box::new(Lineages::new(scenario, models, pool)))
+}
+
+/// Generation 0's view: a passage of [`super::PASSAGE_TOKENS`] words (none lost yet).
+fn view_bytes(_: &Scenario) -> usize {
+    7 * super::PASSAGE_TOKENS + 16
 }
 
 /// A run in the page: each generation writes `samples` words and fits an n-gram model to them.

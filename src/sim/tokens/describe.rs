@@ -66,6 +66,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
     analysis_replicates: 4,
     band_replicates: 40,
     run_seconds,
+    view_bytes,
     decode_view: crate::experiment::decode_view::<super::TokensView>,
     main_view: MainView::Chart,
     view_caption: caption,
@@ -100,6 +101,11 @@ fn run_seconds(scenario: &Scenario) -> f64 {
     let per_model = 2e-5 + 4e-8 * scenario.samples as f64 + 6e-8 * scenario.vocab as f64;
     let models = scenario.model_count as f64 + if scenario.model_count > 1 { 1.0 } else { 0.0 };
     scenario.generations as f64 * models * per_model
+}
+
+/// Generation 0's view: a number for each word, and the (few) words named lost.
+fn view_bytes(scenario: &Scenario) -> usize {
+    8 * scenario.vocab as usize + 16
 }
 
 #[cfg(test)]
