@@ -75,11 +75,44 @@ export async function launch() {
 }
 
 /**
- * A new page that records console errors, page errors and every request that leaves the
- * page's own origin (the page must make none); with `settle`, once its first run is complete.
+ * Run in the page before its scripts (`openPage`'s `watchWorkers`): keeps every worker the page
+ * starts in `pageWorkers` (each with the role its init message gave it) and logs, in order,
+ * what each was sent, what the page received from it and its end, in `workerEvents`:
+ * {worker: index, event: "sent" | "received" | "ended", type, role}.
  */
-export async function openPage(browser, url, { width = 1280, height = 1000, settle = true } = {}) {
+function watchWorkers() {
+  const Native = globalThis.Worker;
+  globalThis.pageWorkers = [];
+  globalThis.workerEvents = [];
+  globalThis.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.index = globalThis.pageWorkers.push(this) - 1;
+      this.addEventListener("message", (e) => this.log("received", e.data?.type));
+    }
+    log(event, type) {
+      globalThis.workerEvents.push({ worker: this.index, event, type, role: this.role });
+    }
+    postMessage(message, transfer) {
+      if (message?.type === "init") this.role = message.role;
+      this.log("sent", message?.type);
+      return super.postMessage(message, transfer);
+    }
+    terminate() {
+      this.log("ended");
+      return super.terminate();
+    }
+  };
+}
+
+/**
+ * A new page that records console errors, page errors and every request that leaves the
+ * page's own origin (the page must make none); with `settle`, once its first run is complete;
+ * with `watchWorkers`, its workers are logged (see `watchWorkers`).
+ */
+export async function openPage(browser, url, { width = 1280, height = 1000, settle = true, watchWorkers: watch = false } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
+  if (watch) await page.addInitScript(watchWorkers);
   const problems = [];
   const foreign = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));

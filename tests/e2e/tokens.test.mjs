@@ -88,43 +88,23 @@ test("a fast drag over the word view ends on the generation it stops at, drawn a
   await again.page.close();
 });
 
-// A page whose workers are kept (pageWorkers, each with its role), with the number of data
-// messages the page had received from them when the painter was started (dataBeforePainter).
-async function pageWithWorkers(url) {
-  const page = await shared.browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.addInitScript(() => {
-    const Native = globalThis.Worker;
-    globalThis.pageWorkers = [];
-    let received = 0;
-    globalThis.Worker = class extends Native {
-      constructor(...args) {
-        super(...args);
-        globalThis.pageWorkers.push(this);
-        this.addEventListener("message", (e) => e.data?.type === "data" && received++);
-      }
-      postMessage(message, transfer) {
-        if (message?.type === "init") this.role = message.role;
-        if (message?.type === "init" && message.role === "paint") globalThis.dataBeforePainter ??= received;
-        return super.postMessage(message, transfer);
-      }
-    };
+// How many data messages the page had received from its workers when it started the painter
+// (undefined: not started).
+const dataBeforePainter = (page) =>
+  page.evaluate(() => {
+    const start = workerEvents.findIndex((e) => e.event === "sent" && e.type === "init" && e.role === "paint");
+    return start < 0 ? undefined : workerEvents.slice(0, start).filter((e) => e.event === "received" && e.type === "data").length;
   });
-  await page.goto(url);
-  await page.waitForSelector("body[data-ready=true]");
-  await settled(page);
-  return { page, problems };
-}
 
 test("the painter of a link with big views starts with its job, before generation 0 arrives", async () => {
-  const { page, problems } = await pageWithWorkers(`${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20`);
-  assert.equal(await page.evaluate(() => globalThis.dataBeforePainter), 0);
+  const link = `${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20`;
+  const { page, problems } = await openPage(shared.browser, link, { watchWorkers: true });
+  assert.equal(await dataBeforePainter(page), 0);
   assert.ok(await inkedPixels(page, "#view") > 5000, "drawn by the painter");
   // A page of small views starts its painter only in the background, once its run is in.
-  const small = await pageWithWorkers(`${shared.server.base}?model=tokens`);
-  await small.page.waitForFunction(() => globalThis.dataBeforePainter !== undefined);
-  assert.ok((await small.page.evaluate(() => globalThis.dataBeforePainter)) > 1);
+  const small = await openPage(shared.browser, `${shared.server.base}?model=tokens`, { watchWorkers: true });
+  await small.page.waitForFunction(() => workerEvents.some((e) => e.type === "init" && e.role === "paint"));
+  assert.ok((await dataBeforePainter(small.page)) > 1);
   assert.deepEqual([...problems, ...small.problems], []);
   await page.close();
   await small.page.close();
@@ -132,7 +112,8 @@ test("the painter of a link with big views starts with its job, before generatio
 
 test("a drawing worker that stops says so where the reader looks, and the next setting draws again", async () => {
   // The painter is stopped as a crash (out of memory) would stop it.
-  const { page, problems } = await pageWithWorkers(`${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20`);
+  const link = `${shared.server.base}?model=tokens&vocab=50000&samples=50000&generations=20`;
+  const { page, problems } = await openPage(shared.browser, link, { watchWorkers: true });
   await page.evaluate(() => {
     const painter = pageWorkers.find((w) => w.role === "paint");
     painter.terminate();

@@ -111,56 +111,39 @@ test("the band of replicate runs appears, and agrees with the command line's p10
 });
 
 test("once the workers are idle, every view's defaults are rehearsed in a worker of its own, which any job ends", async () => {
-  const page = await shared.browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  // The page's workers, each with the kinds of messages it was sent and whether it was ended.
-  await page.addInitScript(() => {
-    const Native = globalThis.Worker;
-    globalThis.pageWorkers = [];
-    globalThis.rehearsingAtJobs = []; // for each job sent, how many rehearsals were still running
-    globalThis.Worker = class extends Native {
-      constructor(...args) {
-        super(...args);
-        this.sent = [];
-        this.ended = false;
-        globalThis.pageWorkers.push(this);
-      }
-      postMessage(message, transfer) {
-        if (message?.type === "run") {
-          rehearsingAtJobs.push(pageWorkers.filter((w) => w.sent.includes("rehearse") && !w.ended).length);
-        }
-        this.sent.push(message?.type);
-        return super.postMessage(message, transfer);
-      }
-      terminate() {
-        this.ended = true;
-        return super.terminate();
-      }
-    };
-  });
-  await page.goto(shared.server.base);
-  await page.waitForSelector("body[data-ready=true]");
-  await settled(page);
+  const { page, problems } = await openPage(shared.browser, shared.server.base, { watchWorkers: true });
   // A rehearsal starts once the run, its band and the human text are in; a new setting, while it
   // runs (the three views' defaults take a few hundred ms), ends it before its job is sent.
-  await page.waitForFunction(() => pageWorkers.some((w) => w.sent.includes("rehearse")), null, { timeout: 20000 });
+  await page.waitForFunction(() => workerEvents.some((e) => e.type === "rehearse"), null, { timeout: 20000 });
   await page.evaluate(() => {
     const seed = document.querySelector('input[data-param="seed"]');
     seed.value = "9";
     seed.dispatchEvent(new Event("change", { bubbles: true }));
   });
   await settled(page);
-  const jobs = await page.evaluate(() => rehearsingAtJobs);
+  // For each job sent, the rehearsals still running then; and whether a job went to one.
+  const { jobs, toRehearsals } = await page.evaluate(() => {
+    const rehearsals = new Set(workerEvents.filter((e) => e.type === "rehearse").map((e) => e.worker));
+    const running = new Set();
+    const jobs = [];
+    for (const e of workerEvents) {
+      if (e.event === "sent" && e.type === "rehearse") running.add(e.worker);
+      if (e.event === "ended") running.delete(e.worker);
+      if (e.event === "sent" && e.type === "run") jobs.push(running.size);
+    }
+    return { jobs, toRehearsals: workerEvents.filter((e) => rehearsals.has(e.worker) && e.type === "run").length };
+  });
   assert.ok(jobs.length >= 2, `jobs sent: ${jobs.length}`);
   assert.deepEqual(jobs, jobs.map(() => 0), "no job was sent while a rehearsal ran");
-  const sentToRehearsals = await page.evaluate(() => pageWorkers.filter((w) => w.sent.includes("rehearse")).flatMap((w) => w.sent));
-  assert.ok(!sentToRehearsals.includes("run"), "no job went to a rehearsal");
+  assert.equal(toRehearsals, 0, "no job went to a rehearsal");
   // After the new run, the rest is rehearsed: each view's defaults once.
   await page.waitForFunction(() => (document.body.dataset.rehearsed ?? "").split(" ").length >= 3, null, { timeout: 20000 });
   const rehearsed = (await page.getAttribute("body", "data-rehearsed")).split(" ").sort();
   assert.deepEqual(rehearsed, ["model=gaussian", "model=text", "model=tokens"]);
-  await page.waitForFunction(() => pageWorkers.filter((w) => w.sent.includes("rehearse")).every((w) => w.ended));
+  await page.waitForFunction(() => {
+    const rehearsals = new Set(workerEvents.filter((e) => e.type === "rehearse").map((e) => e.worker));
+    return [...rehearsals].every((w) => workerEvents.some((e) => e.worker === w && e.event === "ended"));
+  });
   assert.equal(await page.inputValue('input[data-param="seed"]'), "9", "the reader's setting stands");
   assert.deepEqual(problems, []);
   await page.close();
