@@ -44,8 +44,9 @@ function makeWorker() {
 }
 
 // A worker given the module and a human text (by default the one loaded now); `role` "paint"
-// makes it the painter. A simulation worker that stops (out of memory, a bug) is reported as
-// the simulation's error; the painter reports its own (startPainter).
+// makes it the painter, "rehearse" a simulation worker for the rehearsal. A simulation worker
+// that stops (out of memory, a bug) is reported as the simulation's error; the painter reports
+// its own (startPainter) and the rehearsal none.
 function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate") {
   const worker = makeWorker();
   worker.onmessage = (e) => onMessage(e.data);
@@ -190,7 +191,8 @@ function startRehearsal() {
       document.body.dataset.rehearsed = [document.body.dataset.rehearsed, m.query].filter(Boolean).join(" ");
     }
     if (m.type === "done" || m.type === "error") endRehearsal();
-  });
+  }, undefined, "rehearse");
+  rehearsal.addEventListener("error", endRehearsal); // it stopped (out of memory): not the reader's concern
   rehearsal.postMessage({ type: "rehearse", queries: unrehearsed });
 }
 
