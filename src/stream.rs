@@ -94,11 +94,11 @@ pub fn decode(bytes: &[u8]) -> Result<Message, String> {
 /// The largest view, in bytes as the worker sends it, that the page keeps and draws on its own
 /// thread: a bell-curve view is about 7 KB, a text view under 1 KB, a word view at generation 0
 /// 8 bytes a word (80 KB at the default 10,000 words, about 3 ms of script to draw on the page;
-/// later generations list only the words still alive, [`packed`]). Bigger ones (up to
-/// 800 KB at 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page
-/// keeps none of them. A small view is drawn on the page because a round trip to a worker would only delay it: on
-/// a machine with few cores the worker waits its turn beside the simulation (on this project's
-/// 2-core machine the painter made the defaults' first frames 50 to 70 ms later).
+/// later generations list only the words still alive, [`packed`]). Bigger ones (up to 800 KB
+/// at 100,000 words, 20 to 50 ms a frame) are drawn by the painter worker, and the page keeps
+/// none of them. A small view is drawn on the page because a round trip to a worker would only
+/// delay it: on a machine with few cores the worker waits its turn beside the simulation (on
+/// this project's 2-core machine the painter made the defaults' first frames 50 to 70 ms later).
 pub const PAGE_VIEW_BYTES: usize = 256 * 1024;
 
 /// A long `Vec<f64>` in the stream as one block of little-endian bytes (`#[serde(with =
@@ -288,8 +288,8 @@ pub struct Assembled {
     pub run: Run,
     /// Each generation's view as the worker encoded it, read back only when it is shown (see
     /// [`Assembled::view`]): a word view holds a number per word alive (800 KB at 100,000 words
-    /// at generation 0) and most generations of a long run are never drawn, so reading each as it arrived kept the
-    /// page's main thread busy.
+    /// at generation 0) and most generations of a long run are never drawn, so reading each as
+    /// it arrived kept the page's main thread busy.
     views: Vec<Vec<u8>>,
     /// The largest view kept, in bytes: the page's main thread keeps only small views (see
     /// [`Assembled::views_up_to`]); a run whose generation 0 is bigger keeps none.
@@ -336,9 +336,10 @@ impl Assembled {
         })
     }
 
-    /// The same run keeping its views only if generation 0's is at most `bytes` long (every
-    /// view of a run is about as long as generation 0's): the page's main thread keeps small
-    /// views and draws them itself, and leaves big ones to its painter worker.
+    /// The same run keeping its views only if generation 0's is at most `bytes` long (no later
+    /// view is longer: a word view lists only the words still alive, and each is drawn over
+    /// generation 0's): the page's main thread keeps small views and draws them itself, and
+    /// leaves big ones to its painter worker.
     pub fn views_up_to(mut self, bytes: usize) -> Assembled {
         self.view_limit = bytes;
         self
@@ -571,7 +572,7 @@ mod tests {
     #[test]
     fn the_page_keeps_small_views_and_leaves_big_ones_to_its_painter() {
         // The page's main thread keeps the views only if generation 0's is small (the painter
-        // worker holds big ones: a word view is 800 KB a generation at 100,000 words); every
+        // worker holds big ones: a word view's generation 0 is 800 KB at 100,000 words); every
         // number it keeps either way.
         let scenario = Scenario::from_query("model=tokens&generations=5&vocab=300").unwrap();
         let (_, direct) = round_trip(&scenario);

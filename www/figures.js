@@ -1,6 +1,7 @@
 // Drawing: the main view (a chart drawn by Rust, here or for big views by the painter worker, or
-// text passages), one chart per metric, the numbers and the family's details. What each metric means, its axis and every caption come from
-// Rust (the family's description); this module only places them.
+// text passages), one chart per metric, the numbers and the family's details. What each metric
+// means, its axis and every caption come from Rust (the family's description); this module only
+// places them.
 
 import { $, $$, state, familyOf, formatNumber, grouped } from "./state.js";
 import { paintView } from "./simulation.js";

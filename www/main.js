@@ -287,10 +287,9 @@ function replaceSettings(query) {
   if (canonical !== undefined) afterChange(canonical);
 }
 
-// The latest job's run, for the painter worker: whether its views are too big for the page to
-// keep (the painter draws them), and its start message, held until generation 0 shows which.
-// (The explorer takes only the latest job's messages, so these are always that job's.)
-let painting = { start: null, big: false };
+// The latest job's start message, held until its generation 0 shows whether the painter draws
+// the run (the explorer takes only the latest job's messages, so it is always that job's).
+let heldStart = null;
 
 // The messages of the worker's job.
 const onWorker = {
@@ -298,21 +297,20 @@ const onWorker = {
     let first = false;
     let captions = false;
     const toPainter = [];
-    let begins = false;
     for (const bytes of chunks) {
       const kind = attempt(() => state.explorer.receive(job, bytes), "The run could not be shown");
-      if (kind === "start") painting = { start: bytes, big: false };
+      if (kind === "start") heldStart = bytes;
       else if (kind === "first") {
         first = true;
         // A run of big views (the page keeps none): the painter gets it from its start on.
-        painting.big = begins = !state.explorer.draws_view();
-        if (painting.big) toPainter.push(painting.start, bytes);
+        if (!state.explorer.draws_view()) toPainter.push(heldStart, bytes);
         else paintClear(); // the run of big views before this one is off screen
-        painting.start = null;
+        heldStart = null;
       } else if (kind === "control" || kind === "band") captions = true;
-      else if (kind === "generation" && painting.big) toPainter.push(bytes);
+      else if (kind === "generation" && !state.explorer.draws_view()) toPainter.push(bytes);
     }
-    if (toPainter.length > 0) paintData(job, toPainter, begins ? state.explorer.query() : null);
+    // With the run's start, the painter is told which job begins (and its settings).
+    if (toPainter.length > 0) paintData(job, toPainter, first ? state.explorer.query() : null);
     if (first || captions) syncFigures();
     showWork(state.work);
     scheduleDraw();

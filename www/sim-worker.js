@@ -8,15 +8,16 @@
 // The painter (role "paint") is the same script: see `paint` below for its messages.
 //
 // Messages in: {type: "init", module, corpus, role, look} (a compiled WebAssembly.Module, the
-// human text's bytes or null, "simulate" or "paint", the charts' look); {type: "warm", query} (a spare prepares the text view's defaults and the latest
-// scenario while it waits, so that its first job does not refit the human text: the fit is kept
-// between jobs of one text);
+// human text's bytes or null, "simulate", "rehearse" or "paint", the charts' look);
+// {type: "warm", query} (a spare prepares the text view's defaults and the latest scenario
+// while it waits, so that its first job does not refit the human text: the fit is kept between
+// jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
 // {type: "band", job, band}; {type: "analysis", job, query, kind}; {type: "rehearse", queries}
 // (run each once and drop the results: simulation.js, `rehearse`).
-// Messages out: {type: "ready", summary}; {type: "rehearsed", query}; {type: "data", job, chunks}; {type: "phase", job,
-// phase, done, total}; {type: "done", job}; {type: "analysis", job, kind, chart, progress,
-// summary}; {type: "error", job, message}.
+// Messages out: {type: "ready", summary}; {type: "rehearsed", query}; {type: "data", job,
+// chunks}; {type: "phase", job, phase, done, total}; {type: "done", job}; {type: "analysis",
+// job, kind, chart, progress, summary}; {type: "error", job, message}.
 
 import { initSync, Explorer, Painter, Simulator } from "./pkg/collapse.js";
 
@@ -172,7 +173,8 @@ self.onmessage = async (event) => {
           simulator.prepare(query);
           simulator.run(() => {});
         } catch {
-          // A view that cannot run (no human text) is not rehearsed; its job will say why.
+          // A view that cannot run (no human text) is rehearsed as far as it gets; its job will
+          // say why.
         }
         postMessage({ type: "rehearsed", query });
       }

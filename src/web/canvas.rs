@@ -230,15 +230,8 @@ impl DrawingBackend for PageCanvas {
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
-            let mut path = path.into_iter();
-            c.begin_path();
-            if let Some(start) = path.next() {
-                line_style(c, style);
-                c.move_to(f64::from(start.0), f64::from(start.1));
-                for next in path {
-                    c.line_to(f64::from(next.0), f64::from(next.1));
-                }
-            }
+            line_style(c, style);
+            trace(c, path);
             c.stroke();
             Ok(())
         }, w => w.draw_path(path, style))
@@ -289,16 +282,9 @@ impl DrawingBackend for PageCanvas {
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         on!(self, style.color().alpha, c => {
-            let mut path = vert.into_iter();
-            c.begin_path();
-            if let Some(start) = path.next() {
-                fill_style(c, style.color());
-                c.move_to(f64::from(start.0), f64::from(start.1));
-                for next in path {
-                    c.line_to(f64::from(next.0), f64::from(next.1));
-                }
-                c.close_path();
-            }
+            fill_style(c, style.color());
+            trace(c, vert);
+            c.close_path();
             c.fill();
             Ok(())
         }, w => w.fill_polygon(vert, style))
@@ -355,6 +341,18 @@ impl DrawingBackend for PageCanvas {
         let width = self.context.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
         let lines = text.lines().count().max(1) as f64;
         Ok((width.ceil() as u32, (style.size() * LINE_HEIGHT * lines).ceil() as u32))
+    }
+}
+
+/// Begins a new path on `c` through `points` (an empty path for none).
+fn trace(c: &CanvasRenderingContext2d, points: impl IntoIterator<Item = BackendCoord>) {
+    c.begin_path();
+    let mut points = points.into_iter();
+    if let Some(start) = points.next() {
+        c.move_to(f64::from(start.0), f64::from(start.1));
+        for next in points {
+            c.line_to(f64::from(next.0), f64::from(next.1));
+        }
     }
 }
 
