@@ -4,7 +4,9 @@
 // quickly the page answers a click while the simulation runs, and the rate at which it computes.
 // Usage: node scripts/bench-browser.mjs  (after scripts/build-web.sh and scripts/build-single.sh)
 import { gzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launch, ROOT, serve } from "../tests/e2e/harness.mjs";
 
 // [name, query, seconds to wait for the full result before extrapolating]
@@ -131,10 +133,54 @@ async function measure(browser, base, [name, query, patience]) {
   return result;
 }
 
+/**
+ * What this machine's Chromium spends before any script: the longest main-thread task of a page
+ * load for the page's own HTML and stylesheet with its scripts taken out, and for a page of two
+ * lines of text (median and range of five loads each). The page's load cannot be shorter than the
+ * first, which on two cores is mostly the thread waiting for a core beside Chromium's processes.
+ */
+async function scriptlessFloor(browser) {
+  const dir = mkdtempSync(join(tmpdir(), "floor-"));
+  try {
+    cpSync(`${ROOT}www`, join(dir, "page"), { recursive: true, filter: (src) => !src.includes("/www/pkg") && !src.includes("/www/data") });
+    const html = readFileSync(join(dir, "page", "index.html"), "utf8").replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "");
+    writeFileSync(join(dir, "page", "index.html"), html);
+    cpSync(join(dir, "page"), join(dir, "blank"), { recursive: true });
+    writeFileSync(join(dir, "blank", "index.html"), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body><h1>A heading</h1><p>A line of text.</p></body></html>');
+    const entries = [];
+    for (const [name, sub] of [["the page's HTML and CSS, no script", "page"], ["a page of two lines of text", "blank"]]) {
+      const server = await serve(join(dir, sub));
+      const tasks = [];
+      for (let i = 0; i < 5; i++) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+        const stopTrace = await startTrace(page);
+        await page.goto(server.base);
+        await page.waitForTimeout(1500);
+        tasks.push(longestTask(await stopTrace()));
+        await page.close();
+      }
+      server.stop();
+      const spread = (key) => {
+        const xs = tasks.map((t) => t[key]).sort((a, b) => a - b);
+        return `${xs[2]} (${xs[0]}–${xs[4]})`;
+      };
+      entries.push({ case: `page load floor: ${name}`, longest_task_ms: spread("wall"), longest_task_cpu_ms: spread("cpu") });
+    }
+    return entries;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const server = await serve();
 const browser = await launch();
 try {
   const results = [];
+  // A first page load in a fresh browser is slower than any later one: warm it on the floor.
+  for (const entry of await scriptlessFloor(browser)) {
+    console.error(JSON.stringify(entry));
+    results.push(entry);
+  }
   for (const c of CASES) {
     const r = await measure(browser, server.base, c);
     console.error(JSON.stringify(r));
