@@ -36,8 +36,9 @@
 //! A word type is *rare* when it occurs once or twice in the training part (word types that occur
 //! only in held-out sentences are not rare: no model can ever produce them).
 
-use std::collections::HashMap;
 use std::fmt;
+
+use rustc_hash::FxHashMap;
 
 /// The punctuation tokens, ids `0..6` in this order.
 pub const PUNCTUATION: [&str; 6] = [".", ",", ";", ":", "!", "?"];
@@ -148,18 +149,32 @@ pub fn is_terminal(id: u32) -> bool {
     matches!(id, 0 | 4 | 5)
 }
 
-/// Runs the tokeniser over `text`, calling `emit` for each piece (see the module doc).
+/// Runs the tokeniser over `text`, calling `emit` for each piece (see the module doc). ASCII is
+/// read byte by byte and a run of ASCII letters is lowercased at once; other characters are
+/// decoded and lowercased one by one (so `Σ` is always `σ`, as the rule says).
 fn scan(text: &str, mut emit: impl FnMut(Piece<'_>)) {
+    let bytes = text.as_bytes();
+    // The character at byte `i` (a character boundary) and its length in bytes.
+    let char_at = |i: usize| -> (char, usize) {
+        match bytes[i] {
+            b if b.is_ascii() => (b as char, 1),
+            _ => {
+                let c = text[i..].chars().next().expect("a character starts here");
+                (c, c.len_utf8())
+            }
+        }
+    };
     let mut word = String::new();
     let mut newlines = 0usize;
-    let mut chars = text.chars().peekable();
+    let mut i = 0;
     let flush = |word: &mut String, emit: &mut dyn FnMut(Piece<'_>)| {
         if !word.is_empty() {
             emit(Piece::Word(word));
             word.clear();
         }
     };
-    while let Some(c) = chars.next() {
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
         if c.is_alphabetic() {
             if word.is_empty() {
                 if newlines >= 2 {
@@ -167,11 +182,21 @@ fn scan(text: &str, mut emit: impl FnMut(Piece<'_>)) {
                 }
                 newlines = 0;
             }
-            word.extend(c.to_lowercase());
+            if c.is_ascii() {
+                let run = bytes[i..].iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(bytes.len() - i);
+                let from = word.len();
+                word.push_str(&text[i..i + run]);
+                word[from..].make_ascii_lowercase();
+                i += run;
+            } else {
+                word.extend(c.to_lowercase());
+                i += len;
+            }
             continue;
         }
+        i += len;
         if let Some(j) = joiner(c) {
-            if !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            if !word.is_empty() && i < bytes.len() && char_at(i).0.is_alphabetic() {
                 word.push(j);
                 continue;
             }
@@ -241,7 +266,7 @@ impl Sequence {
 /// error when it passes `max_words`.
 fn intern(text: &str, max_words: usize) -> Result<(Vec<String>, Sequence), usize> {
     let mut types: Vec<String> = PUNCTUATION.iter().map(|s| s.to_string()).collect();
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut seq = Sequence::default();
     let mut current: Vec<u32> = Vec::new();
     let mut pending_end = false;
@@ -302,6 +327,26 @@ fn intern(text: &str, max_words: usize) -> Result<(Vec<String>, Sequence), usize
     Ok((types, seq))
 }
 
+/// The characters of `text` and how many of them are control characters (`char::is_control`)
+/// other than tab, newline, carriage return and form feed, counted on the bytes (decoding every
+/// character was a tenth of reading a text in the page's module): a character is a byte that
+/// does not continue one, and the control characters are U+0000–U+001F and U+007F (one byte
+/// each) and U+0080–U+009F (0xC2, then 0x80–0x9F).
+fn count_characters(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut chars, mut control) = (0usize, 0usize);
+    for (k, &b) in bytes.iter().enumerate() {
+        chars += usize::from(b & 0xc0 != 0x80);
+        control += usize::from(match b {
+            b'\t' | b'\n' | b'\r' | 0x0c => false,
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => matches!(bytes.get(k + 1), Some(0x80..=0x9f)),
+            _ => false,
+        });
+    }
+    (chars, control)
+}
+
 /// The human corpus: vocabulary, training part, held-out part and rare words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Corpus {
@@ -345,15 +390,9 @@ impl Corpus {
         if text.len() > MAX_BYTES {
             return Err(CorpusError::TooManyBytes { bytes: text.len() });
         }
-        let (mut chars, mut control) = (0usize, 0usize);
-        for c in text.chars() {
-            chars += 1;
-            if c == '\0' {
-                return Err(CorpusError::Binary { reason: "it contains NUL characters".into() });
-            }
-            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') {
-                control += 1;
-            }
+        let (chars, control) = count_characters(text);
+        if text.as_bytes().contains(&0) {
+            return Err(CorpusError::Binary { reason: "it contains NUL characters".into() });
         }
         if control as f64 > MAX_CONTROL_SHARE * chars as f64 {
             return Err(CorpusError::Binary {
@@ -546,6 +585,12 @@ mod tests {
         assert_eq!(toks("a--b a-'b"), ["a", "b", "a", "b"]);
         // Unicode letters count; digits, quotes, dashes, brackets, underscores separate.
         assert_eq!(toks("Élan VITAL, naïve"), ["élan", "vital", ",", "naïve"]);
+        // ASCII and other letters in one word, each lowercased on its own (so a capital sigma is
+        // always σ), and a joiner before a letter of either kind.
+        assert_eq!(
+            toks("CAFÉ StraSSe ÉCOLE-Été x-Ö ΣΟΦΊΑ İz"),
+            ["café", "strasse", "école-été", "x-ö", "σοφία", "i\u{307}z"]
+        );
         assert_eq!(toks("CHAPTER 1. Loomings."), ["chapter", ".", "loomings", "."]);
         assert_eq!(toks("“Ahab”—(x_y) [z] 42nd"), ["ahab", "x", "y", "z", "nd"]);
         assert_eq!(
@@ -612,6 +657,19 @@ mod tests {
         assert!(!c.is_rare(0) && !c.is_rare(9999));
         // "once" occurs only in the held-out sentence.
         assert_eq!(c.training_count(c.id("once").unwrap()), 0);
+    }
+
+    #[test]
+    fn characters_and_control_characters_are_counted_as_decoding_would() {
+        // Every control character, C1 ones included, beside letters of one to four bytes and the
+        // bytes around 0xC2 0x80–0x9F that are not C1 controls (U+00A0, U+0100, U+20AC).
+        let mut text: String = (0u32..0x110).filter_map(char::from_u32).collect();
+        text.push_str("a\u{a0}é\u{100}€𝄞\u{9f}\u{80}\t\n\r\x0c\x0b\x7f");
+        let decoded = text.chars().count();
+        let control = text.chars().filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')).count();
+        assert_eq!(count_characters(&text), (decoded, control));
+        assert_eq!(count_characters("ab\u{85}c"), (4, 1));
+        assert_eq!(count_characters(""), (0, 0));
     }
 
     #[test]
