@@ -15,7 +15,7 @@ import { $, $$, state, familyOf, familyOfQuery, status, errorText, grouped } fro
 import { buildMetricFigures, drawAll, later, redrawOnResize } from "./figures.js";
 import { ANALYSES, computeAnalysis, resetAnalyses } from "./analyses.js";
 import { saveBlob, setUpImages } from "./images.js";
-import { checkCorpus, paintClear, paintData, rehearse, runBand, runJob, shareCorpus, startWorkers, stopJob, warmPainter } from "./simulation.js";
+import { checkCorpus, forgetChecked, paintClear, paintData, rehearse, runBand, runJob, shareCorpus, startEarly, startWorkers, stopJob, warmPainter } from "./simulation.js";
 // Classroom hooks (lesson, embed kit, themes, accessibility): see classroom.js.
 import { setUpClassroom, beforeRefresh, afterRefresh, figuresChanged, openLink } from "./classroom.js";
 import { autoplayAllowed, describeCharts, generationShown, playChanged, playInterval, playStride } from "./a11y.js";
@@ -40,7 +40,7 @@ function loadBundledCorpus() {
   bundledLoading ??= (async () => {
     const bytes = await bundledCorpus();
     const summary = await checkCorpus(bytes);
-    if (state.corpus) return; // the reader's own text came first
+    if (state.corpus) return forgetChecked(); // the reader's own text came first
     state.corpus = { bytes, name: "Moby-Dick" };
     shareCorpus();
     rehearseViews();
@@ -705,6 +705,7 @@ async function compileModule() {
 async function main() {
   let module;
   try {
+    startEarly();
     module = await compileModule();
     await init({ module_or_path: module });
     startWorkers(module, onWorker);

@@ -16,7 +16,10 @@
 //
 // The module is compiled once on the main thread and handed to every worker. Served, a worker
 // runs www/sim-worker.js; in the single offline file (and its sandboxed iframe, which has no
-// origin to load from) the same script, inlined with the glue, runs from a Blob.
+// origin to load from) the same script, inlined with the glue, runs from a Blob. The first
+// worker is started while the module compiles (`startEarly`), and the worker that read a human
+// text (`checkCorpus`) stays on as the spare once that text is shared: each would otherwise cost
+// a worker's start, and the second a second reading of the text, before a first frame.
 
 import { state } from "./state.js";
 
@@ -34,6 +37,8 @@ let look = "light"; // the charts' look, which the painter is told too
 let rehearsal = null; // the worker running every view's defaults once (see `rehearse`)
 let unrehearsed = null; // the queries it has still to run (null: not asked yet)
 let rehearsalTimer = 0;
+let early = null; // a worker started before the module was compiled, waiting for its init
+let checked = null; // {worker, bytes}: the worker that read a text last, kept for shareCorpus
 
 function makeWorker() {
   if (typeof globalThis.COLLAPSE_WORKER_SOURCE === "string") {
@@ -48,7 +53,8 @@ function makeWorker() {
 // that stops (out of memory, a bug) is reported as the simulation's error; the painter reports
 // its own (startPainter) and the rehearsal none.
 function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate") {
-  const worker = makeWorker();
+  const worker = early ?? makeWorker();
+  early = null;
   worker.onmessage = (e) => onMessage(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
@@ -60,9 +66,10 @@ function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate
 
 // A worker for jobs. It prepares the latest scenario while it waits: the next job is most often
 // the same view with other settings, whose human fit (for text, about 45 ms) it then already has.
-function spawnRunner() {
-  const runner = { worker: null, busy: false, job: 0, batches: 0 };
-  runner.worker = spawn((m) => {
+// `worker`: one already started with the module and the human text (see `checkCorpus`).
+function spawnRunner(worker = null) {
+  const runner = { worker, busy: false, job: 0, batches: 0 };
+  const onMessage = (m) => {
     if (m.type === "ready") return;
     if (m.job !== runner.job) return;
     if (m.type === "done" || m.type === "error") runner.busy = false;
@@ -78,9 +85,19 @@ function spawnRunner() {
     else if (m.type === "phase") handlers.onPhase(m.job, m);
     else if (m.type === "done") handlers.onDone(m.job);
     else if (m.type === "error") handlers.onError(m.job, m.message);
-  });
+  };
+  if (worker) worker.onmessage = (e) => onMessage(e.data);
+  else runner.worker = spawn(onMessage);
   if (lastQuery !== null) runner.worker.postMessage({ type: "warm", query: lastQuery });
   return runner;
+}
+
+/**
+ * Starts the first worker before the module is compiled (its script loads meanwhile, about
+ * 100 ms on two cores); `startWorkers` hands it the module.
+ */
+export function startEarly() {
+  early ??= makeWorker();
 }
 
 /** Sets up the workers with the compiled module; `on` holds onData, onPhase, onDone, onError. */
@@ -238,26 +255,41 @@ export function stopJob() {
 }
 
 /**
- * Hands the human text just loaded (state.corpus) to the workers: the spare starts afresh with
- * it; the active worker, which has the one before, keeps its job (a band asked for later is of
- * the text its run used) and is ended when the next job comes.
+ * Hands the human text just loaded (state.corpus) to the workers: the spare is the worker that
+ * read it (`checkCorpus`), or starts afresh with it; the active worker, which has the one before,
+ * keeps its job (a band asked for later is of the text its run used) and is ended when the next
+ * job comes.
  */
 export function shareCorpus() {
   spare?.worker.terminate();
-  spare = spawnRunner();
+  const reader = checked && checked.bytes === state.corpus?.bytes ? checked.worker : null;
+  forgetChecked(reader);
+  spare = spawnRunner(reader);
   if (active) active.stale = true;
+}
+
+/** Ends the worker that read a text last (unless it is `keep`): that text will not be used. */
+export function forgetChecked(keep = null) {
+  if (checked && checked.worker !== keep) checked.worker.terminate();
+  checked = null;
 }
 
 /**
  * Reads a human text in a worker of its own: resolves with its one-line summary, or rejects
- * with the reason it cannot be used (the text the workers have stays).
+ * with the reason it cannot be used (the text the workers have stays). A worker that read its
+ * text is kept: `shareCorpus` makes it the spare when that text is shared.
  */
 export function checkCorpus(bytes) {
   return new Promise((resolve, reject) => {
     const worker = spawn((m) => {
-      worker.terminate();
-      if (m.type === "ready") resolve(m.summary);
-      else reject(new Error(m.message));
+      if (m.type === "ready") {
+        forgetChecked();
+        checked = { worker, bytes };
+        resolve(m.summary);
+      } else {
+        worker.terminate();
+        reject(new Error(m.message));
+      }
     }, bytes);
   });
 }

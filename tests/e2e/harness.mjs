@@ -76,26 +76,35 @@ export async function launch() {
 
 /**
  * Run in the page before its scripts (`openPage`'s `watchWorkers`): keeps every worker the page
- * starts in `pageWorkers` (each with the role its init message gave it) and logs, in order,
- * what each was sent, what the page received from it and its end, in `workerEvents`:
- * {worker: index, event: "sent" | "received" | "ended", type, role}.
+ * starts in `pageWorkers` (each with the role its init message gave it) and logs, in order, its
+ * start, what each was sent, what the page received from it and its end, in `workerEvents`:
+ * {worker: index, event: "created" | "sent" | "received" | "ended", type, role, corpus} (corpus:
+ * whether an init message carried a human text); and {event: "compiled"} when the page's
+ * WebAssembly module is compiled.
  */
 function watchWorkers() {
   const Native = globalThis.Worker;
   globalThis.pageWorkers = [];
   globalThis.workerEvents = [];
+  const compile = WebAssembly.compile;
+  WebAssembly.compile = (...args) =>
+    compile(...args).then((module) => {
+      globalThis.workerEvents.push({ event: "compiled" });
+      return module;
+    });
   globalThis.Worker = class extends Native {
     constructor(...args) {
       super(...args);
       this.index = globalThis.pageWorkers.push(this) - 1;
+      this.log("created");
       this.addEventListener("message", (e) => this.log("received", e.data?.type));
     }
-    log(event, type) {
-      globalThis.workerEvents.push({ worker: this.index, event, type, role: this.role });
+    log(event, type, corpus) {
+      globalThis.workerEvents.push({ worker: this.index, event, type, role: this.role, corpus });
     }
     postMessage(message, transfer) {
       if (message?.type === "init") this.role = message.role;
-      this.log("sent", message?.type);
+      this.log("sent", message?.type, message?.type === "init" ? Boolean(message.corpus) : undefined);
       return super.postMessage(message, transfer);
     }
     terminate() {

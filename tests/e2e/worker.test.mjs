@@ -148,3 +148,22 @@ test("once the workers are idle, every view's defaults are rehearsed in a worker
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a page starts its first worker while the module compiles, and reads the human text once before a first run of it", async () => {
+  for (const url of [`${shared.server.base}?model=tokens`, `file://${ROOT}dist/model-collapse-explorer.html?model=text`]) {
+    const { page, problems } = await openPage(shared.browser, url, { watchWorkers: true });
+    const events = await page.evaluate(() => workerEvents);
+    const compiled = events.findIndex((e) => e.event === "compiled");
+    const created = events.findIndex((e) => e.event === "created");
+    assert.ok(compiled > 0 && created >= 0 && created < compiled, `${url}: a worker was started before the module was compiled`);
+    // The worker that read the bundled text (to check it) computes the first run: the text is
+    // read once before it, not a second time by a new spare.
+    const run = events.findIndex((e) => e.event === "sent" && e.type === "run");
+    const readers = events.slice(0, run).filter((e) => e.type === "init" && e.corpus);
+    assert.equal(readers.length, 1, `${url}: ${readers.length} workers read the text before the first run`);
+    assert.equal(events[run].worker, readers[0].worker, `${url}: the first run went to the worker that read the text`);
+    assert.ok(!events.some((e) => e.worker === readers[0].worker && e.event === "ended"), "that worker is still running");
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
