@@ -93,6 +93,13 @@ data = (
     "globalThis.COLLAPSE_WORKER_SOURCE = " + script_safe(json.dumps(worker_source)) + ";\n"
     "globalThis.COLLAPSE_LESSON = " + script_safe(json.dumps(lesson)) + ";\n"
 )
+# The served page fetches its modules and the wasm module early; the file holds them inline.
+preloaded = re.findall(r'<link rel="modulepreload" href="([\w/.-]+)">', html)
+if sorted(preloaded) != sorted(MODULES + ["pkg/collapse.js"]):
+    sys.exit(f"inline_page.py: index.html preloads {sorted(preloaded)}; it must preload every module")
+html, n_preload = re.subn(r'\s*<!-- Fetched at once.*?-->|\s*<link rel="(?:module)?preload"[^>]*>', "", html, flags=re.S)
+if n_preload != len(preloaded) + 2:
+    sys.exit("inline_page.py: index.html's preloads changed shape; update the inliner")
 html = html.replace('<link rel="stylesheet" href="style.css">', "<style>\n" + css + "</style>")
 # One file has no 'self' to load from: the icon is inline, and the policy allows exactly the
 # inline scripts and style below by their hashes (computed once they are final).

@@ -149,7 +149,7 @@ test("once the workers are idle, every view's defaults are rehearsed in a worker
   await page.close();
 });
 
-test("a page starts its first worker while the module compiles, and reads the human text once before a first run of it", async () => {
+test("a page fetches its module once, starts its first worker while it compiles, and reads the human text once before a first run of it", async () => {
   for (const url of [`${shared.server.base}?model=tokens`, `file://${ROOT}dist/model-collapse-explorer.html?model=text`]) {
     const { page, problems } = await openPage(shared.browser, url, { watchWorkers: true });
     const events = await page.evaluate(() => workerEvents);
@@ -163,6 +163,11 @@ test("a page starts its first worker while the module compiles, and reads the hu
     assert.equal(readers.length, 1, `${url}: ${readers.length} workers read the text before the first run`);
     assert.equal(events[run].worker, readers[0].worker, `${url}: the first run went to the worker that read the text`);
     assert.ok(!events.some((e) => e.worker === readers[0].worker && e.event === "ended"), "that worker is still running");
+    if (url.startsWith("http")) {
+      // The module is fetched once: the page's preload of it is what the page compiles.
+      const fetched = await page.evaluate(() => performance.getEntriesByType("resource").filter((r) => r.name.endsWith("/collapse_bg.wasm")).length);
+      assert.equal(fetched, 1, "the preloaded module was used");
+    }
     assert.deepEqual(problems, []);
     await page.close();
   }
