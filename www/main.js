@@ -40,7 +40,10 @@ function loadBundledCorpus() {
   bundledLoading ??= (async () => {
     const bytes = await bundledCorpus();
     const summary = await checkCorpus(bytes);
-    if (state.corpus) return forgetChecked(); // the reader's own text came first
+    if (state.corpus) {
+      forgetChecked(); // the reader's own text came first: its worker is the spare
+      return;
+    }
     state.corpus = { bytes, name: "Moby-Dick" };
     shareCorpus();
     rehearseViews();
