@@ -29,6 +29,9 @@ pub trait Simulation: Send + Sync {
     /// The same replicate with views, handing each generation to `observe` as it is computed
     /// (the page streams them); returns the metrics.
     fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run;
+    /// The same replicate without views, handing each generation's metrics to `observe` as they
+    /// are computed (the command line prints them); returns the metrics.
+    fn run_watched(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run;
     /// The closed forms that apply to every replicate.
     fn theory(&self) -> Arc<Vec<TheoryCurve>>;
 }
@@ -151,6 +154,19 @@ where
         self.simulate(replicate, true, Some(&mut typed)).0
     }
 
+    fn run_watched(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
+        let mut typed = |c: Computed<'_, F::View>| {
+            observe(Computed {
+                generation: c.generation,
+                metric_names: c.metric_names,
+                metrics: c.metrics,
+                lineages: c.lineages,
+                view: None,
+            })
+        };
+        self.simulate(replicate, false, Some(&mut typed)).0
+    }
+
     fn theory(&self) -> Arc<Vec<TheoryCurve>> {
         self.theory.clone()
     }
@@ -214,5 +230,11 @@ impl Experiment {
     /// (the views go to the observer only); returns the metrics.
     pub fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
         self.simulation.run_streaming(replicate, observe)
+    }
+
+    /// [`Self::run`], handing each generation's metrics to `observe` as soon as they are computed
+    /// (no views); returns the metrics.
+    pub fn run_watched(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
+        self.simulation.run_watched(replicate, observe)
     }
 }

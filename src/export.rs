@@ -35,27 +35,41 @@ pub struct Table<'a> {
 /// One JSON object per generation; `prefix` (`"cell":0,"samples":10,` or empty) opens each.
 pub fn write_json_lines(out: &mut impl Write, table: &Table, prefix: &str) -> io::Result<()> {
     for (t, row) in table.stats.iter().enumerate() {
-        write!(out, "{{{prefix}\"generation\":{t}")?;
-        for (name, s) in table.names.iter().zip(row) {
-            write!(
-                out,
-                ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
-                num(s.mean),
-                num(s.se),
-                num(s.p10),
-                num(s.median),
-                num(s.p90)
-            )?;
-        }
-        for (name, values) in table.plain {
-            write!(out, ",\"{name}\":{}", num(values.get(t).copied().unwrap_or(f64::NAN)))?;
-        }
-        writeln!(out, "}}")?;
+        write_json_line(out, table, t, row, prefix)?;
     }
     Ok(())
 }
 
+/// Generation `t`'s object (`row`: its statistics, a column each) of [`write_json_lines`].
+pub fn write_json_line(out: &mut impl Write, table: &Table, t: usize, row: &[Stat], prefix: &str) -> io::Result<()> {
+    write!(out, "{{{prefix}\"generation\":{t}")?;
+    for (name, s) in table.names.iter().zip(row) {
+        write!(
+            out,
+            ",\"{name}\":{{\"mean\":{},\"se\":{},\"p10\":{},\"median\":{},\"p90\":{}}}",
+            num(s.mean),
+            num(s.se),
+            num(s.p10),
+            num(s.median),
+            num(s.p90)
+        )?;
+    }
+    for (name, values) in table.plain {
+        write!(out, ",\"{name}\":{}", num(values.get(t).copied().unwrap_or(f64::NAN)))?;
+    }
+    writeln!(out, "}}")
+}
+
 pub fn write_csv(out: &mut impl Write, table: &Table) -> io::Result<()> {
+    write_csv_header(out, table)?;
+    for (t, row) in table.stats.iter().enumerate() {
+        write_csv_row(out, table, t, row)?;
+    }
+    Ok(())
+}
+
+/// The header line of [`write_csv`] (`table.stats` is not read).
+pub fn write_csv_header(out: &mut impl Write, table: &Table) -> io::Result<()> {
     write!(out, "generation")?;
     for name in table.names {
         for part in PARTS {
@@ -65,18 +79,19 @@ pub fn write_csv(out: &mut impl Write, table: &Table) -> io::Result<()> {
     for (name, _) in table.plain {
         write!(out, ",{name}")?;
     }
-    writeln!(out)?;
-    for (t, row) in table.stats.iter().enumerate() {
-        write!(out, "{t}")?;
-        for s in row {
-            write!(out, ",{},{},{},{},{}", cell(s.mean), cell(s.se), cell(s.p10), cell(s.median), cell(s.p90))?;
-        }
-        for (_, values) in table.plain {
-            write!(out, ",{}", cell(values.get(t).copied().unwrap_or(f64::NAN)))?;
-        }
-        writeln!(out)?;
+    writeln!(out)
+}
+
+/// Generation `t`'s line (`row`: its statistics) of [`write_csv`].
+pub fn write_csv_row(out: &mut impl Write, table: &Table, t: usize, row: &[Stat]) -> io::Result<()> {
+    write!(out, "{t}")?;
+    for s in row {
+        write!(out, ",{},{},{},{},{}", cell(s.mean), cell(s.se), cell(s.p10), cell(s.median), cell(s.p90))?;
     }
-    Ok(())
+    for (_, values) in table.plain {
+        write!(out, ",{}", cell(values.get(t).copied().unwrap_or(f64::NAN)))?;
+    }
+    writeln!(out)
 }
 
 /// The columns of one replicate: the pool's metrics, each model's (`model_k.`), the control
@@ -90,7 +105,9 @@ pub fn flat_column_names(run: &FlatRun, control: Option<&FlatRun>) -> Vec<String
     columns(&run.metric_names, run.lineages.len(), control.map(|c| &c.metric_names[..]))
 }
 
-fn columns(metrics: &[&str], lineages: usize, control: Option<&[&str]>) -> Vec<String> {
+/// The columns of a replicate with these metrics, `lineages` models of its own (several models)
+/// and a control arm with those metrics (see [`column_names`]).
+pub fn columns(metrics: &[&str], lineages: usize, control: Option<&[&str]>) -> Vec<String> {
     let mut names: Vec<String> = metrics.iter().map(|n| n.to_string()).collect();
     for k in 0..lineages {
         names.extend(metrics.iter().map(|n| format!("model_{}.{n}", k + 1)));

@@ -261,6 +261,10 @@ fn output_is_byte_for_byte_the_straightforward_statistics_of_every_replicate() {
         ("temperature=5&generations=150&samples=5", 9, "4", false),
         // More than 10,000 runs whose values fit in the 64 MiB budget: still exact.
         ("samples=3&generations=2", 12_000, "2", false),
+        // A single run is written as it is computed (its control beside it): the same numbers.
+        ("samples=10&generations=4&model_count=2&shared_pool=0.5", 1, "2", true),
+        ("temperature=5&generations=150&samples=5", 1, "1", true),
+        ("model=tokens&vocab=50&samples=40&generations=5&model_count=3", 1, "1", true),
     ] {
         let mut args = vec!["run".to_string(), "--runs".into(), runs.to_string(), "--threads".into(), threads.into()];
         for pair in query.split('&') {
@@ -274,6 +278,36 @@ fn output_is_byte_for_byte_the_straightforward_statistics_of_every_replicate() {
         let printed = String::from_utf8(out.stdout).unwrap();
         assert!(printed == straightforward(query, runs, control), "{query}");
     }
+}
+
+#[test]
+fn a_single_run_prints_each_generation_as_soon_as_it_is_computed() {
+    use std::io::{BufRead, BufReader};
+    // About a second of work (10 generations of a million samples, each put through the quality
+    // filter, which needs the samples themselves) and about 5 KB of output, which a pipe holds and
+    // an output buffer (8 KiB) writes at once. Its reader takes the first generations and goes
+    // away: a run that writes each generation as it is computed is still writing then, and stops
+    // on the closed pipe; one that wrote everything at the end had finished before the first line
+    // could be read.
+    let args = ["samples=1000000", "generations=10", "filter.kind=quality", "filter.keep=0.5"];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
+        .arg("run")
+        .args(args.iter().flat_map(|a| ["--set", a]))
+        .args(["--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let header = lines.next().unwrap().unwrap();
+    let first: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
+    drop(lines);
+    let out = child.wait_with_output().unwrap();
+    assert!(header.starts_with("generation,mean.mean,"), "{header}");
+    assert!(first[0].starts_with("0,") && first[1].starts_with("1,"), "{first:?}");
+    assert!(!out.status.success(), "the run had written every generation before its first was read");
+    let error = String::from_utf8(out.stderr).unwrap();
+    assert!(error.contains("writing output") && error.lines().count() == 1, "{error}");
 }
 
 #[test]

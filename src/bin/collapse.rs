@@ -18,9 +18,11 @@ use std::sync::Arc;
 use collapse::analysis::{Analysis, AnalysisKind};
 use collapse::corpus::{self, Corpus};
 use collapse::experiment::Experiment;
+use collapse::export;
 use collapse::families::HumanText;
 use collapse::presets;
 use collapse::scenario::Scenario;
+use collapse::summary::Stat;
 
 use input::{clip, one_line, read_limited, ReadError};
 use output::{write_analysis, write_csv, write_json_lines, Table};
@@ -66,7 +68,7 @@ OUTPUT:
     64 MiB (8 bytes each; a Gaussian run has 6 columns: 27413 runs of 50 generations, 13842 of 100);
     beyond that, the percentiles come from a sketch (rank error below 0.5% of the runs) and the
     mean from running sums, in memory that no longer grows with the runs. Written when all runs
-    are done.
+    are done; a single run (--runs 1) is written generation by generation as it is computed.
     sweep: the same per cell and generation, after the columns cell and the grid keys. Combine
     shards with a stable numeric sort on the cell: see README.
     analyse: one record per cell of the grid: its line, x, the keys it changes, and the mean of
@@ -367,6 +369,14 @@ fn execute(options: Options) -> Result<(), String> {
             } else {
                 None
             };
+            if options.runs == 1 {
+                let generations = u64::from(options.scenario.generations) + 1;
+                let mut progress = Progress::counting("generations", generations, options.quiet);
+                let written =
+                    stream_single_run(&mut out, &main, control.as_ref(), options.theory, options.csv, &mut progress);
+                progress.finish();
+                return written;
+            }
             let mut progress = Progress::new(u64::from(options.runs), options.quiet);
             let s = replicates::summarize(&main, control.as_ref(), options.runs, options.threads, &mut progress);
             progress.finish();
@@ -380,6 +390,74 @@ fn execute(options: Options) -> Result<(), String> {
         }
     }
     out.flush().map_err(write_err)
+}
+
+/// `run` of a single replicate: each generation is written, and flushed, as soon as it is
+/// computed (every generation of one run is final when computed), so a consumer reading the pipe
+/// sees the first generations while the rest are computed. The control arm runs beside it on a
+/// thread of its own and hands its generations over as they come. The numbers are those of the
+/// summary of one run (statistics of a single value: [`Stat::of`]).
+fn stream_single_run(
+    out: &mut impl Write,
+    main: &Experiment,
+    control: Option<&Experiment>,
+    theory: bool,
+    csv: bool,
+    progress: &mut Progress,
+) -> Result<(), String> {
+    let plain = if theory { theory_columns(&main.theory()) } else { Vec::new() };
+    let (send, controls) = std::sync::mpsc::channel::<(Vec<&'static str>, Vec<f64>)>();
+    std::thread::scope(|scope| {
+        if let Some(control) = control {
+            scope.spawn(move || {
+                // A send fails only when the main run stopped (a write error): then stop too.
+                let mut open = true;
+                control.run_watched(0, &mut |c| {
+                    if open {
+                        open = send.send((c.metric_names.to_vec(), c.metrics.to_vec())).is_ok();
+                    }
+                });
+            });
+        } else {
+            drop(send);
+        }
+        let mut names: Vec<String> = Vec::new();
+        main.run_watched(0, &mut |c| {
+            let mut values = c.metrics.to_vec();
+            c.lineages.iter().for_each(|l| values.extend_from_slice(l));
+            let control = control.map(|_| controls.recv().expect("the control run has this generation"));
+            if let Some((_, row)) = &control {
+                values.extend_from_slice(row);
+            }
+            if c.generation == 0 {
+                let control_names = control.as_ref().map(|(n, _)| &n[..]);
+                names = export::columns(c.metric_names, c.lineages.len(), control_names);
+            }
+            let stats: Vec<Stat> = values.iter().map(|&v| Stat::of(&[v])).collect();
+            let table = Table { names: &names, stats: &[], plain: &plain };
+            let written = (|| {
+                if csv && c.generation == 0 {
+                    export::write_csv_header(out, &table)?;
+                }
+                if csv {
+                    export::write_csv_row(out, &table, c.generation, &stats)?;
+                } else {
+                    export::write_json_line(out, &table, c.generation, &stats, "")?;
+                }
+                out.flush()
+            })();
+            if let Err(e) = written {
+                // The reader went away (`| head`): the rest of the run would be for nobody, and the
+                // loop cannot be left from here, so the process ends now, as `main` ends on an error.
+                progress.finish();
+                eprintln!("error: writing output: {e}");
+                std::process::exit(2);
+            }
+            progress.tick(c.generation as u64 + 1);
+        });
+        drop(controls);
+        Ok(())
+    })
 }
 
 /// The human text, for the families that use one (the registry says which): required by some

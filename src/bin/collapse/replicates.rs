@@ -147,6 +147,8 @@ pub fn summarize(
 /// at most four times a second, only when standard error is a terminal and not `--quiet`.
 pub struct Progress {
     enabled: bool,
+    /// What is counted: "runs", or "generations" for a single run.
+    unit: &'static str,
     total: u64,
     /// Runs of earlier scenarios (sweep cells).
     before: u64,
@@ -156,12 +158,17 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(total: u64, quiet: bool) -> Progress {
-        let enabled = !quiet && std::io::stderr().is_terminal();
-        Progress { enabled, total, before: 0, start: Instant::now(), last: None }
+        Progress::counting("runs", total, quiet)
     }
 
-    /// `done` runs of the current scenario have finished.
-    fn tick(&mut self, done: u64) {
+    /// A progress line counting `unit` (see [`Progress::unit`]).
+    pub fn counting(unit: &'static str, total: u64, quiet: bool) -> Progress {
+        let enabled = !quiet && std::io::stderr().is_terminal();
+        Progress { enabled, unit, total, before: 0, start: Instant::now(), last: None }
+    }
+
+    /// `done` runs (or generations) of the current scenario have finished.
+    pub fn tick(&mut self, done: u64) {
         if !self.enabled {
             return;
         }
@@ -170,7 +177,7 @@ impl Progress {
             return;
         }
         self.last = Some(now);
-        let line = progress_line(self.before + done, self.total, now - self.start);
+        let line = progress_line(self.unit, self.before + done, self.total, now - self.start);
         let _ = write!(std::io::stderr(), "\r{line}\x1b[K");
     }
 
@@ -186,15 +193,15 @@ impl Progress {
     }
 }
 
-/// `runs 1200/10000, 0:12 elapsed, about 1:28 left`.
-pub fn progress_line(done: u64, total: u64, elapsed: Duration) -> String {
+/// `runs 1200/10000, 0:12 elapsed, about 1:28 left` (`unit` "runs").
+pub fn progress_line(unit: &str, done: u64, total: u64, elapsed: Duration) -> String {
     let left = if done == 0 {
         "time left unknown".to_string()
     } else {
         let rest = elapsed.as_secs_f64() * (total.saturating_sub(done)) as f64 / done as f64;
         format!("about {} left", clock(Duration::from_secs_f64(rest)))
     };
-    format!("runs {done}/{total}, {} elapsed, {left}", clock(elapsed))
+    format!("{unit} {done}/{total}, {} elapsed, {left}", clock(elapsed))
 }
 
 fn clock(d: Duration) -> String {
@@ -212,8 +219,18 @@ mod tests {
 
     #[test]
     fn the_progress_line_counts_runs_and_estimates_the_rest() {
-        assert_eq!(progress_line(250, 1000, Duration::from_secs(30)), "runs 250/1000, 0:30 elapsed, about 1:30 left");
-        assert_eq!(progress_line(0, 10, Duration::ZERO), "runs 0/10, 0:00 elapsed, time left unknown");
-        assert_eq!(progress_line(1, 2, Duration::from_secs(3725)), "runs 1/2, 1:02:05 elapsed, about 1:02:05 left");
+        assert_eq!(
+            progress_line("runs", 250, 1000, Duration::from_secs(30)),
+            "runs 250/1000, 0:30 elapsed, about 1:30 left"
+        );
+        assert_eq!(progress_line("runs", 0, 10, Duration::ZERO), "runs 0/10, 0:00 elapsed, time left unknown");
+        assert_eq!(
+            progress_line("runs", 1, 2, Duration::from_secs(3725)),
+            "runs 1/2, 1:02:05 elapsed, about 1:02:05 left"
+        );
+        assert_eq!(
+            progress_line("generations", 51, 201, Duration::from_secs(10)),
+            "generations 51/201, 0:10 elapsed, about 0:29 left"
+        );
     }
 }
