@@ -121,6 +121,26 @@ impl<F: Family> Lineages<F> {
     }
 }
 
+impl<F: Family> Lineages<F>
+where
+    F::View: ShownView + 'static,
+{
+    /// Replicate `replicate`, each generation handed to `observe` as it is computed (with its
+    /// view when `with_views`).
+    fn observed(&self, replicate: u32, with_views: bool, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
+        let mut typed = |c: Computed<'_, F::View>| {
+            observe(Computed {
+                generation: c.generation,
+                metric_names: c.metric_names,
+                metrics: c.metrics,
+                lineages: c.lineages,
+                view: c.view.map(|v| v as &dyn ShownView),
+            })
+        };
+        self.simulate(replicate, with_views, Some(&mut typed)).0
+    }
+}
+
 impl<F> Simulation for Lineages<F>
 where
     F: Family + Send + Sync,
@@ -142,29 +162,11 @@ where
     }
 
     fn run_streaming(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
-        let mut typed = |c: Computed<'_, F::View>| {
-            observe(Computed {
-                generation: c.generation,
-                metric_names: c.metric_names,
-                metrics: c.metrics,
-                lineages: c.lineages,
-                view: c.view.map(|v| v as &dyn ShownView),
-            })
-        };
-        self.simulate(replicate, true, Some(&mut typed)).0
+        self.observed(replicate, true, observe)
     }
 
     fn run_watched(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run {
-        let mut typed = |c: Computed<'_, F::View>| {
-            observe(Computed {
-                generation: c.generation,
-                metric_names: c.metric_names,
-                metrics: c.metrics,
-                lineages: c.lineages,
-                view: None,
-            })
-        };
-        self.simulate(replicate, false, Some(&mut typed)).0
+        self.observed(replicate, false, observe)
     }
 
     fn theory(&self) -> Arc<Vec<TheoryCurve>> {

@@ -406,20 +406,17 @@ fn stream_single_run(
     progress: &mut Progress,
 ) -> Result<(), String> {
     let plain = if theory { theory_columns(&main.theory()) } else { Vec::new() };
-    let (send, controls) = std::sync::mpsc::channel::<(Vec<&'static str>, Vec<f64>)>();
+    // The control's rows, generation by generation; its metric names with generation 0's.
+    let (send, controls) = std::sync::mpsc::channel::<(Option<Vec<&'static str>>, Vec<f64>)>();
     std::thread::scope(|scope| {
         if let Some(control) = control {
             scope.spawn(move || {
-                // A send fails only when the main run stopped (a write error): then stop too.
-                let mut open = true;
                 control.run_watched(0, &mut |c| {
-                    if open {
-                        open = send.send((c.metric_names.to_vec(), c.metrics.to_vec())).is_ok();
-                    }
+                    let names = (c.generation == 0).then(|| c.metric_names.to_vec());
+                    // It fails only once the main run has ended the process (a write error).
+                    let _ = send.send((names, c.metrics.to_vec()));
                 });
             });
-        } else {
-            drop(send);
         }
         let mut names: Vec<String> = Vec::new();
         main.run_watched(0, &mut |c| {
@@ -430,7 +427,7 @@ fn stream_single_run(
                 values.extend_from_slice(row);
             }
             if c.generation == 0 {
-                let control_names = control.as_ref().map(|(n, _)| &n[..]);
+                let control_names = control.as_ref().and_then(|(n, _)| n.as_deref());
                 names = export::columns(c.metric_names, c.lineages.len(), control_names);
             }
             let stats: Vec<Stat> = values.iter().map(|&v| Stat::of(&[v])).collect();
@@ -455,7 +452,6 @@ fn stream_single_run(
             }
             progress.tick(c.generation as u64 + 1);
         });
-        drop(controls);
         Ok(())
     })
 }
