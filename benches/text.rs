@@ -22,6 +22,9 @@ fn moby_dick() -> Vec<u8> {
 fn corpus_construction(c: &mut Criterion) {
     let bytes = moby_dick();
     c.bench_function("text_corpus_moby_dick", |b| b.iter(|| Corpus::from_bytes(black_box(&bytes)).unwrap()));
+    // What the page's later workers read instead (Corpus::to_packed).
+    let packed = Corpus::from_bytes(&bytes).unwrap().to_packed();
+    c.bench_function("text_corpus_moby_dick_packed", |b| b.iter(|| Corpus::from_packed(black_box(&packed)).unwrap()));
 }
 
 fn one_generation(c: &mut Criterion) {

@@ -46,6 +46,15 @@ fn pure_bigram() -> Scenario {
 }
 
 #[test]
+fn moby_dick_packed_for_the_page_workers_reads_back_equal_and_smaller() {
+    let c = moby_dick();
+    let packed = c.to_packed();
+    assert_eq!(Corpus::from_packed(&packed).unwrap(), *c);
+    // Varints: most tokens are among the 122 most frequent types and take one byte.
+    assert!(packed.len() < 600_000, "{} bytes packed", packed.len());
+}
+
+#[test]
 fn moby_dick_is_accepted_and_split() {
     let c = moby_dick();
     assert!((200_000..230_000).contains(&c.word_count()), "{} words", c.word_count());

@@ -344,3 +344,30 @@ fn the_page_keeps_small_views_and_leaves_big_ones_to_the_painter() {
     assert_eq!(big.computed(), 2);
     assert!(values(&big, 2)["metrics"]["surviving_types"].as_f64().unwrap() > 0.0);
 }
+
+#[wasm_bindgen_test]
+fn a_worker_given_the_packed_text_computes_what_the_reader_of_the_text_computes() {
+    // A small text of varied sentences: 400 sentences of 12 words from a 60-word vocabulary.
+    let words: Vec<String> =
+        (0..60).map(|i| format!("w{}", (b'a' + (i % 26) as u8) as char).repeat(1 + i / 26)).collect();
+    let text: String = (0..400)
+        .map(|s| (0..12).map(|k| words[(s * 7 + k * k * 3) % 60].as_str()).collect::<Vec<_>>().join(" ") + ".\n")
+        .collect();
+    let run = |simulator: &mut Simulator| {
+        simulator.prepare("model=text&generations=4&samples=2000").unwrap();
+        let mut messages = Vec::new();
+        simulator.run_with(&mut |bytes| messages.push(bytes)).unwrap();
+        messages.push(simulator.control().unwrap());
+        messages
+    };
+    let mut reader = Simulator::new();
+    let summary = reader.set_corpus(text.as_bytes()).unwrap();
+    let mut taker = Simulator::new();
+    assert_eq!(taker.set_packed_corpus(&reader.packed_corpus().unwrap()).unwrap(), summary);
+    assert_eq!(run(&mut taker), run(&mut reader));
+    // Not the packed form: an error, and the text it had stays.
+    let err = taker.set_packed_corpus(text.as_bytes()).unwrap_err().as_string().unwrap();
+    assert!(err.contains("not a packed corpus"), "{err}");
+    assert_eq!(run(&mut taker), run(&mut reader));
+    assert!(Simulator::new().packed_corpus().is_err(), "no text, nothing to pack");
+}

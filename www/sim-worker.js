@@ -7,15 +7,17 @@
 //
 // The painter (role "paint") is the same script: see `paint` below for its messages.
 //
-// Messages in: {type: "init", module, corpus, role, look} (a compiled WebAssembly.Module, the
-// human text's bytes or null, "simulate", "rehearse" or "paint", the charts' look);
+// Messages in: {type: "init", module, corpus, packed, pack, role, look} (a compiled
+// WebAssembly.Module; the human text's bytes, or its packed form as another worker sent it, or
+// neither; whether to send the packed form back; "simulate", "rehearse" or "paint"; the charts'
+// look);
 // {type: "warm", query} (a spare prepares the text view's defaults and the latest scenario
 // while it waits, so that its first job does not refit the human text: the fit is kept between
 // jobs of one text);
 // {type: "run", job, query, band} (band: replicates to compute, 0 for none);
 // {type: "band", job, band}; {type: "analysis", job, query, kind}; {type: "rehearse", queries}
 // (run each once and drop the results: simulation.js, `rehearse`).
-// Messages out: {type: "ready", summary}; {type: "rehearsed", query}; {type: "data", job,
+// Messages out: {type: "ready", summary, packed}; {type: "rehearsed", query}; {type: "data", job,
 // chunks}; {type: "phase", job, phase, done, total}; {type: "done", job}; {type: "analysis",
 // job, kind, chart, progress, summary}; {type: "error", job, message}.
 
@@ -149,8 +151,11 @@ self.onmessage = async (event) => {
         return;
       }
       simulator = new Simulator();
-      const summary = message.corpus ? simulator.set_corpus(message.corpus) : null;
-      postMessage({ type: "ready", summary });
+      let summary = null;
+      if (message.packed) summary = simulator.set_packed_corpus(message.packed);
+      else if (message.corpus) summary = simulator.set_corpus(message.corpus);
+      const packed = message.pack && summary !== null ? simulator.packed_corpus() : null;
+      postMessage({ type: "ready", summary, packed }, packed ? [packed.buffer] : []);
       return;
     }
     if (message.type === "warm") {

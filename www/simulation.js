@@ -48,11 +48,13 @@ function makeWorker() {
   return new Worker(new URL("sim-worker.js", import.meta.url), { type: "module" });
 }
 
-// A worker given the module and a human text (by default the one loaded now); `role` "paint"
+// A worker given the module and a human text (by default the one loaded now: {bytes, packed},
+// packed once a worker has read it, see `shareCorpus`; the others read that form, about ten
+// times faster than the text), asked to send back the packed form if `pack`; `role` "paint"
 // makes it the painter, "rehearse" a simulation worker for the rehearsal. A simulation worker
 // that stops (out of memory, a bug) is reported as the simulation's error; the painter reports
 // its own (startPainter) and the rehearsal none.
-function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate") {
+function spawn(onMessage, text = state.corpus, role = "simulate", pack = false) {
   const worker = early ?? makeWorker();
   early = null;
   worker.onmessage = (e) => onMessage(e.data);
@@ -60,7 +62,9 @@ function spawn(onMessage, corpus = state.corpus?.bytes ?? null, role = "simulate
     e.preventDefault();
     if (role === "simulate") handlers.onError?.(0, e.message || "the simulation worker stopped");
   };
-  worker.postMessage({ type: "init", module: compiledModule, corpus, role, look });
+  const packed = text?.packed ?? null;
+  const corpus = packed ? null : (text?.bytes ?? null);
+  worker.postMessage({ type: "init", module: compiledModule, corpus, packed, pack, role, look });
   return worker;
 }
 
@@ -262,7 +266,9 @@ export function stopJob() {
  */
 export function shareCorpus() {
   spare?.worker.terminate();
-  const reader = checked && checked.bytes === state.corpus?.bytes ? checked.worker : null;
+  const read = checked && checked.bytes === state.corpus?.bytes ? checked : null;
+  if (read) state.corpus.packed = read.packed;
+  const reader = read?.worker ?? null;
   forgetChecked(reader);
   spare = spawnRunner(reader);
   if (active) active.stale = true;
@@ -284,13 +290,13 @@ export function checkCorpus(bytes) {
     const worker = spawn((m) => {
       if (m.type === "ready") {
         forgetChecked();
-        checked = { worker, bytes };
+        checked = { worker, bytes, packed: m.packed };
         resolve(m.summary);
       } else {
         worker.terminate();
         reject(new Error(m.message));
       }
-    }, bytes);
+    }, { bytes }, "simulate", true);
   });
 }
 

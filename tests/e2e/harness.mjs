@@ -78,9 +78,9 @@ export async function launch() {
  * Run in the page before its scripts (`openPage`'s `watchWorkers`): keeps every worker the page
  * starts in `pageWorkers` (each with the role its init message gave it) and logs, in order, its
  * start, what each was sent, what the page received from it and its end, in `workerEvents`:
- * {worker: index, event: "created" | "sent" | "received" | "ended", type, role, corpus} (corpus:
- * whether an init message carried a human text); and {event: "compiled"} when the page's
- * WebAssembly module is compiled.
+ * {worker: index, event: "created" | "sent" | "received" | "ended", type, role, corpus} (corpus,
+ * for an init message: "text" if it carried a human text, "packed" if that text's packed form,
+ * null if neither); and {event: "compiled"} when the page's WebAssembly module is compiled.
  */
 function watchWorkers() {
   const Native = globalThis.Worker;
@@ -104,7 +104,8 @@ function watchWorkers() {
     }
     postMessage(message, transfer) {
       if (message?.type === "init") this.role = message.role;
-      this.log("sent", message?.type, message?.type === "init" ? Boolean(message.corpus) : undefined);
+      const corpus = message?.packed ? "packed" : message?.corpus ? "text" : null;
+      this.log("sent", message?.type, message?.type === "init" ? corpus : undefined);
       return super.postMessage(message, transfer);
     }
     terminate() {

@@ -159,7 +159,7 @@ test("a page fetches its module once, starts its first worker while it compiles,
     // The worker that read the bundled text (to check it) computes the first run: the text is
     // read once before it, not a second time by a new spare.
     const run = events.findIndex((e) => e.event === "sent" && e.type === "run");
-    const readers = events.slice(0, run).filter((e) => e.type === "init" && e.corpus);
+    const readers = events.slice(0, run).filter((e) => e.type === "init" && e.corpus === "text");
     assert.equal(readers.length, 1, `${url}: ${readers.length} workers read the text before the first run`);
     assert.equal(events[run].worker, readers[0].worker, `${url}: the first run went to the worker that read the text`);
     assert.ok(!events.some((e) => e.worker === readers[0].worker && e.event === "ended"), "that worker is still running");
@@ -171,4 +171,43 @@ test("a page fetches its module once, starts its first worker while it compiles,
     assert.deepEqual(problems, []);
     await page.close();
   }
+});
+
+test("the human text is read once; every later worker takes its packed form and computes the same numbers", async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.base}?model=text`, { watchWorkers: true });
+  // The rehearsal's worker and the spare start after the first run: both take the packed form.
+  await page.waitForFunction(() => (document.body.dataset.rehearsed ?? "").split(" ").length >= 3, null, { timeout: 30000 });
+  // A seed change, and another while its run computes: that worker is ended and the spare
+  // (which took the packed form) computes the second.
+  const setSeed = (value) =>
+    page.$eval(
+      'input[data-param="seed"]',
+      (seed, v) => {
+        seed.value = v;
+        seed.dispatchEvent(new Event("change", { bubbles: true }));
+      },
+      value,
+    );
+  const runs = () => page.evaluate(() => workerEvents.filter((e) => e.type === "run").length);
+  const before = await runs();
+  await setSeed("4");
+  await page.waitForFunction((n) => workerEvents.filter((e) => e.type === "run").length > n, before);
+  await setSeed("5");
+  const fromPacked = await numbers(page);
+  const events = await page.evaluate(() => workerEvents);
+  const inits = events.filter((e) => e.type === "init" && e.corpus);
+  assert.deepEqual(
+    inits.map((e) => e.corpus),
+    ["text", ...inits.slice(1).map(() => "packed")],
+    "only the first worker read the text",
+  );
+  assert.ok(inits.length >= 3, `${inits.length} workers were given the text: the first, the spare and the rehearsal`);
+  const last = events.filter((e) => e.type === "run").at(-1).worker;
+  assert.equal(inits.find((e) => e.worker === last)?.corpus, "packed", "the last run was computed from the packed form");
+  assert.deepEqual(problems, []);
+  await page.close();
+  // A page that reads the text itself for that scenario shows the same numbers.
+  const fresh = await openPage(shared.browser, `${shared.server.base}?model=text&seed=5`);
+  assert.deepEqual(await numbers(fresh.page), fromPacked);
+  await fresh.page.close();
 });
