@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the page into www/: the wasm module and its JS glue (www/pkg/) and the default corpus
-# (www/data/). Run scripts/setup.sh first (serve.sh and test.sh do): it installs wasm-bindgen-cli
+# (www/data/: the text, and its packed form that the page reads, scripts/pack-corpus.mjs). Run scripts/setup.sh first (serve.sh and test.sh do): it installs wasm-bindgen-cli
 # and, with `npm ci`, binaryen's wasm-opt (npm binaryen, pinned in package.json; never Debian's
 # binaryen, whose old wasm-opt breaks the module). Without node_modules/.bin/wasm-opt the module
 # is built unoptimised (larger, same behaviour) and a note says so.
@@ -24,3 +24,5 @@ else
   echo "build-web: node_modules/.bin/wasm-opt missing (run npm ci): the module is not size-optimised" >&2
 fi
 echo "built www/pkg: $(( $(wc -c <"$wasm") / 1024 )) KiB wasm ($(( $(gzip -c "$wasm" | wc -c) / 1024 )) KiB gzipped)" >&2
+# The bundled text in the packed form the page's workers read (node is there: setup.sh's npm ci).
+node scripts/pack-corpus.mjs

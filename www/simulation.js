@@ -48,8 +48,9 @@ function makeWorker() {
   return new Worker(new URL("sim-worker.js", import.meta.url), { type: "module" });
 }
 
-// A worker given the module and a human text (by default the one loaded now: {bytes, packed},
-// packed once a worker has read it, see `shareCorpus`; the others read that form, about ten
+// A worker given the module and a human text (by default the one loaded now, state.corpus:
+// {bytes} of a reader's text, to which `checkCorpus` adds the packed form its worker sends
+// back, or {packed}, the bundled book packed at build time; the packed form is read about ten
 // times faster than the text), asked to send back the packed form if `pack`; `role` "paint"
 // makes it the painter, "rehearse" a simulation worker for the rehearsal. A simulation worker
 // that stops (out of memory, a bug) is reported as the simulation's error; the painter reports
@@ -266,9 +267,7 @@ export function stopJob() {
  */
 export function shareCorpus() {
   spare?.worker.terminate();
-  const read = checked && checked.bytes === state.corpus?.bytes ? checked : null;
-  if (read) state.corpus.packed = read.packed;
-  const reader = read?.worker ?? null;
+  const reader = checked && checked.text === state.corpus ? checked.worker : null;
   forgetChecked(reader);
   spare = spawnRunner(reader);
   if (active) active.stale = true;
@@ -281,22 +280,24 @@ export function forgetChecked(keep = null) {
 }
 
 /**
- * Reads a human text in a worker of its own: resolves with its one-line summary, or rejects
- * with the reason it cannot be used (the text the workers have stays). A worker that read its
- * text is kept: `shareCorpus` makes it the spare when that text is shared.
+ * Reads a human text (`text`: {bytes} or {packed}, see `spawn`) in a worker of its own:
+ * resolves with its one-line summary, having added the packed form to a text of bytes, or
+ * rejects with the reason it cannot be used (the text the workers have stays). A worker that
+ * read its text is kept: `shareCorpus` makes it the spare when that text is shared.
  */
-export function checkCorpus(bytes) {
+export function checkCorpus(text) {
   return new Promise((resolve, reject) => {
     const worker = spawn((m) => {
       if (m.type === "ready") {
         forgetChecked();
-        checked = { worker, bytes, packed: m.packed };
+        if (m.packed) text.packed = m.packed;
+        checked = { worker, text };
         resolve(m.summary);
       } else {
         worker.terminate();
         reject(new Error(m.message));
       }
-    }, { bytes }, "simulate", true);
+    }, text, "simulate", !text.packed);
   });
 }
 
