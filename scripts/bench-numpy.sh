@@ -21,14 +21,32 @@ seconds() { # runs "$@", prints the elapsed seconds
     echo "$end - $start" | bc -l | awk '{printf "%.3f", $1}'
 }
 
+median() { # the median of its arguments
+    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Each side runs $REPEAT times (default 5), the two alternating so that a change in the
+# machine's load falls on both; the table shows the medians (this virtual machine's timings
+# vary by 15-30% from one run to the next: the kernel's zeroing of fresh pages, for one).
+repeat=${REPEAT:-5}
+echo "median of $repeat runs each, alternating" >&2
 printf '%-44s %9s %9s %7s %11s\n' workload "CLI 1 th" NumPy ratio "CLI ${cores} th"
 row() { # name, numpy args, then the CLI arguments
     name=$1 peer=$2
     shift 2
-    one=$(seconds "$bin" run --quiet --threads 1 "$@")
-    all=$(seconds "$bin" run --quiet --threads "$cores" "$@")
+    ones="" alls="" nps=""
+    i=0
+    while [ "$i" -lt "$repeat" ]; do
+        ones="$ones $(seconds "$bin" run --quiet --threads 1 "$@")"
+        alls="$alls $(seconds "$bin" run --quiet --threads "$cores" "$@")"
+        if [ "$have_numpy" = 1 ]; then
+            nps="$nps $(python3 benches/numpy_peer.py $peer 2>/dev/null)"
+        fi
+        i=$((i + 1))
+    done
+    one=$(median $ones) all=$(median $alls)
     if [ "$have_numpy" = 1 ]; then
-        np=$(python3 benches/numpy_peer.py $peer 2>/dev/null)
+        np=$(median $nps)
         ratio=$(echo "$np / $one" | bc -l | awk '{printf "%.1fx", $1}')
     else
         np=- ratio=-
