@@ -428,15 +428,19 @@ impl Corpus {
                 reason: format!("{control} of its {chars} characters are control characters"),
             });
         }
-        let corpus = Corpus::build(text).map_err(|words| CorpusError::TooManyWords { words })?;
-        if corpus.words < MIN_WORDS {
-            return Err(CorpusError::TooFewWords { words: corpus.words });
+        Corpus::build(text).map_err(|words| CorpusError::TooManyWords { words })?.big_enough()
+    }
+
+    /// The corpus, if it has at least [`MIN_WORDS`] words and [`MIN_SENTENCES`] sentences.
+    fn big_enough(self) -> Result<Corpus, CorpusError> {
+        if self.words < MIN_WORDS {
+            return Err(CorpusError::TooFewWords { words: self.words });
         }
-        let sentences = corpus.training.ends.len() + corpus.heldout.ends.len();
+        let sentences = self.training.ends.len() + self.heldout.ends.len();
         if sentences < MIN_SENTENCES {
             return Err(CorpusError::TooFewSentences { sentences });
         }
-        Ok(corpus)
+        Ok(self)
     }
 
     /// Builds without the size checks (tests use tiny texts). Errs with the word count when the
@@ -590,14 +594,7 @@ impl Corpus {
         if corpus.words > MAX_WORDS {
             return Err(CorpusError::TooManyWords { words: corpus.words });
         }
-        if corpus.words < MIN_WORDS {
-            return Err(CorpusError::TooFewWords { words: corpus.words });
-        }
-        let sentences = corpus.training.ends.len() + corpus.heldout.ends.len();
-        if sentences < MIN_SENTENCES {
-            return Err(CorpusError::TooFewSentences { sentences });
-        }
-        Ok(corpus)
+        corpus.big_enough()
     }
 
     /// Number of token types (the six punctuation marks and every word type); ids are
