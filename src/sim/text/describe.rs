@@ -32,13 +32,13 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         },
         MetricInfo {
             key: "distinct_2",
-            title: "Distinct word pairs",
+            title: "Distinct word pairs (share)",
             caption: "Share of distinct two-word sequences in generated text.",
             log: false,
         },
         MetricInfo {
             key: "rare_word_share",
-            title: "Rare words still possible",
+            title: "Rare words still possible (share)",
             caption: "Share of the human text's rare words (seen once or twice) that the model can still produce. Most are lost at once, because a sample of the book holds few of them: the line \"fresh human data only\" falls as far. The photocopy effect is the gap below that line.",
             log: false,
         },
@@ -50,7 +50,7 @@ pub static FAMILY: FamilyInfo = FamilyInfo {
         },
         MetricInfo {
             key: "repeated_4gram_share",
-            title: "Repeated phrases",
+            title: "Repeated phrases (share)",
             caption: "Share of four-word phrases in generated text that occur more than once.",
             log: false,
         },
