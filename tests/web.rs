@@ -362,6 +362,7 @@ fn a_worker_given_the_packed_text_computes_what_the_reader_of_the_text_computes(
     };
     let mut reader = Simulator::new();
     let summary = reader.set_corpus(text.as_bytes()).unwrap();
+    assert!(summary.starts_with("4,800 words, "), "{summary}");
     let mut taker = Simulator::new();
     assert_eq!(taker.set_packed_corpus(&reader.packed_corpus().unwrap()).unwrap(), summary);
     assert_eq!(run(&mut taker), run(&mut reader));

@@ -11,6 +11,7 @@ use super::{analysis_index, js_err};
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::experiment::Experiment;
+use crate::families::thousands;
 use crate::scenario::Scenario;
 use crate::sim::Run;
 use crate::stream::{self, BandBuilder, Message};
@@ -30,7 +31,11 @@ pub struct Simulator {
 impl Simulator {
     /// Keeps `corpus` as the human text; returns its one-line summary.
     fn use_corpus(&mut self, corpus: Corpus) -> String {
-        let summary = format!("{} words, {} distinct", corpus.word_count(), corpus.word_type_count());
+        let summary = format!(
+            "{} words, {} distinct",
+            thousands(corpus.word_count() as u32),
+            thousands(corpus.word_type_count() as u32)
+        );
         self.corpus = Some(Arc::new(corpus));
         summary
     }
