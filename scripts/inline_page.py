@@ -31,7 +31,8 @@ found = sorted(p.name for p in src.glob("*.js") if p.name not in ("bench.js", WO
 if sorted(MODULES) != found:
     sys.exit(f"inline_page.py: www/ has modules {found}; update MODULES")
 wasm = base64.b64encode((src / "pkg" / "collapse_bg.wasm").read_bytes()).decode("ascii")
-# The bundled text in the packed form the page reads (scripts/pack-corpus.mjs), as base64.
+# The bundled text in the packed form the page reads (scripts/pack-corpus.mjs). It and the wasm
+# module are base64 strings, decoded by the page when it needs them (main.js, `fromBase64`).
 corpus = base64.b64encode((src / "data" / "moby-dick.corpus").read_bytes()).decode("ascii")
 lesson = json.loads((src / "lesson.json").read_text(encoding="utf-8"))
 teachers_page = (src / "teachers.html").read_text(encoding="utf-8")
@@ -89,7 +90,7 @@ def script_safe(text: str) -> str:
     return "".join(out)
 
 data = (
-    "globalThis.COLLAPSE_WASM = Uint8Array.from(atob(" + json.dumps(wasm) + "), (c) => c.charCodeAt(0));\n"
+    "globalThis.COLLAPSE_WASM = " + json.dumps(wasm) + ";\n"
     "globalThis.COLLAPSE_CORPUS = " + json.dumps(corpus) + ";\n"
     "globalThis.COLLAPSE_WORKER_SOURCE = " + script_safe(json.dumps(worker_source)) + ";\n"
     "globalThis.COLLAPSE_LESSON = " + script_safe(json.dumps(lesson)) + ";\n"

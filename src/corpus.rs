@@ -132,7 +132,11 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 fn take_varint(input: &mut &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for (i, &b) in input.iter().enumerate().take(10) {
-        v |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        // The tenth byte holds bit 63 alone: anything more does not fit.
+        if i == 9 && b > 1 {
+            return None;
+        }
+        v |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
             *input = &input[i + 1..];
             return Some(v);
@@ -860,6 +864,9 @@ mod tests {
         }
         assert_eq!(take_varint(&mut &[0x80u8; 11][..]), None);
         assert_eq!(take_varint(&mut &[0x80u8, 0x80][..]), None);
+        let mut too_big = [0xffu8; 10];
+        too_big[9] = 0x02;
+        assert_eq!(take_varint(&mut &too_big[..]), None);
     }
 
     #[test]

@@ -38,7 +38,7 @@ let rehearsal = null; // the worker running every view's defaults once (see `reh
 let unrehearsed = null; // the queries it has still to run (null: not asked yet)
 let rehearsalTimer = 0;
 let early = null; // a worker started before the module was compiled, waiting for its init
-let checked = null; // {worker, bytes}: the worker that read a text last, kept for shareCorpus
+let checked = null; // {worker, text}: the worker that read a text last, kept for shareCorpus
 
 function makeWorker() {
   if (typeof globalThis.COLLAPSE_WORKER_SOURCE === "string") {
@@ -49,7 +49,7 @@ function makeWorker() {
 }
 
 // A worker given the module and a human text (by default the one loaded now, state.corpus:
-// {bytes} of a reader's text, to which `checkCorpus` adds the packed form its worker sends
+// {bytes} of a reader's text, whose bytes `checkCorpus` replaces by the packed form its worker sends
 // back, or {packed}, the bundled book packed at build time; the packed form is read about ten
 // times faster than the text), asked to send back the packed form if `pack`; `role` "paint"
 // makes it the painter, "rehearse" a simulation worker for the rehearsal. A simulation worker
@@ -281,7 +281,7 @@ export function forgetChecked(keep = null) {
 
 /**
  * Reads a human text (`text`: {bytes} or {packed}, see `spawn`) in a worker of its own:
- * resolves with its one-line summary, having added the packed form to a text of bytes, or
+ * resolves with its one-line summary, having replaced a text's bytes by their packed form, or
  * rejects with the reason it cannot be used (the text the workers have stays). A worker that
  * read its text is kept: `shareCorpus` makes it the spare when that text is shared.
  */
@@ -290,7 +290,10 @@ export function checkCorpus(text) {
     const worker = spawn((m) => {
       if (m.type === "ready") {
         forgetChecked();
-        if (m.packed) text.packed = m.packed;
+        if (m.packed) {
+          text.packed = m.packed;
+          delete text.bytes; // every worker from now on takes the packed form
+        }
         checked = { worker, text };
         resolve(m.summary);
       } else {
