@@ -15,7 +15,7 @@ export const state = {
   lastFrame: 0,
   pending: null, // a control change waiting for the next animation frame
   queries: {}, // the last query of each view, so switching views keeps each view's settings
-  corpus: null, // { bytes, name } of the human text loaded (restored after an internal error)
+  corpus: null, // { packed, name } of the human text loaded ({ bytes, name } until read; restored after an internal error)
   presetQuery: null, // the canonical query of the preset last applied
   notice: null, // the last error message, kept in view until the next change
   work: null, // the job being computed: {job, family, started, phase, ...}

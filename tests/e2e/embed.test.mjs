@@ -37,6 +37,19 @@ test("the single file works from file:// with no request at all, every view incl
   await page.close();
 });
 
+test("the single file decodes its module and book in a browser without Uint8Array.fromBase64", async () => {
+  // Older browsers lack it; the page then decodes its two base64 payloads with a loop of its own.
+  const { page, problems } = await openPage(shared.browser, `${pathToFileURL(SINGLE).href}?model=text`, {
+    before: () => delete Uint8Array.fromBase64,
+  });
+  assert.equal(await page.evaluate(() => typeof Uint8Array.fromBase64), "undefined");
+  await page.waitForSelector("#passages .passage");
+  assert.match(await page.textContent("#corpus-summary"), /Moby-Dick.*209,554 words, 18,323 distinct/);
+  assert.equal(await page.getAttribute("body", "data-charts"), "drawn");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 async function hostPage(url, iframe) {
   const page = await shared.browser.newPage({ viewport: { width: 1300, height: 1000 } });
   const problems = [];

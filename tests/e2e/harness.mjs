@@ -118,11 +118,13 @@ function watchWorkers() {
 /**
  * A new page that records console errors, page errors and every request that leaves the
  * page's own origin (the page must make none); with `settle`, once its first run is complete;
- * with `watchWorkers`, its workers are logged (see `watchWorkers`).
+ * with `watchWorkers`, its workers are logged (see `watchWorkers`); `before`, a function run in
+ * the page before its own scripts (to take a browser feature away, say).
  */
-export async function openPage(browser, url, { width = 1280, height = 1000, settle = true, watchWorkers: watch = false } = {}) {
+export async function openPage(browser, url, { width = 1280, height = 1000, settle = true, watchWorkers: watch = false, before = null } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
   if (watch) await page.addInitScript(watchWorkers);
+  if (before) await page.addInitScript(before);
   const problems = [];
   const foreign = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
