@@ -6,6 +6,7 @@
 //! number of replicates then run from it, with or without the per-generation views the page draws.
 
 use std::any::Any;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::corpus::Corpus;
@@ -14,7 +15,7 @@ use crate::render::{DrawResult, DrawView, Target};
 use crate::rng::replicate_rng;
 use crate::scenario::Scenario;
 use crate::sim::{
-    simulate_flat, simulate_observed, Computed, Family, FlatRun, GenerationView, LoopConfig, ModelSpec, Run,
+    simulate_flat, simulate_observed, Computed, Family, FlatRun, GenerationView, Lockstep, LoopConfig, ModelSpec, Run,
     TheoryCurve,
 };
 
@@ -32,6 +33,10 @@ pub trait Simulation: Send + Sync {
     /// The same replicate without views, handing each generation's metrics to `observe` as they
     /// are computed (the command line prints them); returns the metrics.
     fn run_watched(&self, replicate: u32, observe: &mut dyn FnMut(Computed<'_, dyn ShownView>)) -> Run;
+    /// Replicates `replicates` advanced together a generation at a time, their rows those of
+    /// [`Simulation::run_flat`] from generation 1 on; `None` where the scenario's runs take the
+    /// general loop (see [`crate::sim::lockstep`]).
+    fn lockstep(&self, replicates: Range<u32>) -> Option<Box<dyn Lockstep + '_>>;
     /// The closed forms that apply to every replicate.
     fn theory(&self) -> Arc<Vec<TheoryCurve>>;
 }
@@ -169,6 +174,11 @@ where
         self.observed(replicate, false, observe)
     }
 
+    fn lockstep(&self, replicates: Range<u32>) -> Option<Box<dyn Lockstep + '_>> {
+        let rngs = replicates.map(|r| replicate_rng(self.scenario.seed, r));
+        crate::sim::lockstep(&self.models, &self.config, rngs)
+    }
+
     fn theory(&self) -> Arc<Vec<TheoryCurve>> {
         self.theory.clone()
     }
@@ -210,6 +220,14 @@ impl Experiment {
     /// its memory: many replicates without an allocation per generation.
     pub fn run_flat(&self, replicate: u32, out: &mut FlatRun) {
         self.simulation.run_flat(replicate, out)
+    }
+
+    /// Replicates `replicates` advanced together, a generation at a time: their rows are those of
+    /// [`Self::run_flat`] from generation 1 on (generation 0, the human distribution's, is every
+    /// replicate's). `None` where the scenario's runs take the general loop: several models, a
+    /// filter, a web, fixed human data or a model form without a loop on drawn statistics.
+    pub fn lockstep(&self, replicates: Range<u32>) -> Option<Box<dyn Lockstep + '_>> {
+        self.simulation.lockstep(replicates)
     }
 
     /// The control arm of this experiment (see [`Scenario::control`]), built with the same human

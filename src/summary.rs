@@ -438,6 +438,16 @@ impl Summary {
         Summary::with_store(rows, columns, runs, Summary::is_exact(rows, columns, runs))
     }
 
+    /// A summary of one row (one generation) of `runs` runs whose whole summary would be
+    /// `Summary::new(rows, columns, runs)`: exact or streaming as that one is, so its statistics
+    /// are that summary's at the row. For summaries built a generation at a time (runs in
+    /// lockstep, [`crate::sim::Lockstep`]); an exact one holds its runs in one chunk.
+    pub fn one_row_of(rows: usize, columns: usize, runs: usize) -> Summary {
+        let mut summary = Summary::with_store(1, columns, runs, Summary::is_exact(rows, columns, runs));
+        summary.chunk_runs = runs.max(1);
+        summary
+    }
+
     /// Whether a summary of `runs` runs of `rows × columns` accumulators keeps every value (and
     /// its statistics are exact): at most [`EXACT_MAX_RUNS`] runs, or at most
     /// [`EXACT_MAX_BYTES`] of values.

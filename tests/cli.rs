@@ -311,6 +311,33 @@ fn a_single_run_prints_each_generation_as_soon_as_it_is_computed() {
 }
 
 #[test]
+fn replicates_in_lockstep_print_each_generation_as_soon_as_it_is_final() {
+    use std::io::{BufRead, BufReader};
+    // 100,000 replicates of the single normal advance a generation at a time (about 0.2 s of
+    // work for 10 generations) and print about 7 KB, which a pipe holds and an output buffer (8
+    // KiB) writes at once. Generation 0 is final before any run starts and generation 1 after
+    // the first step: a reader that takes them and goes away finds the command line still
+    // writing, and it stops on the closed pipe; one that wrote everything at the end had finished
+    // before the first line could be read.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
+        .args(["run", "--runs", "100000", "--set", "generations=10", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let header = lines.next().unwrap().unwrap();
+    let first: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
+    drop(lines);
+    let out = child.wait_with_output().unwrap();
+    assert!(header.starts_with("generation,mean.mean,"), "{header}");
+    assert!(first[0].starts_with("0,") && first[1].starts_with("1,"), "{first:?}");
+    assert!(!out.status.success(), "the runs had written every generation before the first was read");
+    let error = String::from_utf8(out.stderr).unwrap();
+    assert!(error.contains("writing output") && error.lines().count() == 1, "{error}");
+}
+
+#[test]
 fn a_hundred_thousand_runs_stream_and_agree_with_exact_statistics_within_the_sketch_bound() {
     use collapse::experiment::Experiment;
     use collapse::scenario::Scenario;

@@ -25,7 +25,7 @@ use collapse::scenario::Scenario;
 use collapse::summary::Stat;
 
 use input::{clip, one_line, read_limited, ReadError};
-use output::{write_analysis, write_csv, write_json_lines, Table};
+use output::{write_analysis, Table};
 use replicates::Progress;
 
 const HELP: &str = "\
@@ -378,15 +378,30 @@ fn execute(options: Options) -> Result<(), String> {
                 return written;
             }
             let mut progress = Progress::new(u64::from(options.runs), options.quiet);
-            let s = replicates::summarize(&main, control.as_ref(), options.runs, options.threads, &mut progress);
+            let plain = if options.theory { theory_columns(&main.theory()) } else { Vec::new() };
+            // Each generation is written, and flushed, as soon as its statistics are final.
+            let mut write = |names: &[String], t: usize, row: &[Stat]| {
+                let table = Table { names, stats: &[], plain: &plain };
+                if options.csv && t == 0 {
+                    export::write_csv_header(&mut out, &table).map_err(write_err)?;
+                }
+                if options.csv {
+                    export::write_csv_row(&mut out, &table, t, row).map_err(write_err)?;
+                } else {
+                    export::write_json_line(&mut out, &table, t, row, "").map_err(write_err)?;
+                }
+                out.flush().map_err(write_err)
+            };
+            let summarized = replicates::summarize(
+                &main,
+                control.as_ref(),
+                options.runs,
+                options.threads,
+                &mut progress,
+                &mut write,
+            );
             progress.finish();
-            let plain = if options.theory { theory_columns(&s.theory) } else { Vec::new() };
-            let table = Table { names: &s.names, stats: &s.stats, plain: &plain };
-            if options.csv {
-                write_csv(&mut out, &table).map_err(write_err)?;
-            } else {
-                write_json_lines(&mut out, &table, "").map_err(write_err)?;
-            }
+            summarized?;
         }
     }
     out.flush().map_err(write_err)

@@ -101,6 +101,18 @@ pub trait Family {
     fn loop_on_stats(&self, _bias: &Bias, _config: &LoopConfig, _rng: &mut SimRng, _metrics: &mut dyn Rows) -> bool {
         false
     }
+    /// Runs of [`Family::loop_on_stats`] advanced together, one generation at a time, one run per
+    /// generator in `rngs` (each positioned where that loop would start): the same draws in the
+    /// same order, so each run's rows are that loop's. `None` where the family has no such loop
+    /// (the default).
+    fn lockstep<'a>(
+        &'a self,
+        _bias: &'a Bias,
+        _config: &'a LoopConfig,
+        _rngs: Vec<SimRng>,
+    ) -> Option<Box<dyn Lockstep + 'a>> {
+        None
+    }
     /// Readies training statistics to be carried into the next generation (`accumulate`): a
     /// family whose statistics grow with the data may fold them into a bounded summary. The
     /// default: nothing.
@@ -170,4 +182,19 @@ impl Run {
         let m = self.metric_names.iter().position(|name| *name == metric)?;
         Some(self.lineages.get(k)?.iter().map(|row| row[m]).collect())
     }
+}
+
+/// Replicates advanced together one generation at a time (generation-major; see
+/// [`Family::lockstep`]): a summary across many runs then holds one generation of them at a time,
+/// not every run's every generation.
+pub trait Lockstep: Send {
+    /// How many runs advance together.
+    fn runs(&self) -> usize;
+    /// Metrics per run and generation.
+    fn width(&self) -> usize;
+    /// Advances every run one generation: run i's metrics go to `rows[i * width..(i + 1) * width]`.
+    ///
+    /// # Panics
+    /// If `rows` does not hold `runs × width` values.
+    fn step(&mut self, rows: &mut [f64]);
 }

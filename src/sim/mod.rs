@@ -22,7 +22,7 @@ pub mod web;
 
 use rand::{Rng, SeedableRng};
 
-pub use family::{Bias, Family, GenerationView, Run, Selection, TheoryCurve, MAX_LOST_WORDS};
+pub use family::{Bias, Family, GenerationView, Lockstep, Run, Selection, TheoryCurve, MAX_LOST_WORDS};
 
 use crate::rng::SimRng;
 use crate::scenario::{DataRegime, HumanData, Scenario};
@@ -417,14 +417,7 @@ fn simulate_into<F: Family, S: Rows>(
     // The common case, one model trained on statistics drawn directly with nothing to show,
     // filter or scrape from a web, runs in a loop of its own ([`by_stats`]): the same draws in
     // the same order as the general loop below, so the same numbers.
-    let simple = !several
-        && !with_views
-        && observe.is_none()
-        && config.web.is_none()
-        && !config.fixed_human
-        && config.filter.is_none()
-        && config.from_pool == 0
-        && models[0].family.trains_on_stats();
+    let simple = !with_views && observe.is_none() && on_drawn_stats(models, config);
 
     // A row of metrics: the family's, then (on a contaminated web) the real human share and the
     // size of the generation's new training data.
@@ -631,6 +624,40 @@ fn simulate_into<F: Family, S: Rows>(
     }
 
     (names, lineage_metrics, views)
+}
+
+/// Whether runs of `models` take the loop on drawn statistics when they keep no views ([`by_stats`]):
+/// one model trained on statistics drawn directly, with nothing to filter or scrape from a web.
+fn on_drawn_stats<F: Family>(models: &[ModelSpec<F>], config: &LoopConfig) -> bool {
+    models.len() == 1
+        && config.web.is_none()
+        && !config.fixed_human
+        && config.filter.is_none()
+        && config.from_pool == 0
+        && models[0].family.trains_on_stats()
+}
+
+/// Runs of `models` without views advanced together ([`Family::lockstep`]), one for each
+/// generator in `rngs` (a replicate's generator, as [`simulate_flat`] is given it): their rows
+/// are those of [`simulate_flat`] from generation 1 on. `None` where the runs take another loop
+/// than the family's own on drawn statistics.
+pub fn lockstep<'a, F: Family>(
+    models: &'a [ModelSpec<F>],
+    config: &'a LoopConfig,
+    rngs: impl Iterator<Item = SimRng>,
+) -> Option<Box<dyn Lockstep + 'a>> {
+    if !on_drawn_stats(models, config) {
+        return None;
+    }
+    // The draw that seeds the reference generator, which the loop on drawn statistics never uses
+    // (see `simulate_into`).
+    let rngs = rngs
+        .map(|mut rng| {
+            rng.next_u64();
+            rng
+        })
+        .collect();
+    models[0].family.lockstep(&models[0].bias, config, rngs)
 }
 
 /// Generations 1..=G of one model that trains on statistics drawn directly (see the general loop

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use collapse::analysis::Analysis;
 
-pub use collapse::export::{cell, num, write_csv, write_json_lines, Table, PARTS};
+pub use collapse::export::{cell, num, write_json_lines, Table, PARTS};
 
 /// One line per cell: JSON objects, or CSV with a header.
 pub fn write_analysis(out: &mut impl Write, analysis: &Analysis, csv: bool) -> io::Result<()> {

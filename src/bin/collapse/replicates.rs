@@ -7,10 +7,11 @@
 //! ones do not depend on the threads either). A worker does not start a block more than
 //! `2 × threads` blocks ahead of the merged ones, so at most that many blocks wait in memory.
 //!
-//! Output is written when every run has finished: each generation's statistics need all runs,
-//! and a run computes its generations in sequence (generation t needs t − 1), so no generation
-//! is final before the last run ends; streaming by generation would mean running every
-//! replicate again for each block of generations.
+//! Each generation's statistics need all runs. Where the runs advance in lockstep (a generation
+//! of every run, then the next: [`summarize_in_lockstep`]) a generation is final as soon as it is
+//! summarised and is handed on at once (the command line prints it); where each run is run whole
+//! ([`summarize_by_runs`]: several models, a filter, a web, tokens, text), no generation is final
+//! before the last run ends, and all are handed on then.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -46,9 +47,144 @@ struct Merged {
     first: Option<(Vec<String>, std::sync::Arc<Vec<TheoryCurve>>)>,
 }
 
+/// Where [`summarize`] hands each generation as soon as its statistics are final: the column
+/// names, the generation and its statistics (a column each). An error stops the runs and is
+/// what `summarize` returns (the reader of the output went away).
+pub type Emit<'a> = dyn FnMut(&[String], usize, &[Stat]) -> Result<(), String> + 'a;
+
 /// Runs replicates `0..runs` of `main` (and of `control`, the same replicate numbers) across
-/// `threads` threads. Each replicate's randomness depends only on (seed, replicate).
+/// `threads` threads, handing each generation to `emit` in order as soon as it is final. Each
+/// replicate's randomness depends only on (seed, replicate). Where the runs can advance in
+/// lockstep ([`Experiment::lockstep`]) they do, a generation at a time
+/// ([`summarize_in_lockstep`]); otherwise each run is run whole ([`summarize_by_runs`]). Both give
+/// the same numbers.
 pub fn summarize(
+    main: &Experiment,
+    control: Option<&Experiment>,
+    runs: u32,
+    threads: usize,
+    progress: &mut Progress,
+    emit: &mut Emit<'_>,
+) -> Result<Summarized, String> {
+    match summarize_in_lockstep(main, control, runs, threads, progress, emit) {
+        Some(summarized) => summarized,
+        None => {
+            let summarized = summarize_by_runs(main, control, runs, threads, progress);
+            for (t, row) in summarized.stats.iter().enumerate() {
+                emit(&summarized.names, t, row)?;
+            }
+            Ok(summarized)
+        }
+    }
+}
+
+/// [`summarize`] with the runs advanced together, a generation at a time, where they can be
+/// ([`Experiment::lockstep`], of the control arm too); `None` otherwise. Each thread advances a
+/// share of the runs (consecutive replicates) by one generation and hands their rows over; the
+/// generation's summary ([`Summary::one_row_of`]) takes them in replicate order, so its numbers
+/// are those of the whole runs' summary ([`summarize_by_runs`]), byte for byte. What is held is a
+/// generation's rows (at most two per thread) and each run's state, not every run's every
+/// generation: no memory to fault in for the values, and a generation's values are summarised
+/// while they are in cache.
+/// Each generation goes to `emit` once summarised; an error from it stops the runs.
+pub fn summarize_in_lockstep(
+    main: &Experiment,
+    control: Option<&Experiment>,
+    runs: u32,
+    threads: usize,
+    progress: &mut Progress,
+    emit: &mut Emit<'_>,
+) -> Option<Result<Summarized, String>> {
+    use std::sync::mpsc::sync_channel;
+    main.lockstep(0..0)?;
+    if let Some(control) = control {
+        control.lockstep(0..0)?;
+    }
+    // Replicate 0 whole, for the column names and generation 0 (the human distribution's row,
+    // every replicate's).
+    let (mut first, mut first_control) = (FlatRun::default(), FlatRun::default());
+    main.run_flat(0, &mut first);
+    let first_control = control.map(|c| {
+        c.run_flat(0, &mut first_control);
+        &first_control
+    });
+    let names = flat_column_names(&first, first_control);
+    let (width, main_width) = (names.len(), first.metric_names.len());
+    let generations = main.scenario().generations as usize;
+    let rows = generations + 1;
+    let runs_n = runs as usize;
+    let threads = threads.clamp(1, runs_n.max(1));
+    let mut zero = Summary::one_row_of(rows, width, runs_n);
+    let mut row0 = Vec::with_capacity(width);
+    row(&first, first_control, 0, &mut row0);
+    (0..runs_n).for_each(|_| zero.push_flat(&row0));
+    let mut stats = Vec::with_capacity(rows);
+    stats.extend(zero.stats());
+    if let Err(e) = emit(&names, 0, &stats[0]) {
+        return Some(Err(e));
+    }
+    let finished = std::thread::scope(|scope| {
+        let mut lanes = Vec::with_capacity(threads);
+        for k in 0..threads {
+            let share = (runs_n * k / threads) as u32..(runs_n * (k + 1) / threads) as u32;
+            let n = share.len();
+            let (full_send, full) = sync_channel::<Vec<f64>>(2);
+            let (free, free_receive) = sync_channel::<Vec<f64>>(2);
+            for _ in 0..2 {
+                free.send(vec![0.0; n * width]).expect("room for two buffers");
+            }
+            lanes.push((full, free));
+            scope.spawn(move || {
+                let mut steps = main.lockstep(share.clone()).expect("a lockstep, as for no runs");
+                let mut control_steps = control.map(|c| c.lockstep(share).expect("a lockstep, as for no runs"));
+                let (mut own, mut theirs) = (Vec::new(), Vec::new());
+                if control_steps.is_some() {
+                    own.resize(n * main_width, 0.0);
+                    theirs.resize(n * (width - main_width), 0.0);
+                }
+                for _ in 1..=generations {
+                    // The summarising thread has stopped only if it panicked.
+                    let Ok(mut buffer) = free_receive.recv() else { return };
+                    match control_steps.as_mut() {
+                        None => steps.step(&mut buffer),
+                        Some(control_steps) => {
+                            steps.step(&mut own);
+                            control_steps.step(&mut theirs);
+                            let pairs = own.chunks_exact(main_width).zip(theirs.chunks_exact(width - main_width));
+                            for (out, (a, b)) in buffer.chunks_exact_mut(width).zip(pairs) {
+                                out[..main_width].copy_from_slice(a);
+                                out[main_width..].copy_from_slice(b);
+                            }
+                        }
+                    }
+                    if full_send.send(buffer).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for t in 1..=generations {
+            let mut generation = Summary::one_row_of(rows, width, runs_n);
+            for (full, free) in &lanes {
+                let buffer = full.recv().expect("a simulating thread's generation");
+                buffer.chunks_exact(width).for_each(|r| generation.push_flat(r));
+                // The thread has its last generation once it stops asking.
+                let _ = free.send(buffer);
+            }
+            stats.extend(generation.stats());
+            // Dropping the channels on an error stops the simulating threads.
+            emit(&names, t, &stats[t])?;
+            progress.tick((runs_n * t / generations) as u64);
+        }
+        Ok(())
+    });
+    progress.advance(runs_n as u64);
+    Some(finished.map(|()| Summarized { names, stats, theory: main.theory() }))
+}
+
+/// [`summarize`] with each replicate run whole, in blocks across the threads (see the module
+/// documentation).
+pub fn summarize_by_runs(
     main: &Experiment,
     control: Option<&Experiment>,
     runs: u32,
@@ -216,6 +352,71 @@ fn clock(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use collapse::scenario::{DataRegime, Scenario};
+
+    fn quiet() -> Progress {
+        Progress::new(0, true)
+    }
+
+    fn ignore(_: &[String], _: usize, _: &[Stat]) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Every statistic's bits, so that a NaN equals itself and −0 differs from 0.
+    fn bits(s: &Summarized) -> Vec<Vec<[u64; 5]>> {
+        let stat = |s: &Stat| [s.mean, s.se, s.p10, s.median, s.p90].map(f64::to_bits);
+        s.stats.iter().map(|row| row.iter().map(stat).collect()).collect()
+    }
+
+    #[test]
+    fn runs_in_lockstep_give_the_numbers_of_whole_runs() {
+        let base = Scenario { generations: 12, ..Scenario::default() };
+        let scenarios = [
+            base.clone(),
+            Scenario { samples: 2, ..base.clone() },
+            Scenario { data: DataRegime::Accumulate, human_fraction: 0.3, samples: 30, ..base.clone() },
+            Scenario { temperature: 0.8, human_fraction: 0.1, ..base.clone() },
+        ];
+        for scenario in scenarios {
+            let main = Experiment::new(&scenario, None).unwrap();
+            let control = main.control(None).unwrap();
+            for (control, runs) in [(None, 37), (Some(&control), 37), (None, 1)] {
+                let whole = summarize_by_runs(&main, control, runs, 2, &mut quiet());
+                for threads in [1, 3] {
+                    let lockstep = summarize_in_lockstep(&main, control, runs, threads, &mut quiet(), &mut ignore)
+                        .expect("a single normal advances in lockstep")
+                        .unwrap();
+                    assert_eq!(lockstep.names, whole.names);
+                    assert_eq!(bits(&lockstep), bits(&whole), "{scenario:?}, {runs} runs, {threads} threads");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_summaries_in_lockstep_give_the_numbers_of_whole_runs() {
+        // Past the exact summary's run count and memory: moments and sketches, fed in run order.
+        let scenario = Scenario { generations: 300, samples: 2, ..Scenario::default() };
+        let runs = collapse::summary::EXACT_MAX_RUNS as u32 + 2_000;
+        assert!(!Summary::is_exact(301, 6, runs as usize));
+        let main = Experiment::new(&scenario, None).unwrap();
+        let whole = summarize_by_runs(&main, None, runs, 2, &mut quiet());
+        let lockstep = summarize_in_lockstep(&main, None, runs, 2, &mut quiet(), &mut ignore).unwrap().unwrap();
+        assert_eq!(bits(&lockstep), bits(&whole));
+    }
+
+    #[test]
+    fn only_runs_on_drawn_statistics_advance_in_lockstep() {
+        for scenario in [
+            Scenario { model_count: 3, ..Scenario::default() },
+            Scenario { blind_spot: 0.2, ..Scenario::default() },
+            Scenario::default_for(collapse::scenario::FamilyKey::named("tokens")),
+        ] {
+            let main = Experiment::new(&scenario, None).unwrap();
+            assert!(main.lockstep(0..4).is_none(), "{scenario:?}");
+            assert!(summarize_in_lockstep(&main, None, 4, 1, &mut quiet(), &mut ignore).is_none());
+        }
+    }
 
     #[test]
     fn the_progress_line_counts_runs_and_estimates_the_rest() {

@@ -172,7 +172,9 @@ pub fn run(out: &mut impl Write, grids: &[Grid], cells: &[CellPlan], o: &SweepOp
         } else {
             None
         };
-        let s = replicates::summarize(&main, control.as_ref(), o.runs, o.threads, &mut progress);
+        // A cell is written whole: its lines carry the cell's keys, and cells follow each other.
+        let s =
+            replicates::summarize(&main, control.as_ref(), o.runs, o.threads, &mut progress, &mut |_, _, _| Ok(()))?;
         let plain = if o.theory { theory_columns(&s.theory) } else { Vec::new() };
         if o.csv {
             write_cell_csv(out, c, &s.names, &s.stats, &plain, &all_names, &all_plain).map_err(write_err)?;

@@ -32,7 +32,7 @@ pub use self::theory::{
     expected_log_variance, expected_pooled_variance, expected_shared_pool_variance, expected_variance,
 };
 use super::blind_spot::BlindSpot;
-use super::{Bias, Family, GenerationView, LoopConfig, Rows, Selection, TheoryCurve};
+use super::{Bias, Family, GenerationView, Lockstep, LoopConfig, Rows, Selection, TheoryCurve};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, VarianceEstimator};
 
@@ -176,35 +176,13 @@ impl Gaussian {
         (stats.mean, variance)
     }
 
-    /// [`Family::loop_on_stats`] of a single normal, each generation's metrics handed to `emit`:
-    /// the generic loop's steps on the moments alone (a single normal's statistics have no
-    /// samples, parts or summary to carry): `draw_human_stats` (no draw for no items),
-    /// `draw_stats` (a normal model's synthetic statistics with their χ² prepared once),
-    /// `add_stats`, `fit`, `measure`, and with `accumulate` the statistics carried on.
+    /// [`Family::loop_on_stats`] of a single normal, each generation's metrics handed to `emit`
+    /// (see [`NormalSteps`]).
     fn normal_loop(&self, bias: &Bias, config: &LoopConfig, rng: &mut SimRng, mut emit: impl FnMut(&[f64])) {
-        let shrink = bias.temperature.sqrt();
-        let synthetic = StatsSampler::new(config.generated);
-        let mut model = GaussianModel::Human;
-        let mut gathered = MomentStats::default();
+        let steps = NormalSteps::new(self, bias, config);
+        let mut chain = NormalChain::start();
         for _ in 1..=config.generations {
-            let mut stats = if config.accumulate { gathered } else { MomentStats::default() };
-            if config.scraped > 0 {
-                stats.merge(&self.draw_human_stats(config.scraped, rng).expect("statistics drawn").moments);
-            }
-            match model {
-                GaussianModel::Normal { mean, variance } => {
-                    let sd = shrink * variance.max(0.0).sqrt();
-                    stats.merge(&normal_stats_with(mean, sd * sd, &synthetic, rng));
-                }
-                _ => {
-                    let part = self.draw_stats(&model, config.generated, bias, rng).expect("statistics drawn");
-                    stats.merge(&part.moments);
-                }
-            }
-            let (mean, variance) = self.fit_normal(&stats);
-            emit(&self.measure_normal(mean, variance));
-            gathered = stats;
-            model = GaussianModel::Normal { mean, variance };
+            emit(&steps.step(&mut chain, rng));
         }
     }
 
@@ -307,6 +285,85 @@ impl Gaussian {
         let scale = 1.0 / (total.max(1) as f64 * width);
         bins.iter_mut().for_each(|b| *b *= scale);
         (bins, outside)
+    }
+}
+
+/// One generation of a single normal's loop on drawn statistics, prepared once for every run:
+/// the generic loop's steps on the moments alone (a single normal's statistics have no samples,
+/// parts or summary to carry): `draw_human_stats` (no draw for no items), `draw_stats` (a normal
+/// model's synthetic statistics with their χ² prepared once), `add_stats`, `fit`, `measure`, and
+/// with `accumulate` the statistics carried on.
+struct NormalSteps<'a> {
+    family: &'a Gaussian,
+    bias: &'a Bias,
+    config: &'a LoopConfig,
+    shrink: f64,
+    synthetic: StatsSampler,
+}
+
+/// Where one run of [`NormalSteps`] stands between generations.
+#[derive(Clone, Debug)]
+struct NormalChain {
+    model: GaussianModel,
+    gathered: MomentStats,
+}
+
+impl NormalChain {
+    fn start() -> NormalChain {
+        NormalChain { model: GaussianModel::Human, gathered: MomentStats::default() }
+    }
+}
+
+impl<'a> NormalSteps<'a> {
+    fn new(family: &'a Gaussian, bias: &'a Bias, config: &'a LoopConfig) -> NormalSteps<'a> {
+        let (shrink, synthetic) = (bias.temperature.sqrt(), StatsSampler::new(config.generated));
+        NormalSteps { family, bias, config, shrink, synthetic }
+    }
+
+    /// Advances `chain` one generation; returns its metrics.
+    fn step(&self, chain: &mut NormalChain, rng: &mut SimRng) -> [f64; METRIC_COUNT] {
+        let (family, config) = (self.family, self.config);
+        let mut stats = if config.accumulate { chain.gathered } else { MomentStats::default() };
+        if config.scraped > 0 {
+            stats.merge(&family.draw_human_stats(config.scraped, rng).expect("statistics drawn").moments);
+        }
+        match chain.model {
+            GaussianModel::Normal { mean, variance } => {
+                let sd = self.shrink * variance.max(0.0).sqrt();
+                stats.merge(&normal_stats_with(mean, sd * sd, &self.synthetic, rng));
+            }
+            ref model => {
+                let part = family.draw_stats(model, config.generated, self.bias, rng).expect("statistics drawn");
+                stats.merge(&part.moments);
+            }
+        }
+        let (mean, variance) = family.fit_normal(&stats);
+        chain.gathered = stats;
+        chain.model = GaussianModel::Normal { mean, variance };
+        family.measure_normal(mean, variance)
+    }
+}
+
+/// Runs of [`NormalSteps`] side by side, each with its generator ([`Family::lockstep`]).
+struct NormalLockstep<'a> {
+    steps: NormalSteps<'a>,
+    runs: Vec<(SimRng, NormalChain)>,
+}
+
+impl Lockstep for NormalLockstep<'_> {
+    fn runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    fn width(&self) -> usize {
+        METRIC_COUNT
+    }
+
+    fn step(&mut self, rows: &mut [f64]) {
+        assert_eq!(rows.len(), self.runs.len() * METRIC_COUNT, "a row per run");
+        for ((rng, chain), row) in self.runs.iter_mut().zip(rows.chunks_exact_mut(METRIC_COUNT)) {
+            row.copy_from_slice(&self.steps.step(chain, rng));
+        }
     }
 }
 
@@ -532,6 +589,19 @@ impl Family for Gaussian {
             None => self.normal_loop(bias, config, rng, |row| metrics.push(row)),
         }
         true
+    }
+
+    fn lockstep<'a>(
+        &'a self,
+        bias: &'a Bias,
+        config: &'a LoopConfig,
+        rngs: Vec<SimRng>,
+    ) -> Option<Box<dyn Lockstep + 'a>> {
+        if !self.trains_on_stats() || !self.blocked.is_empty() {
+            return None;
+        }
+        let runs = rngs.into_iter().map(|rng| (rng, NormalChain::start())).collect();
+        Some(Box::new(NormalLockstep { steps: NormalSteps::new(self, bias, config), runs }))
     }
 
     fn measure(&self, model: &GaussianModel, _previous: &GaussianModel, out: &mut [f64]) {
