@@ -376,8 +376,11 @@ pub fn simulate_observed<F: Family>(
     with_views: bool,
     observe: Option<Observer<'_, F::View>>,
 ) -> (Run, Vec<F::View>) {
-    let mut metrics = Vec::with_capacity(config.generations + 1);
-    let (metric_names, lineages, views) = simulate_into(models, pool, config, rng, with_views, observe, &mut metrics);
+    // Into flat rows, as `simulate_flat`: one instance of the loop serves both (in the page's
+    // module, each instance of a family's loop is 12–16 KiB).
+    let mut flat = FlatRows::default();
+    let (metric_names, lineages, views) = simulate_into(models, pool, config, rng, with_views, observe, &mut flat);
+    let metrics = flat.values.chunks_exact(flat.width.max(1)).map(<[f64]>::to_vec).collect();
     (Run { metric_names, metrics, lineages, theory: Default::default() }, views)
 }
 
