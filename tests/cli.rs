@@ -280,19 +280,15 @@ fn output_is_byte_for_byte_the_straightforward_statistics_of_every_replicate() {
     }
 }
 
-#[test]
-fn a_single_run_prints_each_generation_as_soon_as_it_is_computed() {
+/// Runs the command line with `args` (CSV), reads its header and two generations, and goes away;
+/// returns those lines and how the command line ended. A command line that writes each
+/// generation as soon as it is final is still writing then (given work enough to outlast two
+/// reads, and at most a pipe's and an output buffer's worth of output, 8 KiB, written at once), so
+/// it fails on the closed pipe; one that wrote everything at the end succeeded.
+fn read_two_generations_and_leave(args: &[&str]) -> (String, Vec<String>, std::process::Output) {
     use std::io::{BufRead, BufReader};
-    // About a second of work (10 generations of a million samples, each put through the quality
-    // filter, which needs the samples themselves) and about 5 KB of output, which a pipe holds and
-    // an output buffer (8 KiB) writes at once. Its reader takes the first generations and goes
-    // away: a run that writes each generation as it is computed is still writing then, and stops
-    // on the closed pipe; one that wrote everything at the end had finished before the first line
-    // could be read.
-    let args = ["samples=1000000", "generations=10", "filter.kind=quality", "filter.keep=0.5"];
     let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
-        .arg("run")
-        .args(args.iter().flat_map(|a| ["--set", a]))
+        .args(args)
         .args(["--format", "csv"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -302,39 +298,35 @@ fn a_single_run_prints_each_generation_as_soon_as_it_is_computed() {
     let header = lines.next().unwrap().unwrap();
     let first: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
     drop(lines);
-    let out = child.wait_with_output().unwrap();
+    (header, first, child.wait_with_output().unwrap())
+}
+
+fn assert_stopped_while_writing(header: &str, first: &[String], out: &std::process::Output) {
     assert!(header.starts_with("generation,mean.mean,"), "{header}");
     assert!(first[0].starts_with("0,") && first[1].starts_with("1,"), "{first:?}");
-    assert!(!out.status.success(), "the run had written every generation before its first was read");
-    let error = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success(), "every generation was written before the first was read");
+    let error = String::from_utf8_lossy(&out.stderr);
     assert!(error.contains("writing output") && error.lines().count() == 1, "{error}");
 }
 
 #[test]
+fn a_single_run_prints_each_generation_as_soon_as_it_is_computed() {
+    // About a second of work (10 generations of a million samples, each put through the quality
+    // filter, which needs the samples themselves) and about 5 KB of output.
+    let sets = ["samples=1000000", "generations=10", "filter.kind=quality", "filter.keep=0.5"];
+    let mut args = vec!["run"];
+    args.extend(sets.iter().flat_map(|a| ["--set", *a]));
+    let (header, first, out) = read_two_generations_and_leave(&args);
+    assert_stopped_while_writing(&header, &first, &out);
+}
+
+#[test]
 fn replicates_in_lockstep_print_each_generation_as_soon_as_it_is_final() {
-    use std::io::{BufRead, BufReader};
     // 100,000 replicates of the single normal advance a generation at a time (about 0.2 s of
-    // work for 10 generations) and print about 7 KB, which a pipe holds and an output buffer (8
-    // KiB) writes at once. Generation 0 is final before any run starts and generation 1 after
-    // the first step: a reader that takes them and goes away finds the command line still
-    // writing, and it stops on the closed pipe; one that wrote everything at the end had finished
-    // before the first line could be read.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
-        .args(["run", "--runs", "100000", "--set", "generations=10", "--format", "csv"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let header = lines.next().unwrap().unwrap();
-    let first: Vec<String> = (0..2).map(|_| lines.next().unwrap().unwrap()).collect();
-    drop(lines);
-    let out = child.wait_with_output().unwrap();
-    assert!(header.starts_with("generation,mean.mean,"), "{header}");
-    assert!(first[0].starts_with("0,") && first[1].starts_with("1,"), "{first:?}");
-    assert!(!out.status.success(), "the runs had written every generation before the first was read");
-    let error = String::from_utf8(out.stderr).unwrap();
-    assert!(error.contains("writing output") && error.lines().count() == 1, "{error}");
+    // work for 10 generations) and print about 7 KB. Generation 0 is final before any run starts
+    // and generation 1 after the first step.
+    let (header, first, out) = read_two_generations_and_leave(&["run", "--runs", "100000", "--set", "generations=10"]);
+    assert_stopped_while_writing(&header, &first, &out);
 }
 
 #[test]

@@ -85,8 +85,8 @@ pub fn summarize(
 /// are those of the whole runs' summary ([`summarize_by_runs`]), byte for byte. What is held is a
 /// generation's rows (at most two per thread) and each run's state, not every run's every
 /// generation: no memory to fault in for the values, and a generation's values are summarised
-/// while they are in cache.
-/// Each generation goes to `emit` once summarised; an error from it stops the runs.
+/// while they are in cache. Each generation goes to `emit` once summarised; an error from it
+/// stops the runs.
 pub fn summarize_in_lockstep(
     main: &Experiment,
     control: Option<&Experiment>,
