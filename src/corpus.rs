@@ -127,22 +127,26 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Takes an unsigned LEB128 varint off the front of `input`; `None` if it ends early or does
-/// not fit in 64 bits.
-fn take_varint(input: &mut &[u8]) -> Option<u64> {
+/// Why [`take_varint`] found no number.
+const ENDS_EARLY: &str = "it ends early";
+const TOO_LONG: &str = "a number does not fit in 64 bits";
+
+/// Takes an unsigned LEB128 varint off the front of `input`; an error (what is wrong, for
+/// [`CorpusError::Malformed`]) if it ends early or does not fit in 64 bits.
+fn take_varint(input: &mut &[u8]) -> Result<u64, &'static str> {
     let mut v = 0u64;
-    for (i, &b) in input.iter().enumerate().take(10) {
+    for (i, &b) in input.iter().enumerate() {
         // The tenth byte holds bit 63 alone: anything more does not fit.
         if i == 9 && b > 1 {
-            return None;
+            return Err(TOO_LONG);
         }
         v |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
             *input = &input[i + 1..];
-            return Some(v);
+            return Ok(v);
         }
     }
-    None
+    Err(ENDS_EARLY)
 }
 
 /// One piece of tokenised text.
@@ -544,7 +548,7 @@ impl Corpus {
         let mut input = bytes.strip_prefix(PACKED_MAGIC).ok_or_else(|| malformed("it does not start as one"))?;
         // Every type and token takes at least one byte: a count over the bytes left is wrong.
         let count = |input: &mut &[u8]| -> Result<usize, CorpusError> {
-            let n = take_varint(input).ok_or_else(|| malformed("it ends early"))?;
+            let n = take_varint(input).map_err(malformed)?;
             usize::try_from(n).ok().filter(|&n| n <= input.len()).ok_or_else(|| malformed("a count is too large"))
         };
         let type_count = count(&mut input)?;
@@ -558,12 +562,16 @@ impl Corpus {
         if types.len() < FIRST_WORD as usize || types.iter().zip(PUNCTUATION).any(|(t, p)| t != p) {
             return Err(malformed("its first types are not the punctuation marks"));
         }
+        let mut seen = rustc_hash::FxHashSet::default();
+        if !types.iter().all(|t| seen.insert(t.as_str())) {
+            return Err(malformed("a type appears twice"));
+        }
         let mut parts = [Sequence::default(), Sequence::default()];
         for part in &mut parts {
             let tokens = count(&mut input)?;
             part.tokens.reserve(tokens);
             for _ in 0..tokens {
-                let t = take_varint(&mut input).ok_or_else(|| malformed("it ends early"))?;
+                let t = take_varint(&mut input).map_err(malformed)?;
                 part.tokens.push(
                     u32::try_from(t)
                         .ok()
@@ -574,7 +582,7 @@ impl Corpus {
             let sentences = count(&mut input)?;
             let mut end = 0u64;
             for _ in 0..sentences {
-                let len = take_varint(&mut input).ok_or_else(|| malformed("it ends early"))?;
+                let len = take_varint(&mut input).map_err(malformed)?;
                 end = end.saturating_add(len);
                 if len == 0 || end > part.tokens.len() as u64 {
                     return Err(malformed("its sentences do not cover its tokens"));
@@ -847,6 +855,19 @@ mod tests {
         let mut out_of_range = corpus.clone();
         out_of_range.training.tokens[0] = corpus.types.len() as u32;
         assert!(msg(&out_of_range.to_packed()).contains("out of range"));
+        // A type twice: a word that is also a punctuation mark, or two equal words (ranked as
+        // from_text would rank distinct words of those counts).
+        let mut twice = corpus.clone();
+        twice.types[FIRST_WORD as usize] = PUNCTUATION[0].to_string();
+        assert!(msg(&twice.to_packed()).contains("a type appears twice"));
+        let mut twice = corpus.clone();
+        let last = twice.types.len() - 1;
+        twice.types[last] = twice.types[FIRST_WORD as usize].clone();
+        assert!(msg(&twice.to_packed()).contains("a type appears twice"));
+        // A number past 64 bits is named as such, not as the end.
+        let mut overlong = PACKED_MAGIC.to_vec();
+        overlong.extend([0xff; 9].iter().chain(&[0x02, 0x00]));
+        assert!(msg(&overlong).contains("does not fit in 64 bits"), "{}", msg(&overlong));
         // A count larger than the bytes left is refused before anything is allocated.
         let mut huge = PACKED_MAGIC.to_vec();
         put_varint(&mut huge, u64::MAX);
@@ -859,14 +880,15 @@ mod tests {
             let mut out = Vec::new();
             put_varint(&mut out, v);
             let mut input = &out[..];
-            assert_eq!(take_varint(&mut input), Some(v));
+            assert_eq!(take_varint(&mut input), Ok(v));
             assert!(input.is_empty());
         }
-        assert_eq!(take_varint(&mut &[0x80u8; 11][..]), None);
-        assert_eq!(take_varint(&mut &[0x80u8, 0x80][..]), None);
+        assert_eq!(take_varint(&mut &[0x80u8; 11][..]), Err(TOO_LONG));
+        assert_eq!(take_varint(&mut &[0x80u8, 0x80][..]), Err(ENDS_EARLY));
+        assert_eq!(take_varint(&mut &[][..]), Err(ENDS_EARLY));
         let mut too_big = [0xffu8; 10];
         too_big[9] = 0x02;
-        assert_eq!(take_varint(&mut &too_big[..]), None);
+        assert_eq!(take_varint(&mut &too_big[..]), Err(TOO_LONG));
     }
 
     #[test]
