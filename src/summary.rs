@@ -77,7 +77,8 @@ impl Stat {
         Stat { mean, se, p10, median, p90 }
     }
 
-    const EMPTY: Stat = Stat { mean: f64::NAN, se: f64::NAN, p10: f64::NAN, median: f64::NAN, p90: f64::NAN };
+    /// The statistics of no values: every one not a number.
+    pub const EMPTY: Stat = Stat { mean: f64::NAN, se: f64::NAN, p10: f64::NAN, median: f64::NAN, p90: f64::NAN };
 }
 
 /// Linear-interpolation quantile of sorted data (the "type 7" rule of R and NumPy).
@@ -438,14 +439,24 @@ impl Summary {
         Summary::with_store(rows, columns, runs, Summary::is_exact(rows, columns, runs))
     }
 
-    /// A summary of one row (one generation) of `runs` runs whose whole summary would be
-    /// `Summary::new(rows, columns, runs)`: exact or streaming as that one is, so its statistics
-    /// are that summary's at the row. For summaries built a generation at a time (runs in
-    /// lockstep, [`crate::sim::Lockstep`]); an exact one holds its runs in one chunk.
-    pub fn one_row_of(rows: usize, columns: usize, runs: usize) -> Summary {
-        let mut summary = Summary::with_store(1, columns, runs, Summary::is_exact(rows, columns, runs));
-        summary.chunk_runs = runs.max(1);
-        summary
+    /// The statistics a summary gives of one accumulator whose runs' values are `values`, in
+    /// replicate order: exact (those of [`Stat::of`]) or streaming (running moments and a
+    /// sketch, fed in that order), as `exact` says (for the same numbers as a whole summary,
+    /// its [`Summary::is_exact`]). For statistics computed one accumulator at a time (runs in
+    /// lockstep, [`crate::sim::Lockstep`]).
+    pub fn stat_of_runs(values: Vec<f64>, exact: bool) -> Stat {
+        let n = values.len();
+        let mut one = Summary::with_store(1, 1, n, exact);
+        match &mut one.store {
+            Store::Exact(chunks) => chunks.push(Chunk { cap: n, len: n, values }),
+            Store::Streaming(cells) => {
+                let (moments, sketch) = &mut cells[0];
+                values.iter().for_each(|&x| moments.push(x));
+                sketch.extend(&values);
+            }
+        }
+        one.runs = n as u64;
+        one.stats_of_rows(0..1).pop().and_then(|mut row| row.pop()).expect("one accumulator")
     }
 
     /// Whether a summary of `runs` runs of `rows × columns` accumulators keeps every value (and

@@ -79,14 +79,14 @@ pub fn summarize(
 }
 
 /// [`summarize`] with the runs advanced together, a generation at a time, where they can be
-/// ([`Experiment::lockstep`], of the control arm too); `None` otherwise. Each thread advances a
-/// share of the runs (consecutive replicates) by one generation and hands their rows over; the
-/// generation's summary ([`Summary::one_row_of`]) takes them in replicate order, so its numbers
-/// are those of the whole runs' summary ([`summarize_by_runs`]), byte for byte. What is held is a
-/// generation's rows (at most two per thread) and each run's state, not every run's every
-/// generation: no memory to fault in for the values, and a generation's values are summarised
-/// while they are in cache. Each generation goes to `emit` once summarised; an error from it
-/// stops the runs.
+/// ([`Experiment::lockstep`], of the control arm too); `None` otherwise. Each of the `threads`
+/// threads (the calling one among them) owns a share of the runs (consecutive replicates). Each
+/// generation they first advance their runs by one generation, then each summarises a share of
+/// the columns across all runs, in replicate order ([`Summary::stat_of_runs`]), so the numbers are
+/// those of the whole runs' summary ([`summarize_by_runs`]), byte for byte; the calling thread
+/// then hands the generation to `emit`. What is held is a generation's rows and each run's state,
+/// not every run's every generation: no memory to fault in for the values, and a generation's
+/// values are summarised while they are in cache. An error from `emit` stops the runs.
 pub fn summarize_in_lockstep(
     main: &Experiment,
     control: Option<&Experiment>,
@@ -95,7 +95,8 @@ pub fn summarize_in_lockstep(
     progress: &mut Progress,
     emit: &mut Emit<'_>,
 ) -> Option<Result<Summarized, String>> {
-    use std::sync::mpsc::sync_channel;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Barrier, RwLock};
     main.lockstep(0..0)?;
     if let Some(control) = control {
         control.lockstep(0..0)?;
@@ -111,75 +112,92 @@ pub fn summarize_in_lockstep(
     let names = flat_column_names(&first, first_control);
     let (width, main_width) = (names.len(), first.metric_names.len());
     let generations = main.scenario().generations as usize;
-    let rows = generations + 1;
     let runs_n = runs as usize;
+    // Exact or streaming, as the summary of whole runs would be.
+    let exact = Summary::is_exact(generations + 1, width, runs_n);
     let threads = threads.clamp(1, runs_n.max(1));
-    let mut zero = Summary::one_row_of(rows, width, runs_n);
     let mut row0 = Vec::with_capacity(width);
     row(&first, first_control, 0, &mut row0);
-    (0..runs_n).for_each(|_| zero.push_flat(&row0));
-    let mut stats = Vec::with_capacity(rows);
-    stats.extend(zero.stats());
+    let mut stats: Vec<Vec<Stat>> = Vec::with_capacity(generations + 1);
+    stats.push(row0.iter().map(|&x| Summary::stat_of_runs(vec![x; runs_n], exact)).collect());
     if let Err(e) = emit(&names, 0, &stats[0]) {
         return Some(Err(e));
     }
-    let finished = std::thread::scope(|scope| {
-        let mut lanes = Vec::with_capacity(threads);
-        for k in 0..threads {
-            let share = (runs_n * k / threads) as u32..(runs_n * (k + 1) / threads) as u32;
-            let n = share.len();
-            let (full_send, full) = sync_channel::<Vec<f64>>(2);
-            let (free, free_receive) = sync_channel::<Vec<f64>>(2);
-            for _ in 0..2 {
-                free.send(vec![0.0; n * width]).expect("room for two buffers");
-            }
-            lanes.push((full, free));
-            scope.spawn(move || {
-                let mut steps = main.lockstep(share.clone()).expect("a lockstep, as for no runs");
-                let mut control_steps = control.map(|c| c.lockstep(share).expect("a lockstep, as for no runs"));
-                let (mut own, mut theirs) = (Vec::new(), Vec::new());
-                if control_steps.is_some() {
-                    own.resize(n * main_width, 0.0);
-                    theirs.resize(n * (width - main_width), 0.0);
-                }
-                for _ in 1..=generations {
-                    // The summarising thread has stopped only if it panicked.
-                    let Ok(mut buffer) = free_receive.recv() else { return };
-                    match control_steps.as_mut() {
-                        None => steps.step(&mut buffer),
-                        Some(control_steps) => {
-                            steps.step(&mut own);
-                            control_steps.step(&mut theirs);
-                            let pairs = own.chunks_exact(main_width).zip(theirs.chunks_exact(width - main_width));
-                            for (out, (a, b)) in buffer.chunks_exact_mut(width).zip(pairs) {
-                                out[..main_width].copy_from_slice(a);
-                                out[main_width..].copy_from_slice(b);
-                            }
+    let shares: Vec<_> =
+        (0..threads).map(|k| (runs_n * k / threads) as u32..(runs_n * (k + 1) / threads) as u32).collect();
+    // Each thread's rows of the current generation, run after run.
+    let rows: Vec<RwLock<Vec<f64>>> = shares.iter().map(|s| RwLock::new(vec![0.0; s.len() * width])).collect();
+    let generation = std::sync::Mutex::new(vec![Stat::EMPTY; width]);
+    let (barrier, stop) = (Barrier::new(threads), AtomicBool::new(false));
+    // Thread k's part of every generation; `then` (the calling thread's) takes each generation's
+    // statistics once all are in and says whether to go on.
+    let advance = |k: usize, mut then: Option<&mut dyn FnMut(usize, Vec<Stat>) -> bool>| {
+        let share = shares[k].clone();
+        let n = share.len();
+        let mut steps = main.lockstep(share.clone()).expect("a lockstep, as for no runs");
+        let mut control_steps = control.map(|c| c.lockstep(share).expect("a lockstep, as for no runs"));
+        let (mut own, mut theirs) = (vec![0.0; n * main_width], vec![0.0; n * (width - main_width)]);
+        for t in 1..=generations {
+            {
+                let mut mine = rows[k].write().expect("no thread panicked");
+                match control_steps.as_mut() {
+                    None => steps.step(&mut mine),
+                    Some(control_steps) => {
+                        steps.step(&mut own);
+                        control_steps.step(&mut theirs);
+                        let pairs = own.chunks_exact(main_width).zip(theirs.chunks_exact(width - main_width));
+                        for (out, (a, b)) in mine.chunks_exact_mut(width).zip(pairs) {
+                            out[..main_width].copy_from_slice(a);
+                            out[main_width..].copy_from_slice(b);
                         }
                     }
-                    if full_send.send(buffer).is_err() {
-                        return;
-                    }
                 }
-            });
-        }
-        for t in 1..=generations {
-            let mut generation = Summary::one_row_of(rows, width, runs_n);
-            for (full, free) in &lanes {
-                let buffer = full.recv().expect("a simulating thread's generation");
-                buffer.chunks_exact(width).for_each(|r| generation.push_flat(r));
-                // The thread has its last generation once it stops asking.
-                let _ = free.send(buffer);
             }
-            stats.extend(generation.stats());
-            // Dropping the channels on an error stops the simulating threads.
-            emit(&names, t, &stats[t])?;
-            progress.tick((runs_n * t / generations) as u64);
+            barrier.wait();
+            // Set by the calling thread only between the two waits of different generations, so
+            // every thread reads the same value here.
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            for c in (k..width).step_by(threads) {
+                let mut values = Vec::with_capacity(runs_n);
+                for part in &rows {
+                    let part = part.read().expect("no thread panicked");
+                    values.extend(part.chunks_exact(width).map(|r| r[c]));
+                }
+                generation.lock().expect("no thread panicked")[c] = Summary::stat_of_runs(values, exact);
+            }
+            barrier.wait();
+            if let Some(then) = then.as_mut() {
+                let done = generation.lock().expect("no thread panicked").clone();
+                if !then(t, done) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
         }
-        Ok(())
+    };
+    let mut failed = None;
+    std::thread::scope(|scope| {
+        for k in 1..threads {
+            let advance = &advance;
+            scope.spawn(move || advance(k, None));
+        }
+        let mut then = |t: usize, done: Vec<Stat>| {
+            stats.push(done);
+            if let Err(e) = emit(&names, t, &stats[t]) {
+                failed = Some(e);
+                return false;
+            }
+            progress.tick((runs_n * t / generations) as u64);
+            true
+        };
+        advance(0, Some(&mut then));
     });
     progress.advance(runs_n as u64);
-    Some(finished.map(|()| Summarized { names, stats, theory: main.theory() }))
+    Some(match failed {
+        Some(e) => Err(e),
+        None => Ok(Summarized { names, stats, theory: main.theory() }),
+    })
 }
 
 /// [`summarize`] with each replicate run whole, in blocks across the threads (see the module
