@@ -439,24 +439,30 @@ impl Summary {
         Summary::with_store(rows, columns, runs, Summary::is_exact(rows, columns, runs))
     }
 
-    /// The statistics a summary gives of one accumulator whose runs' values are `values`, in
-    /// replicate order: exact (those of [`Stat::of`]) or streaming (running moments and a
-    /// sketch, fed in that order), as `exact` says (for the same numbers as a whole summary,
-    /// its [`Summary::is_exact`]). For statistics computed one accumulator at a time (runs in
-    /// lockstep, [`crate::sim::Lockstep`]).
-    pub fn stat_of_runs(values: Vec<f64>, exact: bool) -> Stat {
-        let n = values.len();
-        let mut one = Summary::with_store(1, 1, n, exact);
-        match &mut one.store {
-            Store::Exact(chunks) => chunks.push(Chunk { cap: n, len: n, values }),
-            Store::Streaming(cells) => {
-                let (moments, sketch) = &mut cells[0];
-                values.iter().for_each(|&x| moments.push(x));
-                sketch.extend(&values);
+    /// The statistics a summary gives of `cells` accumulators whose runs' values are `values`,
+    /// cell after cell (cell c's runs, in replicate order, are
+    /// `values[c * runs..(c + 1) * runs]`): exact (those of [`Stat::of`]) or streaming (running
+    /// moments and a sketch, fed in that order), as `exact` says (for the numbers of a whole
+    /// summary, its [`Summary::is_exact`]). For statistics computed a generation at a time (runs
+    /// in lockstep, [`crate::sim::Lockstep`]).
+    ///
+    /// # Panics
+    /// If `values` is not `cells` runs of equal length.
+    pub fn stats_of_cells(values: Vec<f64>, cells: usize, exact: bool) -> Vec<Stat> {
+        let runs = values.len().checked_div(cells).unwrap_or(0);
+        assert_eq!(runs * cells, values.len(), "{cells} cells of equal length");
+        let mut summary = Summary::with_store(1, cells, runs, exact);
+        match &mut summary.store {
+            Store::Exact(chunks) => chunks.push(Chunk { cap: runs, len: runs, values }),
+            Store::Streaming(accumulators) => {
+                for ((moments, sketch), cell) in accumulators.iter_mut().zip(values.chunks_exact(runs.max(1))) {
+                    cell.iter().for_each(|&x| moments.push(x));
+                    sketch.extend(cell);
+                }
             }
         }
-        one.runs = n as u64;
-        one.stats_of_rows(0..1).pop().and_then(|mut row| row.pop()).expect("one accumulator")
+        summary.runs = runs as u64;
+        summary.stats_of_rows(0..1).pop().expect("one row")
     }
 
     /// Whether a summary of `runs` runs of `rows × columns` accumulators keeps every value (and

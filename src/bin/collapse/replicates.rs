@@ -82,7 +82,7 @@ pub fn summarize(
 /// ([`Experiment::lockstep`], of the control arm too); `None` otherwise. Each of the `threads`
 /// threads (the calling one among them) owns a share of the runs (consecutive replicates). Each
 /// generation they first advance their runs by one generation, then each summarises a share of
-/// the columns across all runs, in replicate order ([`Summary::stat_of_runs`]), so the numbers are
+/// the columns across all runs, in replicate order ([`Summary::stats_of_cells`]), so the numbers are
 /// those of the whole runs' summary ([`summarize_by_runs`]), byte for byte; the calling thread
 /// then hands the generation to `emit`. What is held is a generation's rows and each run's state,
 /// not every run's every generation: no memory to fault in for the values, and a generation's
@@ -119,7 +119,8 @@ pub fn summarize_in_lockstep(
     let mut row0 = Vec::with_capacity(width);
     row(&first, first_control, 0, &mut row0);
     let mut stats: Vec<Vec<Stat>> = Vec::with_capacity(generations + 1);
-    stats.push(row0.iter().map(|&x| Summary::stat_of_runs(vec![x; runs_n], exact)).collect());
+    let repeated: Vec<f64> = row0.iter().flat_map(|&x| std::iter::repeat_n(x, runs_n)).collect();
+    stats.push(Summary::stats_of_cells(repeated, width, exact));
     if let Err(e) = emit(&names, 0, &stats[0]) {
         return Some(Err(e));
     }
@@ -159,14 +160,19 @@ pub fn summarize_in_lockstep(
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            for c in (k..width).step_by(threads) {
-                let mut values = Vec::with_capacity(runs_n);
+            // This thread's columns, each across all runs in replicate order.
+            let columns: Vec<usize> = (k..width).step_by(threads).collect();
+            let mut values = Vec::with_capacity(columns.len() * runs_n);
+            for &c in &columns {
                 for part in &rows {
                     let part = part.read().expect("no thread panicked");
                     values.extend(part.chunks_exact(width).map(|r| r[c]));
                 }
-                generation.lock().expect("no thread panicked")[c] = Summary::stat_of_runs(values, exact);
             }
+            let summarised = Summary::stats_of_cells(values, columns.len(), exact);
+            let mut done = generation.lock().expect("no thread panicked");
+            columns.iter().zip(summarised).for_each(|(&c, stat)| done[c] = stat);
+            drop(done);
             barrier.wait();
             if let Some(then) = then.as_mut() {
                 let done = generation.lock().expect("no thread panicked").clone();
