@@ -1,6 +1,6 @@
 //! Replicates across threads, folded into streaming summaries as they finish.
 //!
-//! Workers take blocks of consecutive replicates (at most [`MAX_BLOCK`]) in index order, fold
+//! Runs run whole ([`summarize_by_runs`]): workers take blocks of consecutive replicates (at most [`MAX_BLOCK`]) in index order, fold
 //! each block into a small exact [`Summary`], and the finished blocks are merged into the run's
 //! summary in block order, so every accumulator sees the runs in replicate order whatever the
 //! thread count (exact statistics are then byte for byte those of [`Stat::of`], and streaming
