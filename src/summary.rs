@@ -451,17 +451,13 @@ impl Summary {
     pub fn stats_of_cells(values: Vec<f64>, cells: usize, exact: bool) -> Vec<Stat> {
         let runs = values.len().checked_div(cells).unwrap_or(0);
         assert_eq!(runs * cells, values.len(), "{cells} cells of equal length");
-        let mut summary = Summary::with_store(1, cells, runs, exact);
-        match &mut summary.store {
-            Store::Exact(chunks) => chunks.push(Chunk { cap: runs, len: runs, values }),
-            Store::Streaming(accumulators) => {
-                for ((moments, sketch), cell) in accumulators.iter_mut().zip(values.chunks_exact(runs.max(1))) {
-                    cell.iter().for_each(|&x| moments.push(x));
-                    sketch.extend(cell);
-                }
-            }
-        }
+        let mut summary = Summary::with_store(1, cells, runs, true);
+        summary.store = Store::Exact(vec![Chunk { cap: runs, len: runs, values }]);
         summary.runs = runs as u64;
+        if !exact {
+            // Folded in run order, as a streaming summary takes exact ones.
+            summary.promote();
+        }
         summary.stats_of_rows(0..1).pop().expect("one row")
     }
 

@@ -188,13 +188,10 @@ impl Run {
 /// [`Family::lockstep`]): a summary across many runs then holds one generation of them at a time,
 /// not every run's every generation.
 pub trait Lockstep: Send {
-    /// How many runs advance together.
-    fn runs(&self) -> usize;
-    /// Metrics per run and generation.
-    fn width(&self) -> usize;
-    /// Advances every run one generation: run i's metrics go to `rows[i * width..(i + 1) * width]`.
+    /// Advances every run one generation: run i's metrics (the family's, `width` of them) go to
+    /// `rows[i * width..(i + 1) * width]`.
     ///
     /// # Panics
-    /// If `rows` does not hold `runs × width` values.
+    /// If `rows` does not hold a row for each run.
     fn step(&mut self, rows: &mut [f64]);
 }

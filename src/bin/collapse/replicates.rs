@@ -1,8 +1,8 @@
 //! Replicates across threads, folded into streaming summaries as they finish.
 //!
-//! Runs run whole ([`summarize_by_runs`]): workers take blocks of consecutive replicates (at most [`MAX_BLOCK`]) in index order, fold
-//! each block into a small exact [`Summary`], and the finished blocks are merged into the run's
-//! summary in block order, so every accumulator sees the runs in replicate order whatever the
+//! Runs run whole ([`summarize_by_runs`]): workers take blocks of consecutive replicates (at
+//! most [`MAX_BLOCK`]) in index order, fold each block into a small exact [`Summary`], and the
+//! finished blocks are merged into the run's summary in block order, so every accumulator sees the runs in replicate order whatever the
 //! thread count (exact statistics are then byte for byte those of [`Stat::of`], and streaming
 //! ones do not depend on the threads either). A worker does not start a block more than
 //! `2 × threads` blocks ahead of the merged ones, so at most that many blocks wait in memory.
@@ -138,6 +138,8 @@ pub fn summarize_in_lockstep(
         let mut steps = main.lockstep(share.clone()).expect("a lockstep, as for no runs");
         let mut control_steps = control.map(|c| c.lockstep(share).expect("a lockstep, as for no runs"));
         let (mut own, mut theirs) = (vec![0.0; n * main_width], vec![0.0; n * (width - main_width)]);
+        // The columns this thread summarises, each across all runs in replicate order.
+        let columns: Vec<usize> = (k..width).step_by(threads).collect();
         for t in 1..=generations {
             {
                 let mut mine = rows[k].write().expect("no thread panicked");
@@ -160,8 +162,6 @@ pub fn summarize_in_lockstep(
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            // This thread's columns, each across all runs in replicate order.
-            let columns: Vec<usize> = (k..width).step_by(threads).collect();
             let mut values = Vec::with_capacity(columns.len() * runs_n);
             for &c in &columns {
                 for part in &rows {

@@ -351,14 +351,6 @@ struct NormalLockstep<'a> {
 }
 
 impl Lockstep for NormalLockstep<'_> {
-    fn runs(&self) -> usize {
-        self.runs.len()
-    }
-
-    fn width(&self) -> usize {
-        METRIC_COUNT
-    }
-
     fn step(&mut self, rows: &mut [f64]) {
         assert_eq!(rows.len(), self.runs.len() * METRIC_COUNT, "a row per run");
         for ((rng, chain), row) in self.runs.iter_mut().zip(rows.chunks_exact_mut(METRIC_COUNT)) {
