@@ -304,9 +304,9 @@ impl Sketch {
                 if level == 0 {
                     crate::order::sort_keys(&mut items);
                 } else {
-                    // A level above 0 holds two runs already sorted (two compactions' halves):
-                    // the stable sort finds them and merges them in linear time.
-                    items.sort();
+                    // A level above 0 holds two runs already sorted (two compactions' halves),
+                    // merged in linear time.
+                    crate::order::sort_two_runs(&mut items);
                 }
                 // Every other item moves up, from position 0 or 1 alternately.
                 let start = usize::from(self.odd[level]);

@@ -164,6 +164,17 @@ pub(super) struct ModelData {
 }
 
 /// A model with no data and `ids` unigram slots.
+/// Sorts (context key, count) entries by key through the crate's one sort of integer pairs
+/// ([`crate::order::sort_pairs`]; a `sort_by_key` of its own would be another copy of the sort
+/// in the page's module). Equal keys end up ordered by count, which no caller depends on.
+fn sort_entries(entries: &mut [(u64, u32)]) {
+    let mut pairs: Vec<(i64, u64)> = entries.iter().map(|&(k, c)| (crate::order::unsigned(k), u64::from(c))).collect();
+    crate::order::sort_pairs(&mut pairs);
+    for (e, (k, c)) in entries.iter_mut().zip(pairs) {
+        *e = ((k as u64) ^ (1 << 63), c as u32);
+    }
+}
+
 pub(super) fn empty_model(ids: usize) -> ModelData {
     ModelData {
         order: 1,
@@ -239,7 +250,7 @@ impl Text {
     /// The model of `stats`: the continuation tables of every order 1..=n (see the module doc).
     pub(super) fn fit_stats(&self, stats: &TextStats, human: bool) -> TextModel {
         let mut entries: Vec<(u64, u32)> = stats.counts.iter().filter(|e| *e.1 > 0).map(|(&k, &c)| (k, c)).collect();
-        entries.sort_unstable_by_key(|e| e.0);
+        sort_entries(&mut entries);
         let fingerprint = entries.iter().fold(0x243F_6A88_85A3_08D3u64, |h, &(k, c)| splitmix64(h ^ k) ^ u64::from(c));
         let mut levels = Vec::with_capacity(self.order);
         for k in (1..=self.order).rev() {
@@ -248,7 +259,7 @@ impl Text {
                 // Drop the oldest context token: the counts of order k-1.
                 let mask = (1u64 << (ID_BITS * (k as u32 - 1))) - 1;
                 entries.iter_mut().for_each(|e| e.0 &= mask);
-                entries.sort_unstable_by_key(|e| e.0);
+                sort_entries(&mut entries);
                 entries.dedup_by(|later, kept| {
                     if later.0 == kept.0 {
                         kept.1 += later.1;
