@@ -271,16 +271,20 @@ fn check_ranges(value: &Value) -> Result<(), ScenarioError> {
         if x < range.min || x > range.max {
             return Err(err(
                 range.key,
-                format!("{x} is out of range: allowed {} to {}", fmt_num(range.min), fmt_num(range.max)),
+                format!("{} is out of range: allowed {} to {}", fmt_num(x), fmt_num(range.min), fmt_num(range.max)),
             ));
         }
     }
     Ok(())
 }
 
+/// A number as a message shows it: whole numbers below 10^15 in full, very large or very small
+/// ones with an exponent (`1e300`, not its 301 digits, which the message would cut off).
 fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
+    } else if x.is_finite() && (x.abs() >= 1e15 || x.abs() < 1e-4) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -498,6 +502,11 @@ mod tests {
         assert_eq!(e.to_string(), "filter.keep: 0 is out of range: allowed 0.05 to 1");
         let e = Scenario::from_query("seed=99999999999").unwrap_err();
         assert_eq!(e.to_string(), "seed: 99999999999 is out of range: allowed 0 to 4294967295");
+        // A huge or tiny number is shown with an exponent, not as hundreds of digits.
+        let e = Scenario::from_query(&format!("samples={}", "9".repeat(300))).unwrap_err();
+        assert_eq!(e.to_string(), "samples: 1e300 is out of range: allowed 2 to 1000000");
+        let e = Scenario::from_query("filter.keep=0.00001").unwrap_err();
+        assert_eq!(e.to_string(), "filter.keep: 1e-5 is out of range: allowed 0.05 to 1");
         let e = Scenario::from_query("samples=1").unwrap_err();
         assert!(e.to_string().starts_with("samples: 1 is out of range"), "{e}");
     }
