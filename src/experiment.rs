@@ -58,7 +58,7 @@ impl std::ops::Deref for ViewedRun {
 /// A family's view of one generation, as the page uses it: its details and its chart.
 pub trait ShownView: Send + Sync {
     /// See [`GenerationView::details`].
-    fn details(&self) -> serde_json::Value;
+    fn details(&self) -> String;
     /// Draws the view on `target`; `reference` is generation 0's view of the same run.
     fn draw(&self, reference: &dyn ShownView, target: Target<'_, '_>, generation: usize, scale: f64) -> DrawResult;
     fn as_any(&self) -> &dyn Any;
@@ -76,7 +76,7 @@ pub fn decode_view<V: ShownView + serde::de::DeserializeOwned + 'static>(
 }
 
 impl<V: GenerationView + DrawView + serde::Serialize + Send + Sync + 'static> ShownView for V {
-    fn details(&self) -> serde_json::Value {
+    fn details(&self) -> String {
         GenerationView::details(self)
     }
 

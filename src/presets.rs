@@ -3,7 +3,8 @@
 //! shared link all mean the same thing.
 
 /// One preset.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Serialised as the page's `presets_json` lists it: `{"id", "title", "paper", "description", "query"}`.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Preset {
     /// Short name, used on the command line.
     pub id: &'static str,

@@ -385,7 +385,7 @@ impl Assembled {
     /// any view arrived).
     pub fn details_json(&self, t: usize) -> Result<String, String> {
         let t = t.min(self.view_count().saturating_sub(1));
-        Ok(self.view(t)?.map_or_else(|| "{}".into(), |view| view.details().to_string()))
+        Ok(self.view(t)?.map_or_else(|| "{}".into(), |view| view.details()))
     }
 
     /// Generations computed so far, generation 0 included.

@@ -137,9 +137,9 @@ pub trait Family {
 
 /// What the page needs of a family's view beyond drawing it: the details it prints as text.
 pub trait GenerationView {
-    /// A small JSON object (the words lost at this generation, a passage of text, ...); `{}`
-    /// when the family has none.
-    fn details(&self) -> serde_json::Value;
+    /// A small JSON object, as text (the words lost at this generation, a passage of text,
+    /// ...); `{}` when the family has none.
+    fn details(&self) -> String;
 }
 
 /// At most this many lost words (or types) a view names per generation, most frequent first.

@@ -6,7 +6,9 @@
 //! Until the new run's first generation arrives, the previous one stays on screen.
 
 use plotters::prelude::*;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use std::borrow::Cow;
+
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -65,30 +67,95 @@ fn svg(
 /// What the control line of every metric chart is.
 const CONTROL_CAPTION: &str = " Blue: the control, “fresh human data only”: the same model trained every generation on fresh human data, so it shows what learning from a finite sample does by itself; the gap between orange and blue is the photocopy effect.";
 
-fn finite_or_null(x: f64) -> Value {
-    if x.is_finite() {
-        json!(x)
-    } else {
-        Value::Null
+/// `x`, or `None` (JSON's null) if it is not a finite number, which JSON cannot hold.
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// A JSON object of these entries, in this order.
+#[derive(Default)]
+struct Entries<'a, V>(Vec<(&'a str, V)>);
+
+impl<V: Serialize> Serialize for Entries<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
-fn metric_json(m: &families::MetricInfo) -> Value {
-    json!({ "key": m.key, "title": m.title, "caption": m.caption, "log": m.log })
+/// What [`Explorer::values_json`] replies.
+#[derive(Default, Serialize)]
+struct Values<'a> {
+    generation: usize,
+    metrics: Entries<'a, Option<f64>>,
+    control: Entries<'a, Option<f64>>,
+    theory: Entries<'a, Option<f64>>,
+    band: Entries<'a, [Option<f64>; 3]>,
+    overflow: Option<usize>,
 }
 
-fn family_json(f: &FamilyInfo) -> Value {
-    json!({
-        "key": f.key,
-        "label": f.label,
-        "summary": f.summary,
-        "needs_corpus": f.human_text != HumanText::Unused,
-        "requires_corpus": f.human_text == HumanText::Required,
-        "main_view": match f.main_view { MainView::Chart => "chart", MainView::Passages => "passages" },
-        "headline_metric": f.headline_metric,
-        "controls": f.all_controls(),
-        "metrics": f.metrics.iter().map(metric_json).collect::<Vec<_>>(),
-    })
+/// A reply as JSON text (serialising these types cannot fail).
+fn to_json(reply: &impl Serialize) -> String {
+    serde_json::to_string(reply).unwrap_or_default()
+}
+
+/// A metric as [`Explorer::families_json`] and [`Explorer::metrics_json`] describe it.
+#[derive(Serialize)]
+struct MetricReply<'a> {
+    key: &'a str,
+    title: &'a str,
+    caption: Cow<'a, str>,
+    log: bool,
+    /// The labels of its dashed curves (the run on screen's metrics only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    theory: Option<Vec<&'a str>>,
+}
+
+impl MetricReply<'static> {
+    fn of(m: &families::MetricInfo) -> MetricReply<'static> {
+        MetricReply { key: m.key, title: m.title, caption: Cow::Borrowed(m.caption), log: m.log, theory: None }
+    }
+}
+
+/// A family as [`Explorer::families_json`] describes it.
+#[derive(Serialize)]
+struct FamilyReply {
+    key: &'static str,
+    label: &'static str,
+    summary: &'static str,
+    needs_corpus: bool,
+    requires_corpus: bool,
+    main_view: &'static str,
+    headline_metric: &'static str,
+    controls: Vec<&'static str>,
+    metrics: Vec<MetricReply<'static>>,
+}
+
+impl FamilyReply {
+    fn of(f: &FamilyInfo) -> FamilyReply {
+        FamilyReply {
+            key: f.key,
+            label: f.label,
+            summary: f.summary,
+            needs_corpus: f.human_text != HumanText::Unused,
+            requires_corpus: f.human_text == HumanText::Required,
+            main_view: match f.main_view {
+                MainView::Chart => "chart",
+                MainView::Passages => "passages",
+            },
+            headline_metric: f.headline_metric,
+            controls: f.all_controls(),
+            metrics: f.metrics.iter().map(MetricReply::of).collect(),
+        }
+    }
+}
+
+/// What [`Explorer::progress_json`] replies.
+#[derive(Default, Serialize)]
+struct ProgressReply {
+    complete: bool,
+    control: bool,
+    band: u32,
+    planned: u32,
 }
 
 /// What the band adds to a metric's caption: what it is and, where theory gives the average,
@@ -141,7 +208,7 @@ impl Explorer {
     /// Every registered family: `[{"key", "label", "summary", "needs_corpus", "requires_corpus",
     /// "main_view", "headline_metric", "controls", "metrics": [{"key", "title", "caption", "log"}]}]`.
     pub fn families_json() -> String {
-        Value::Array(families::FAMILIES.iter().map(|f| family_json(f)).collect()).to_string()
+        to_json(&families::FAMILIES.iter().map(|f| FamilyReply::of(f)).collect::<Vec<_>>())
     }
 
     /// Replaces the whole scenario from a query string; returns the canonical query (send it to
@@ -157,7 +224,12 @@ impl Explorer {
         let (scenario, problems) = Scenario::from_query_lenient(query);
         let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         let query = self.replace(scenario);
-        json!({ "query": query, "problems": problems }).to_string()
+        #[derive(Serialize)]
+        struct Reply {
+            query: String,
+            problems: Vec<String>,
+        }
+        to_json(&Reply { query, problems })
     }
 
     /// Changes one key (`filter.kind`, `samples`, ...); returns the canonical query. On error
@@ -226,8 +298,13 @@ impl Explorer {
         let run = (family.run_seconds)(&self.scenario);
         let control = (family.run_seconds)(&self.scenario.control());
         let replicates = family.band_replicates;
-        json!({ "run": run + control, "band": run * (replicates.saturating_sub(1)) as f64, "replicates": replicates })
-            .to_string()
+        #[derive(Serialize)]
+        struct Reply {
+            run: f64,
+            band: f64,
+            replicates: u32,
+        }
+        to_json(&Reply { run: run + control, band: run * (replicates.saturating_sub(1)) as f64, replicates })
     }
 
     /// The canonical query of lighter settings whose run (times `factor`, the page's measured
@@ -266,11 +343,7 @@ impl Explorer {
 
     /// The presets: `[{"id", "title", "paper", "description", "query"}, ...]`.
     pub fn presets_json() -> String {
-        let list: Vec<Value> = PRESETS
-            .iter()
-            .map(|p| json!({ "id": p.id, "title": p.title, "paper": p.paper, "description": p.description, "query": p.query }))
-            .collect();
-        Value::Array(list).to_string()
+        to_json(&PRESETS)
     }
 
     /// The canonical query string of the current scenario.
@@ -332,16 +405,15 @@ impl Explorer {
     /// `{"complete": the run, "control": arrived, "band": runs folded in, "planned": R}` of the
     /// run on screen.
     pub fn progress_json(&self) -> String {
-        match &self.shown {
-            Some((_, _, a)) => json!({
-                "complete": a.complete(),
-                "control": a.control.is_some(),
-                "band": a.band.as_ref().map_or(0, |b| b.replicates),
-                "planned": a.band.as_ref().map_or(0, |b| b.planned),
-            }),
-            None => json!({ "complete": false, "control": false, "band": 0, "planned": 0 }),
-        }
-        .to_string()
+        to_json(&match &self.shown {
+            Some((_, _, a)) => ProgressReply {
+                complete: a.complete(),
+                control: a.control.is_some(),
+                band: a.band.as_ref().map_or(0, |b| b.replicates),
+                planned: a.band.as_ref().map_or(0, |b| b.planned),
+            },
+            None => ProgressReply::default(),
+        })
     }
 
     /// The run on screen's metrics in order, as the charts show them: `[{"key", "title",
@@ -352,17 +424,20 @@ impl Explorer {
         let family = scenario.model.family();
         let run = &shown.run;
         let several = !run.lineages.is_empty();
-        let list: Vec<Value> = run
+        let list: Vec<MetricReply> = run
             .metric_names
             .iter()
             .map(|name| {
-                let mut entry = family
-                    .metric(name)
-                    .map(metric_json)
-                    .unwrap_or_else(|| json!({ "key": name, "title": name, "caption": "", "log": false }));
+                let mut entry = family.metric(name).map(MetricReply::of).unwrap_or(MetricReply {
+                    key: name,
+                    title: name,
+                    caption: Cow::Borrowed(""),
+                    log: false,
+                    theory: None,
+                });
                 let theory: Vec<&str> =
                     run.theory.iter().filter(|c| c.metric == *name).map(|c| c.label.as_str()).collect();
-                let mut caption = entry["caption"].as_str().unwrap_or_default().to_string();
+                let mut caption = entry.caption.into_owned();
                 caption.push_str(if several {
                     " Thick orange: the pool; thin: each model."
                 } else {
@@ -379,12 +454,12 @@ impl Explorer {
                     let curve = run.theory.iter().find(|c| c.metric == *name);
                     caption.push_str(&band_caption(band, name, curve));
                 }
-                entry["caption"] = json!(caption);
-                entry["theory"] = json!(theory);
+                entry.caption = Cow::Owned(caption);
+                entry.theory = Some(theory);
                 entry
             })
             .collect();
-        Value::Array(list).to_string()
+        to_json(&list)
     }
 
     /// The "confidently wrong" chart of the family, if it has one: `{"title", "caption"}` (or
@@ -392,15 +467,21 @@ impl Explorer {
     pub fn confidence_json(&self) -> String {
         let family = self.shown.as_ref().map_or(self.scenario.model.family(), |(_, s, _)| s.model.family());
         match family.confidence.and_then(|(own, human)| Some((family.metric(own)?, family.metric(human)?))) {
-            Some((own, human)) => json!({
-                "title": "Confidently wrong",
-                "caption": format!(
-                    "Orange: {} — how sure the model is of what it writes itself (lower: more sure). Blue: {} — how badly it predicts real human data (higher: worse). Collapse makes the model more confident while it grows more wrong.",
-                    own.title,
-                    human.title
-                ),
-            })
-            .to_string(),
+            Some((own, human)) => {
+                #[derive(Serialize)]
+                struct Reply {
+                    title: &'static str,
+                    caption: String,
+                }
+                to_json(&Reply {
+                    title: "Confidently wrong",
+                    caption: format!(
+                        "Orange: {} — how sure the model is of what it writes itself (lower: more sure). Blue: {} — how badly it predicts real human data (higher: worse). Collapse makes the model more confident while it grows more wrong.",
+                        own.title,
+                        human.title
+                    ),
+                })
+            }
             None => "null".into(),
         }
     }
@@ -455,39 +536,36 @@ impl Explorer {
     /// or infinity: such a value is `null`, and the page says it overflowed).
     pub fn values_json(&self, generation: u32) -> String {
         let Some((_, _, shown)) = &self.shown else {
-            return json!({ "generation": 0, "metrics": {}, "control": {}, "theory": {}, "band": {}, "overflow": null })
-                .to_string();
+            return to_json(&Values { generation: 0, ..Values::default() });
         };
         let run = &shown.run;
         let t = (generation as usize).min(run.metrics.len() - 1);
-        let row = |names: &[&'static str], rows: &[Vec<f64>]| -> Map<String, Value> {
-            match rows.get(t) {
-                Some(values) => names.iter().zip(values).map(|(k, v)| (k.to_string(), finite_or_null(*v))).collect(),
-                None => Map::new(),
-            }
+        let row = |names: &[&'static str], rows: &[Vec<f64>]| -> Vec<(&'static str, Option<f64>)> {
+            rows.get(t)
+                .map_or_else(Vec::new, |values| names.iter().zip(values).map(|(k, &v)| (*k, finite(v))).collect())
         };
-        let control = shown.control.as_ref().map(|c| row(&c.metric_names, &c.metrics)).unwrap_or_default();
-        let mut theory = Map::new();
+        let mut theory: Vec<(&str, Option<f64>)> = Vec::new();
         for curve in run.theory.iter() {
-            theory.entry(curve.metric.to_string()).or_insert_with(|| finite_or_null(curve.values[t]));
-        }
-        let mut band = Map::new();
-        if let Some(b) = &shown.band {
-            for (m, name) in b.metric_names.iter().enumerate() {
-                let at = |rows: &[Vec<f64>]| finite_or_null(rows[t][m]);
-                band.insert(name.clone(), json!([at(&b.p10), at(&b.median), at(&b.p90)]));
+            if theory.iter().all(|(k, _)| *k != curve.metric) {
+                theory.push((curve.metric, finite(curve.values[t])));
             }
         }
-        let overflow = run.metrics.iter().position(|row| row.iter().any(|v| !v.is_finite()));
-        json!({
-            "generation": t,
-            "metrics": row(&run.metric_names, &run.metrics),
-            "control": control,
-            "theory": theory,
-            "band": band,
-            "overflow": overflow,
+        let band = shown.band.as_ref().map_or_else(Vec::new, |b| {
+            let at = |rows: &[Vec<f64>], m: usize| finite(rows[t][m]);
+            b.metric_names
+                .iter()
+                .enumerate()
+                .map(|(m, name)| (name.as_str(), [at(&b.p10, m), at(&b.median, m), at(&b.p90, m)]))
+                .collect()
+        });
+        to_json(&Values {
+            generation: t,
+            metrics: Entries(row(&run.metric_names, &run.metrics)),
+            control: Entries(shown.control.as_ref().map_or_else(Vec::new, |c| row(&c.metric_names, &c.metrics))),
+            theory: Entries(theory),
+            band: Entries(band),
+            overflow: run.metrics.iter().position(|row| row.iter().any(|v| !v.is_finite())),
         })
-        .to_string()
     }
 
     /// Family-specific details of generation t for the page's text (the words lost at this
@@ -629,7 +707,13 @@ impl Explorer {
         let mut out = if csv {
             format!("# Model Collapse Explorer {version}, share link {link:?}; the rest is what `{command}` prints\n")
         } else {
-            format!("{}\n", json!({ "model_collapse_explorer": version, "share_link": link, "command": command }))
+            #[derive(Serialize)]
+            struct Header<'a> {
+                model_collapse_explorer: &'a str,
+                share_link: &'a str,
+                command: &'a str,
+            }
+            format!("{}\n", to_json(&Header { model_collapse_explorer: version, share_link: &link, command: &command }))
         }
         .into_bytes();
         crate::export::write_single_run(&mut out, &shown.run, shown.control.as_ref(), true, csv).map_err(js_err)?;

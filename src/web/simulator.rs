@@ -141,9 +141,14 @@ impl Simulator {
     pub fn analysis_start(&mut self, kind: &str) -> Result<String, JsValue> {
         let (i, kind) = analysis_index(kind)?;
         let analysis = Analysis::plan(kind, self.experiment()?.scenario()).map_err(js_err)?;
-        let reply = serde_json::json!({ "total": analysis.cells.len(), "replicates": analysis.replicates });
+        #[derive(serde::Serialize)]
+        struct Reply {
+            total: usize,
+            replicates: u32,
+        }
+        let reply = Reply { total: analysis.cells.len(), replicates: analysis.replicates };
         self.analyses[i] = Some(analysis);
-        Ok(reply.to_string())
+        serde_json::to_string(&reply).map_err(js_err)
     }
 
     /// Computes the next cell of analysis `kind`; returns `{"completed", "total", "done"}`.
@@ -155,9 +160,14 @@ impl Simulator {
             analysis.run_cell(cell, corpus.as_ref()).map_err(js_err)?;
         }
         let done = analysis.next_pending().is_none();
-        let reply =
-            serde_json::json!({ "completed": analysis.completed(), "total": analysis.cells.len(), "done": done });
-        Ok(reply.to_string())
+        #[derive(serde::Serialize)]
+        struct Reply {
+            completed: usize,
+            total: usize,
+            done: bool,
+        }
+        serde_json::to_string(&Reply { completed: analysis.completed(), total: analysis.cells.len(), done })
+            .map_err(js_err)
     }
 
     /// The chart of analysis `kind` so far (bytes for [`super::Explorer::set_analysis`]).

@@ -79,8 +79,8 @@ pub struct GaussianView {
 
 /// The bell curve's details are all in its chart.
 impl GenerationView for GaussianView {
-    fn details(&self) -> serde_json::Value {
-        serde_json::json!({})
+    fn details(&self) -> String {
+        "{}".into()
     }
 }
 

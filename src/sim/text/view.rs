@@ -35,10 +35,16 @@ pub struct TextView {
 
 /// The passage as `[[word, rare], ...]` and the lost words.
 impl GenerationView for TextView {
-    fn details(&self) -> serde_json::Value {
-        let passage: Vec<serde_json::Value> =
-            self.passage.iter().map(|w| serde_json::json!([w.text, w.rare])).collect();
-        serde_json::json!({ "passage": passage, "lost_words": self.lost_words, "lost_count": self.lost_count })
+    fn details(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Details<'a> {
+            passage: Vec<(&'a str, bool)>,
+            lost_words: &'a [String],
+            lost_count: usize,
+        }
+        let passage = self.passage.iter().map(|w| (w.text.as_str(), w.rare)).collect();
+        let details = Details { passage, lost_words: &self.lost_words, lost_count: self.lost_count };
+        serde_json::to_string(&details).unwrap_or_default()
     }
 }
 

@@ -85,8 +85,15 @@ pub struct TokensView {
 }
 
 impl GenerationView for TokensView {
-    fn details(&self) -> serde_json::Value {
-        serde_json::json!({ "lost_words": self.lost_words, "lost_count": self.lost_count, "surviving": self.surviving })
+    fn details(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Details<'a> {
+            lost_words: &'a [String],
+            lost_count: usize,
+            surviving: usize,
+        }
+        let details = Details { lost_words: &self.lost_words, lost_count: self.lost_count, surviving: self.surviving };
+        serde_json::to_string(&details).unwrap_or_default()
     }
 }
 
