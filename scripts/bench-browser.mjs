@@ -2,12 +2,14 @@
 // defaults of each view and for hostile share links, the time to the first frame (from the job's
 // start, and for a page opened at the defaults also from navigation start), the longest
 // main-thread task, the time to the full result and to the band; for hostile links also how
-// quickly the page answers a click while the simulation runs, and the rate at which it computes.
+// quickly the page answers a click while the simulation runs, and the rate at which it computes;
+// the defaults of two views also in the single file opened from disk.
 // Usage: node scripts/bench-browser.mjs  (after scripts/build-web.sh and scripts/build-single.sh)
 import { gzipSync } from "node:zlib";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { launch, ROOT, serve } from "../tests/e2e/harness.mjs";
 
 // [name, query, seconds to wait for the full result before extrapolating]
@@ -19,6 +21,13 @@ const CASES = [
   ["bell curve: 1,000,000 samples, 2,000 generations, 8 models", "samples=1000000&generations=2000&model_count=8", 10],
   ["word frequencies: 100,000 words, 1,000,000 samples, 2,000 generations", "model=tokens&vocab=100000&samples=1000000&generations=2000", 10],
   ["text: 1,000,000 samples, 2,000 generations, 8 models", "model=text&samples=1000000&generations=2000&model_count=8", 10],
+];
+
+// The same measures for the single file opened from disk (file://), the classroom's copy: its
+// module and book arrive as base64 in the page itself and are decoded before the first job.
+const SINGLE_FILE_CASES = [
+  ["single file (file://): bell curve, defaults", "", 60],
+  ["single file (file://): text, defaults", "model=text", 60],
 ];
 
 // Tasks on the page's main thread, from Chromium's trace (the `longtask` observer would also
@@ -188,6 +197,12 @@ try {
   }
   for (const c of CASES) {
     const r = await measure(browser, server.base, c);
+    console.error(JSON.stringify(r));
+    results.push(r);
+  }
+  const single = pathToFileURL(`${ROOT}dist/model-collapse-explorer.html`).href;
+  for (const c of SINGLE_FILE_CASES) {
+    const r = await measure(browser, single, c);
     console.error(JSON.stringify(r));
     results.push(r);
   }
