@@ -5,10 +5,10 @@
 //! to the worker, and the run arrives generation by generation through [`Explorer::receive`].
 //! Until the new run's first generation arrives, the previous one stays on screen.
 
-use plotters::prelude::*;
-use serde::Serialize;
 use std::borrow::Cow;
 
+use plotters::prelude::*;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
