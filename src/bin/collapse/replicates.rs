@@ -183,6 +183,7 @@ pub fn summarize_in_lockstep(
         }
     };
     let mut failed = None;
+    let by_generations = progress.count_generations(runs_n as u64, generations as u64);
     std::thread::scope(|scope| {
         for k in 1..threads {
             let advance = &advance;
@@ -194,7 +195,7 @@ pub fn summarize_in_lockstep(
                 failed = Some(e);
                 return false;
             }
-            progress.tick((runs_n * t / generations) as u64);
+            progress.tick(if by_generations { t } else { runs_n * t / generations } as u64);
             true
         };
         advance(0, Some(&mut then));
@@ -307,7 +308,8 @@ pub fn summarize_by_runs(
 /// at most four times a second, only when standard error is a terminal and not `--quiet`.
 pub struct Progress {
     enabled: bool,
-    /// What is counted: "runs", or "generations" for a single run.
+    /// What is counted: "runs", or "generations" for a single run or for one scenario's runs
+    /// in lockstep ([`Progress::count_generations`]).
     unit: &'static str,
     total: u64,
     /// Runs of earlier scenarios (sweep cells).
@@ -339,6 +341,18 @@ impl Progress {
         self.last = Some(now);
         let line = progress_line(self.unit, self.before + done, self.total, now - self.start);
         let _ = write!(std::io::stderr(), "\r{line}\x1b[K");
+    }
+
+    /// Runs advancing in lockstep are all at the same generation: where this line counts the
+    /// `runs` of one scenario (not a sweep's cells), it counts its `generations` instead, since
+    /// "runs 5000/10000" would say that half of them have finished when each is half done.
+    /// Whether it now does; otherwise the caller counts run-equivalents, `runs × t / generations`.
+    pub fn count_generations(&mut self, runs: u64, generations: u64) -> bool {
+        let lone = self.unit == "runs" && self.before == 0 && self.total == runs;
+        if lone {
+            (self.unit, self.total) = ("generations", generations);
+        }
+        lone
     }
 
     fn advance(&mut self, runs: u64) {
@@ -380,6 +394,10 @@ mod tests {
 
     fn quiet() -> Progress {
         Progress::new(0, true)
+    }
+
+    fn quiet_of(runs: u64) -> Progress {
+        Progress::new(runs, true)
     }
 
     fn ignore(_: &[String], _: usize, _: &[Stat]) -> Result<(), String> {
@@ -440,6 +458,24 @@ mod tests {
             assert!(main.lockstep(0..4).is_none(), "{scenario:?}");
             assert!(summarize_in_lockstep(&main, None, 4, 1, &mut quiet(), &mut ignore).is_none());
         }
+    }
+
+    #[test]
+    fn runs_in_lockstep_count_generations_unless_they_are_a_sweeps_cell() {
+        let main = Experiment::new(&Scenario { generations: 12, ..Scenario::default() }, None).unwrap();
+        let mut lone = quiet_of(37);
+        summarize_in_lockstep(&main, None, 37, 2, &mut lone, &mut ignore).unwrap().unwrap();
+        assert_eq!((lone.unit, lone.total), ("generations", 12));
+        // A sweep's line counts the runs of all its cells.
+        let mut sweep = quiet_of(74);
+        summarize_in_lockstep(&main, None, 37, 2, &mut sweep, &mut ignore).unwrap().unwrap();
+        assert_eq!((sweep.unit, sweep.total), ("runs", 74));
+        // Runs run whole are counted as runs.
+        let several =
+            Experiment::new(&Scenario { generations: 12, model_count: 2, ..Scenario::default() }, None).unwrap();
+        let mut whole = quiet_of(5);
+        summarize(&several, None, 5, 2, &mut whole, &mut ignore).unwrap();
+        assert_eq!((whole.unit, whole.total), ("runs", 5));
     }
 
     #[test]
