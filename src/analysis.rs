@@ -198,6 +198,14 @@ impl Analysis {
     /// Computes cell `i`: the mean over replicates 0..R of the headline metric (the pool's, with
     /// several models) at the last generation.
     pub fn run_cell(&mut self, i: usize, human: Option<&Arc<Corpus>>) -> Result<f64, String> {
+        let value = self.cell_value(i, human)?;
+        self.cells[i].value = Some(value);
+        Ok(value)
+    }
+
+    /// What [`Analysis::run_cell`] computes for cell `i`, without keeping it (so that cells can
+    /// be computed side by side: the command line's threads).
+    pub fn cell_value(&self, i: usize, human: Option<&Arc<Corpus>>) -> Result<f64, String> {
         let cell = self.cells.get(i).ok_or_else(|| format!("no cell {i}"))?;
         let experiment = Experiment::new(&cell.scenario, human)?;
         let mut total = 0.0;
@@ -206,9 +214,7 @@ impl Analysis {
             let series = run.series(self.metric.key).ok_or_else(|| format!("no metric named {}", self.metric.key))?;
             total += series[series.len() - 1];
         }
-        let value = total / f64::from(self.replicates);
-        self.cells[i].value = Some(value);
-        Ok(value)
+        Ok(total / f64::from(self.replicates))
     }
 
     /// Computes every cell still pending.

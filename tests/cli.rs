@@ -157,6 +157,16 @@ fn analyse_prints_one_line_per_cell_with_the_numbers_the_page_draws() {
             assert_eq!(Some(printed(raw)), cell.value, "{raw}");
         }
     }
+    // The cells are computed side by side on the threads asked for, with the same numbers.
+    for (kind, model) in [("stops", "model=gaussian"), ("mixing", "model=tokens")] {
+        let on = |threads: &str| {
+            let args = [&["analyse", kind, "--threads", threads, "--set", model][..], &sets].concat();
+            let out = collapse(&args, None);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        };
+        assert_eq!(on("1"), on("3"), "{kind}, {model}");
+    }
     let lines = json_lines(&collapse(&[&["analyse", "stops"][..], &sets].concat(), None));
     assert_eq!(lines[1]["settings"], serde_json::json!({"samples": 10, "human_fraction": 0.05}));
     // CSV: a header, then the same cells.

@@ -37,7 +37,7 @@ USAGE:
     collapse sweep --grid KEY=V1,V2,... [--grid KEY=...]... [--shard I/N] [run's options]
                  the Cartesian product of the grids, one `run` per cell
     collapse analyse stops|mixing [--scenario FILE.json | -] [--set KEY=VALUE]... [--format json|csv]
-                 [--corpus FILE.txt]                   the page's analyses, one line per cell
+                 [--corpus FILE.txt] [--threads N] [--quiet]   the page's analyses, one line per cell
     collapse scenario [--scenario FILE.json | -] [--set KEY=VALUE]...   print the full scenario
     collapse keys                                                      list the scenario keys
     collapse presets                                                   list the presets
@@ -51,7 +51,7 @@ OPTIONS:
     --preset NAME     start from a published setting (see `collapse presets`); --set applies after
     --corpus FILE     human text for the text model and the token labels (at most 5 MB)
                       [www/data/moby-dick.txt, fetched by scripts/fetch-corpus.sh]
-    --threads N       worker threads for the replicates [all cores]
+    --threads N       worker threads for the replicates (analyse: for the cells) [all cores]
     --control         also run the control arm (the same model trained every generation on
                       fresh human data only) and print it as control.<metric>
     --theory          also print the closed forms that apply as theory.<metric> (plain numbers)
@@ -341,7 +341,7 @@ fn execute(options: Options) -> Result<(), String> {
             let corpus = load_corpus(&options, &[&options.scenario])?;
             let kind = options.analysis.ok_or("analyse needs an analysis: stops or mixing")?;
             let mut analysis = Analysis::plan(kind, &options.scenario).map_err(|e| e.to_string())?;
-            analysis.run_all(corpus.as_ref())?;
+            replicates::run_analysis(&mut analysis, corpus.as_ref(), options.threads, options.quiet)?;
             write_analysis(&mut out, &analysis, options.csv).map_err(write_err)?;
         }
         "sweep" => {

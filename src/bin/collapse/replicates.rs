@@ -19,6 +19,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use collapse::analysis::Analysis;
+use collapse::corpus::Corpus;
 use collapse::experiment::Experiment;
 use collapse::sim::TheoryCurve;
 use collapse::summary::{Stat, Summary};
@@ -302,6 +304,43 @@ pub fn summarize_by_runs(
     let merged = state.into_inner().unwrap();
     let (names, theory) = merged.first.expect("replicate 0 ran");
     Summarized { names, stats: merged.total.expect("at least one run").stats_in_parallel(threads), theory }
+}
+
+/// Computes every pending cell of `analysis` on `threads` threads (the calling one among them):
+/// each free thread takes the next cell in order. A cell's value depends only on the cell, so
+/// the result is [`Analysis::run_all`]'s whatever the threads; the first error in cell order is
+/// returned. The progress line (on a terminal, unless `quiet`) counts the cells done.
+pub fn run_analysis(
+    analysis: &mut Analysis,
+    human: Option<&std::sync::Arc<Corpus>>,
+    threads: usize,
+    quiet: bool,
+) -> Result<(), String> {
+    let pending: Vec<usize> = (0..analysis.cells.len()).filter(|&i| analysis.cells[i].value.is_none()).collect();
+    let threads = threads.clamp(1, pending.len().max(1));
+    let (next, done) = (AtomicUsize::new(0), AtomicU64::new(0));
+    let values = Mutex::new(vec![None; pending.len()]);
+    let mut progress = Progress::counting("cells", pending.len() as u64, quiet);
+    let plan = &*analysis;
+    // Computes cells until none is left; `tick` is called after each of this thread's cells.
+    let work = |tick: &mut dyn FnMut(u64)| loop {
+        let j = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&i) = pending.get(j) else { break };
+        let value = plan.cell_value(i, human);
+        values.lock().expect("no thread panicked")[j] = Some(value);
+        tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|| work(&mut |_| {}));
+        }
+        work(&mut |n| progress.tick(n));
+    });
+    progress.finish();
+    for (i, value) in pending.into_iter().zip(values.into_inner().expect("no thread panicked")) {
+        analysis.cells[i].value = Some(value.expect("every cell was taken")?);
+    }
+    Ok(())
 }
 
 /// A progress line on standard error (runs done / total, elapsed, estimated time left), redrawn
