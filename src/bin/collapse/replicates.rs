@@ -197,7 +197,8 @@ pub fn summarize_in_lockstep(
                 failed = Some(e);
                 return false;
             }
-            progress.tick(if by_generations { t } else { runs_n * t / generations } as u64);
+            let done = if by_generations { t } else { runs_n * t / generations };
+            progress.tick(done as u64);
             true
         };
         advance(0, Some(&mut then));
