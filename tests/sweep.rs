@@ -53,6 +53,35 @@ fn cells_come_in_nested_loop_order_and_each_is_what_run_prints() {
     }
 }
 
+#[test]
+fn cells_with_fewer_runs_than_threads_run_side_by_side_with_the_same_output() {
+    // One run per cell cannot use two threads: the cells are computed side by side instead.
+    for format in ["json", "csv"] {
+        let sweep = |threads: &str| {
+            stdout(&[
+                "sweep",
+                "--grid",
+                "samples=5,20,40",
+                "--grid",
+                "human_fraction=0,0.2",
+                "--set",
+                "generations=5",
+                "--runs",
+                "1",
+                "--format",
+                format,
+                "--threads",
+                threads,
+            ])
+        };
+        let one = sweep("1");
+        // Six cells of generations 0..=5 (and CSV's header).
+        assert_eq!(one.lines().count(), 6 * 6 + usize::from(format == "csv"), "{one}");
+        assert_eq!(sweep("4"), one, "{format}");
+        assert_eq!(sweep("3"), one, "{format}: a last group of fewer cells");
+    }
+}
+
 /// The README's rule, run by the shell.
 fn combine(parts: &[String], csv: bool) -> String {
     let dir = std::env::temp_dir().join(format!("collapse-sweep-{}-{csv}", std::process::id()));

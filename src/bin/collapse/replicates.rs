@@ -395,6 +395,12 @@ impl Progress {
         lone
     }
 
+    /// `runs` more runs finished, counted by other lines (cells computed side by side).
+    pub fn done_elsewhere(&mut self, runs: u64) {
+        self.advance(runs);
+        self.tick(0);
+    }
+
     fn advance(&mut self, runs: u64) {
         self.before += runs;
     }

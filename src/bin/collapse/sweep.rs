@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::input::clip;
 use crate::output::{cell, write_json_lines, Table, PARTS};
-use crate::replicates::{self, Progress};
+use crate::replicates::{self, Progress, Summarized};
 use crate::theory_columns;
 
 /// One grid: a scenario key and its values.
@@ -165,31 +165,71 @@ pub fn run(out: &mut impl Write, grids: &[Grid], cells: &[CellPlan], o: &SweepOp
     }
     let replicates = mine.len() as u64 * u64::from(o.runs);
     let mut progress = Progress::new(replicates, o.quiet);
-    for c in mine {
-        let main = Experiment::new(&c.scenario, o.corpus).map_err(|e| format!("cell {}: {e}", c.index))?;
-        let control = if o.control {
-            Some(Experiment::new(&c.scenario.control(), o.corpus).map_err(|e| format!("cell {}: {e}", c.index))?)
+    // A cell's runs share the threads; with fewer runs than threads a cell cannot use them all,
+    // so cells then run side by side, `side` at a time, each on its share of the threads. Each
+    // cell's numbers do not depend on its threads, and cells are written in order.
+    let side = (o.threads / o.runs.max(1) as usize).clamp(1, mine.len().max(1));
+    let (threads, runs) = ((o.threads / side).max(1), u64::from(o.runs));
+    for group in mine.chunks(side) {
+        let summaries: Vec<Result<Summarized, String>> = if let [c] = group {
+            vec![summarize_cell(c, o, threads, &mut progress)]
         } else {
-            None
+            let summaries = std::thread::scope(|scope| {
+                let cells: Vec<_> = group
+                    .iter()
+                    .map(|c| scope.spawn(move || summarize_cell(c, o, threads, &mut Progress::new(runs, true))))
+                    .collect();
+                cells.into_iter().map(|cell| cell.join().expect("no thread panicked")).collect()
+            });
+            progress.done_elsewhere(runs * group.len() as u64);
+            summaries
         };
-        // A cell is written whole: its lines carry the cell's keys, and cells follow each other.
-        let s =
-            replicates::summarize(&main, control.as_ref(), o.runs, o.threads, &mut progress, &mut |_, _, _| Ok(()))?;
-        let plain = if o.theory { theory_columns(&s.theory) } else { Vec::new() };
-        if o.csv {
-            write_cell_csv(out, c, &s.names, &s.stats, &plain, &all_names, &all_plain).map_err(write_err)?;
-        } else {
-            let mut prefix = format!("\"cell\":{},", c.index);
-            for (g, v) in grids.iter().zip(&c.values) {
-                prefix.push_str(&format!("\"{}\":{v},", g.key));
-            }
-            let table = Table { names: &s.names, stats: &s.stats, plain: &plain };
-            write_json_lines(out, &table, &prefix).map_err(write_err)?;
+        for (c, s) in group.iter().zip(summaries) {
+            write_cell(out, grids, c, &s?, o, &all_names, &all_plain).map_err(write_err)?;
         }
-        out.flush().map_err(write_err)?;
     }
     progress.finish();
     Ok(())
+}
+
+/// Cell `c`'s runs summarised on `threads` threads.
+fn summarize_cell(
+    c: &CellPlan,
+    o: &SweepOptions,
+    threads: usize,
+    progress: &mut Progress,
+) -> Result<Summarized, String> {
+    let main = Experiment::new(&c.scenario, o.corpus).map_err(|e| format!("cell {}: {e}", c.index))?;
+    let control = if o.control {
+        Some(Experiment::new(&c.scenario.control(), o.corpus).map_err(|e| format!("cell {}: {e}", c.index))?)
+    } else {
+        None
+    };
+    replicates::summarize(&main, control.as_ref(), o.runs, threads, progress, &mut |_, _, _| Ok(()))
+}
+
+/// Writes cell `c` whole: its lines carry the cell's keys, and cells follow each other.
+fn write_cell(
+    out: &mut impl Write,
+    grids: &[Grid],
+    c: &CellPlan,
+    s: &Summarized,
+    o: &SweepOptions,
+    all_names: &[String],
+    all_plain: &[String],
+) -> io::Result<()> {
+    let plain = if o.theory { theory_columns(&s.theory) } else { Vec::new() };
+    if o.csv {
+        write_cell_csv(out, c, &s.names, &s.stats, &plain, all_names, all_plain)?;
+    } else {
+        let mut prefix = format!("\"cell\":{},", c.index);
+        for (g, v) in grids.iter().zip(&c.values) {
+            prefix.push_str(&format!("\"{}\":{v},", g.key));
+        }
+        let table = Table { names: &s.names, stats: &s.stats, plain: &plain };
+        write_json_lines(out, &table, &prefix)?;
+    }
+    out.flush()
 }
 
 fn write_cell_csv(
