@@ -26,6 +26,11 @@ pub fn unsigned(x: u64) -> i64 {
     (x ^ (1 << 63)) as i64
 }
 
+/// The value of an [`unsigned`] key.
+pub fn unsigned_value(k: i64) -> u64 {
+    (k as u64) ^ (1 << 63)
+}
+
 /// Sorts integer keys (the one instantiation behind [`sort_f64`]; also for any integers whose
 /// order, or only their grouping into equal runs, is wanted).
 pub fn sort_keys(keys: &mut [i64]) {
@@ -129,6 +134,7 @@ mod tests {
                 && unsigned(1 << 63) < unsigned(u64::MAX)
                 && unsigned((1 << 63) - 1) < unsigned(1 << 63)
         );
+        assert!([0, 1, (1 << 63) - 1, 1 << 63, u64::MAX].into_iter().all(|x| unsigned_value(unsigned(x)) == x));
     }
 
     #[test]

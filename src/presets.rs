@@ -2,8 +2,8 @@
 //! string over the ordinary scenario keys, so the page, the command line (`--preset`) and a
 //! shared link all mean the same thing.
 
-/// One preset.
-/// Serialised as the page's `presets_json` lists it: `{"id", "title", "paper", "description", "query"}`.
+/// One preset; serialised as the page's `presets_json` lists it: `{"id", "title", "paper",
+/// "description", "query"}`.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Preset {
     /// Short name, used on the command line.

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::{svg_document, Area, Measure};
-use super::{analysis_index, js_err, PageCanvas};
+use super::{analysis_index, js_err, to_json, PageCanvas};
 use crate::analysis::Analysis;
 use crate::families::{self, FamilyInfo, HumanText, MainView};
 use crate::presets::PRESETS;
@@ -91,11 +91,6 @@ struct Values<'a> {
     theory: Entries<'a, Option<f64>>,
     band: Entries<'a, [Option<f64>; 3]>,
     overflow: Option<usize>,
-}
-
-/// A reply as JSON text (serialising these types cannot fail).
-fn to_json(reply: &impl Serialize) -> String {
-    serde_json::to_string(reply).unwrap_or_default()
 }
 
 /// A metric as [`Explorer::families_json`] and [`Explorer::metrics_json`] describe it.
@@ -536,7 +531,7 @@ impl Explorer {
     /// or infinity: such a value is `null`, and the page says it overflowed).
     pub fn values_json(&self, generation: u32) -> String {
         let Some((_, _, shown)) = &self.shown else {
-            return to_json(&Values { generation: 0, ..Values::default() });
+            return to_json(&Values::default());
         };
         let run = &shown.run;
         let t = (generation as usize).min(run.metrics.len() - 1);

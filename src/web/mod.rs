@@ -30,6 +30,11 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A reply to the page as JSON text (serialising the replies' types cannot fail).
+fn to_json(reply: &impl serde::Serialize) -> String {
+    serde_json::to_string(reply).unwrap_or_default()
+}
+
 fn js_err(message: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&message.to_string())
 }

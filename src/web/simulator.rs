@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{analysis_index, js_err};
+use super::{analysis_index, js_err, to_json};
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::experiment::Experiment;
@@ -148,7 +148,7 @@ impl Simulator {
         }
         let reply = Reply { total: analysis.cells.len(), replicates: analysis.replicates };
         self.analyses[i] = Some(analysis);
-        serde_json::to_string(&reply).map_err(js_err)
+        Ok(to_json(&reply))
     }
 
     /// Computes the next cell of analysis `kind`; returns `{"completed", "total", "done"}`.
@@ -166,8 +166,7 @@ impl Simulator {
             total: usize,
             done: bool,
         }
-        serde_json::to_string(&Reply { completed: analysis.completed(), total: analysis.cells.len(), done })
-            .map_err(js_err)
+        Ok(to_json(&Reply { completed: analysis.completed(), total: analysis.cells.len(), done }))
     }
 
     /// The chart of analysis `kind` so far (bytes for [`super::Explorer::set_analysis`]).

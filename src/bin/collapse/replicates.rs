@@ -2,9 +2,9 @@
 //!
 //! Runs run whole ([`summarize_by_runs`]): workers take blocks of consecutive replicates (at
 //! most [`MAX_BLOCK`]) in index order, fold each block into a small exact [`Summary`], and the
-//! finished blocks are merged into the run's summary in block order, so every accumulator sees the runs in replicate order whatever the
-//! thread count (exact statistics are then byte for byte those of [`Stat::of`], and streaming
-//! ones do not depend on the threads either). A worker does not start a block more than
+//! finished blocks are merged into the run's summary in block order, so every accumulator sees
+//! the runs in replicate order whatever the thread count (exact statistics are then byte for
+//! byte those of [`Stat::of`], and streaming ones do not depend on the threads either). A worker does not start a block more than
 //! `2 × threads` blocks ahead of the merged ones, so at most that many blocks wait in memory.
 //!
 //! Each generation's statistics need all runs. Where the runs advance in lockstep (a generation
@@ -12,11 +12,14 @@
 //! summarised and is handed on at once (the command line prints it); where each run is run whole
 //! ([`summarize_by_runs`]: several models, a filter, a web, tokens, text), no generation is final
 //! before the last run ends, and all are handed on then.
+//!
+//! The cells of an analysis are spread across the threads the same way, a cell at a time
+//! ([`run_analysis`]).
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use collapse::analysis::Analysis;
@@ -313,7 +316,7 @@ pub fn summarize_by_runs(
 /// returned. The progress line (on a terminal, unless `quiet`) counts the cells done.
 pub fn run_analysis(
     analysis: &mut Analysis,
-    human: Option<&std::sync::Arc<Corpus>>,
+    human: Option<&Arc<Corpus>>,
     threads: usize,
     quiet: bool,
 ) -> Result<(), String> {
@@ -442,10 +445,6 @@ mod tests {
         Progress::new(0, true)
     }
 
-    fn quiet_of(runs: u64) -> Progress {
-        Progress::new(runs, true)
-    }
-
     fn ignore(_: &[String], _: usize, _: &[Stat]) -> Result<(), String> {
         Ok(())
     }
@@ -509,17 +508,17 @@ mod tests {
     #[test]
     fn runs_in_lockstep_count_generations_unless_they_are_a_sweeps_cell() {
         let main = Experiment::new(&Scenario { generations: 12, ..Scenario::default() }, None).unwrap();
-        let mut lone = quiet_of(37);
+        let mut lone = Progress::new(37, true);
         summarize_in_lockstep(&main, None, 37, 2, &mut lone, &mut ignore).unwrap().unwrap();
         assert_eq!((lone.unit, lone.total), ("generations", 12));
         // A sweep's line counts the runs of all its cells.
-        let mut sweep = quiet_of(74);
+        let mut sweep = Progress::new(74, true);
         summarize_in_lockstep(&main, None, 37, 2, &mut sweep, &mut ignore).unwrap().unwrap();
         assert_eq!((sweep.unit, sweep.total), ("runs", 74));
         // Runs run whole are counted as runs.
         let several =
             Experiment::new(&Scenario { generations: 12, model_count: 2, ..Scenario::default() }, None).unwrap();
-        let mut whole = quiet_of(5);
+        let mut whole = Progress::new(5, true);
         summarize(&several, None, 5, 2, &mut whole, &mut ignore).unwrap();
         assert_eq!((whole.unit, whole.total), ("runs", 5));
     }

@@ -163,7 +163,6 @@ pub(super) struct ModelData {
     pub(super) fingerprint: u64,
 }
 
-/// A model with no data and `ids` unigram slots.
 /// Sorts (context key, count) entries by key through the crate's one sort of integer pairs
 /// ([`crate::order::sort_pairs`]; a `sort_by_key` of its own would be another copy of the sort
 /// in the page's module). Equal keys end up ordered by count, which no caller depends on.
@@ -171,10 +170,11 @@ fn sort_entries(entries: &mut [(u64, u32)]) {
     let mut pairs: Vec<(i64, u64)> = entries.iter().map(|&(k, c)| (crate::order::unsigned(k), u64::from(c))).collect();
     crate::order::sort_pairs(&mut pairs);
     for (e, (k, c)) in entries.iter_mut().zip(pairs) {
-        *e = ((k as u64) ^ (1 << 63), c as u32);
+        *e = (crate::order::unsigned_value(k), c as u32);
     }
 }
 
+/// A model with no data and `ids` unigram slots.
 pub(super) fn empty_model(ids: usize) -> ModelData {
     ModelData {
         order: 1,
